@@ -1,0 +1,22 @@
+# Warnings are errors on our own code only; third-party headers come in as
+# SYSTEM includes through their imported targets.
+function(syndicd_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Werror -Wshadow=local
+    -Wnon-virtual-dtor -Wcast-align -Wformat=2 -Wimplicit-fallthrough)
+endfunction()
+
+# A plugin is a shared object that exports exactly one symbol
+# (syndicd_plugin_entry) and keeps a non-executable stack. The recipe lives in
+# the SDK so third-party plugins (find_package(syndicd)) are built the same way.
+include(${PROJECT_SOURCE_DIR}/sdk/cmake/syndicdPlugin.cmake)
+
+# syndicd_add_plugin(<target> NAME <file name> SOURCES <src>... [LIBRARIES <lib>...])
+# In-tree: the SDK recipe plus our warnings, output in the build's plugin
+# folder (so a build tree runs without installing) and an install rule.
+function(syndicd_add_plugin target)
+  syndicd_add_plugin_module(${target} ${ARGN})
+  syndicd_warnings(${target})
+  set_target_properties(${target} PROPERTIES
+    LIBRARY_OUTPUT_DIRECTORY "${SYNDICD_BUILD_PLUGIN_DIR}")
+  install(TARGETS ${target} LIBRARY DESTINATION "${SYNDICD_PLUGIN_INSTALL_DIR}")
+endfunction()

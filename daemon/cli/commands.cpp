@@ -1,0 +1,294 @@
+#include "cli/commands.hpp"
+
+#include <curl/curl.h>
+
+#include <boost/asio/io_context.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "cli/args.hpp"
+#include "config/schema.hpp"
+#include "log/log.hpp"
+#include "plugin_host/loader.hpp"
+#include "runtime/assembly.hpp"
+#include "text/suggest.hpp"
+
+namespace syndicd::cli {
+namespace fs = std::filesystem;
+namespace {
+
+const char* const kDefaultConfig = "/etc/syndicd/syndicd.yaml";
+
+struct Command {
+  std::string name;
+  std::string synopsis;
+  std::string summary;
+  std::vector<OptionSpec> options;
+  std::function<int(const Args&)> run;
+};
+
+OptionSpec help_option() {
+  return {"help", 'h', false, false, "", "show this help and exit"};
+}
+OptionSpec config_option() {
+  return {"config",
+          'c',
+          true,
+          false,
+          "FILE",
+          std::string("configuration file (default: $SYNDICD_CONFIG or ") + kDefaultConfig + ")"};
+}
+OptionSpec plugin_path_option() {
+  return {"plugin-path", 0,     true,
+          true,          "DIR", "also load plugins from DIR (before daemon.plugin_path)"};
+}
+OptionSpec verbose_option() {
+  return {"verbose", 'v', false, false, "", "log debug messages"};
+}
+
+fs::path config_path(const Args& args) {
+  if (auto c = args.get("config")) return *c;
+  if (const char* env = std::getenv("SYNDICD_CONFIG"); env && *env) return env;
+  return kDefaultConfig;
+}
+
+std::vector<fs::path> extra_paths(const Args& args) {
+  std::vector<fs::path> out;
+  for (const auto& p : args.all("plugin-path")) out.emplace_back(p);
+  return out;
+}
+
+// Builds the assembly and prints its problems. Returns nullptr when the
+// configuration is unusable; `exit` then holds the exit code.
+std::unique_ptr<runtime::Assembly> assemble(const Args& args, runtime::AssemblyOptions options,
+                                            int& exit) {
+  options.extra_plugin_path = extra_paths(args);
+  runtime::Report report;
+  auto assembly = runtime::Assembly::build(config_path(args), options, report);
+  std::cerr << report.text();
+  if (!assembly || report.errors() > 0) {
+    std::cerr << config_path(args).string() << ": " << report.errors() << " error"
+              << (report.errors() == 1 ? "" : "s") << ", " << report.warnings() << " warning"
+              << (report.warnings() == 1 ? "" : "s") << "\n";
+    exit = kConfig;
+    return nullptr;
+  }
+  exit = kOk;
+  return assembly;
+}
+
+int cmd_version(const Args&) {
+  std::cout << "syndicd " << SYNDICD_VERSION << "\n"
+            << "plugin ABI " << SYNDICD_ABI_MAJOR << "." << SYNDICD_ABI_MINOR << "\n"
+            << "libcurl " << curl_version_info(CURLVERSION_NOW)->version << "\n";
+  return kOk;
+}
+
+int cmd_check(const Args& args) {
+  int exit = kOk;
+  auto assembly = assemble(args, {}, exit);
+  if (!assembly) return exit;
+  const auto& cfg = assembly->config();
+  std::cout << config_path(args).string() << ": OK (" << cfg.sources.size() << " source"
+            << (cfg.sources.size() == 1 ? "" : "s") << ", " << cfg.sinks.size() << " sink"
+            << (cfg.sinks.size() == 1 ? "" : "s") << ", " << cfg.pipelines.size() << " pipeline"
+            << (cfg.pipelines.size() == 1 ? "" : "s") << ")\n";
+  return kOk;
+}
+
+std::string plugin_status(const plugin_host::Plugin& p) {
+  return p.incomplete() ? "NOT IMPLEMENTED YET" : "ok";
+}
+
+int cmd_plugins(const Args& args) {
+  // The search path comes from the config when one is named, else defaults.
+  std::vector<std::string> configured;
+  if (args.has("config")) {
+    int exit = kOk;
+    runtime::AssemblyOptions options;
+    options.create_instances = false;
+    auto assembly = assemble(args, options, exit);
+    if (!assembly) return exit;
+    configured = assembly->config().daemon.plugin_path;
+  }
+  plugin_host::Registry registry;
+  const auto problems =
+      registry.load_path(runtime::plugin_search_path(extra_paths(args), configured));
+  for (const auto& p : problems) std::cerr << "error: " << p << "\n";
+
+  if (auto name = args.get("describe")) {
+    auto found = registry.find_any(*name);
+    if (found.empty()) {
+      std::vector<std::string> names;
+      for (const auto* p : registry.all()) names.emplace_back(p->name());
+      std::cerr << "syndicd plugins: no plugin named \"" << *name << "\"";
+      if (auto guess = text::did_you_mean(*name, names))
+        std::cerr << "; did you mean \"" << *guess << "\"?";
+      std::cerr << "\n";
+      return problems.empty() ? kUsage : kConfig;
+    }
+    for (const auto* p : found) {
+      const auto& d = p->descriptor;
+      std::cout << plugin_host::kind_name(p->kind()) << " plugin \"" << d.name << "\" " << d.version
+                << "  [" << plugin_status(*p) << "]\n"
+                << "file: " << p->file.string() << "\n\n"
+                << d.description << "\n\n"
+                << "Configuration (under "
+                << (p->kind() == SYNDICD_KIND_SOURCE ? "sources" : "sinks")
+                << ".<name>, with plugin: " << d.name << "):\n"
+                << config::describe_schema(d.schema) << "\n";
+    }
+    return problems.empty() ? kOk : kConfig;
+  }
+
+  std::cout << "KIND    NAME        VERSION  STATUS               FILE\n";
+  for (const auto* p : registry.all()) {
+    auto pad = [](std::string s, size_t w) {
+      return s.size() >= w ? s + " " : s + std::string(w - s.size(), ' ');
+    };
+    std::cout << pad(plugin_host::kind_name(p->kind()), 8) << pad(std::string(p->name()), 12)
+              << pad(p->descriptor.version, 9) << pad(plugin_status(*p), 21) << p->file.string()
+              << "\n";
+  }
+  return problems.empty() ? kOk : kConfig;
+}
+
+int not_yet(const std::string& what) {
+  std::cerr << "syndicd " << what
+            << ": not implemented yet (it lands with the running-daemon work); use `syndicd check` "
+               "to validate a configuration\n";
+  return kFailure;
+}
+
+std::vector<Command> commands() {
+  return {
+      {"run",
+       "run -c FILE",
+       "run the daemon until SIGTERM (SIGHUP reloads)",
+       {config_option(), plugin_path_option(), verbose_option(), help_option()},
+       [](const Args& args) {
+         int exit = kOk;
+         if (!assemble(args, {}, exit)) return exit;
+         return not_yet("run");
+       }},
+      {"check",
+       "check -c FILE",
+       "validate a configuration and every plugin section; exit 78 on problems",
+       {config_option(), plugin_path_option(), verbose_option(), help_option()},
+       cmd_check},
+      {"once",
+       "once -c FILE [--pipeline NAME] [--dry-run]",
+       "run every pipeline (or one) to completion and exit",
+       {config_option(),
+        plugin_path_option(),
+        {"pipeline", 'p', true, true, "NAME", "run only this pipeline (repeatable)"},
+        {"dry-run", 'n', false, false, "", "store nothing, print what would be delivered"},
+        verbose_option(),
+        help_option()},
+       [](const Args& args) {
+         int exit = kOk;
+         auto assembly = assemble(args, {}, exit);
+         if (!assembly) return exit;
+         for (const auto& p : args.all("pipeline")) {
+           if (!assembly->config().pipelines.count(p)) {
+             std::cerr << "syndicd once: no pipeline named \"" << p << "\"\n";
+             return static_cast<int>(kUsage);
+           }
+         }
+         return not_yet("once");
+       }},
+      {"plugins",
+       "plugins [-c FILE] [--plugin-path DIR] [--describe NAME]",
+       "list the plugins found, or describe one plugin's configuration",
+       {config_option(),
+        plugin_path_option(),
+        {"describe", 'd', true, false, "NAME",
+         "print the plugin's description and configuration schema"},
+        verbose_option(),
+        help_option()},
+       cmd_plugins},
+      {"preview",
+       "preview -c FILE SOURCE",
+       "run one source once and print what it extracts",
+       {config_option(),
+        plugin_path_option(),
+        {"json", 0, false, false, "", "one JSON object per line"},
+        verbose_option(),
+        help_option()},
+       [](const Args&) { return not_yet("preview"); }},
+      {"version", "version", "print version information", {help_option()}, cmd_version},
+  };
+}
+
+std::string usage(const std::vector<Command>& cmds) {
+  std::string out =
+      "syndicd: pulls articles from news sites and feeds, pushes them to RSS, YouTube and "
+      "Facebook.\n\nUsage: syndicd COMMAND [OPTIONS]\n\nCommands:\n";
+  for (const auto& c : cmds)
+    out += "  " + c.name + std::string(10 - c.name.size(), ' ') + c.summary + "\n";
+  out +=
+      "\nRun `syndicd COMMAND --help` for a command's options.\n"
+      "Exit codes: 0 ok, 1 runtime failure, 2 usage error, 78 configuration error.\n";
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const auto cmds = commands();
+  std::vector<std::string> words(argv + 1, argv + argc);
+  if (words.empty()) {
+    std::cerr << usage(cmds);
+    return kUsage;
+  }
+  if (words[0] == "-h" || words[0] == "--help" || words[0] == "help") {
+    std::cout << usage(cmds);
+    return kOk;
+  }
+  if (words[0] == "--version") words[0] = "version";
+  const Command* command = nullptr;
+  for (const auto& c : cmds)
+    if (c.name == words[0]) command = &c;
+  if (command == nullptr) {
+    std::vector<std::string> names;
+    for (const auto& c : cmds) names.push_back(c.name);
+    std::cerr << "syndicd: unknown command \"" << words[0] << "\"";
+    if (auto guess = text::did_you_mean(words[0], names))
+      std::cerr << "; did you mean \"" << *guess << "\"?";
+    std::cerr << "\n\n" << usage(cmds);
+    return kUsage;
+  }
+  std::string error;
+  auto args = parse({words.begin() + 1, words.end()}, command->options, error);
+  if (!args) {
+    std::cerr << "syndicd " << command->name << ": " << error << "\n"
+              << "usage: syndicd " << command->synopsis << "\n";
+    return kUsage;
+  }
+  if (args->has("help")) {
+    std::cout << "usage: syndicd " << command->synopsis << "\n\n"
+              << command->summary << "\n\nOptions:\n"
+              << describe_options(command->options);
+    return kOk;
+  }
+  const bool takes_positionals = command->name == "preview";
+  if (!takes_positionals && !args->positionals.empty()) {
+    std::cerr << "syndicd " << command->name << ": unexpected argument \"" << args->positionals[0]
+              << "\"\nusage: syndicd " << command->synopsis << "\n";
+    return kUsage;
+  }
+  if (args->has("verbose")) log::set_max_level(log::Level::debug);
+  try {
+    return command->run(*args);
+  } catch (const std::exception& e) {
+    std::cerr << "syndicd " << command->name << ": " << e.what() << "\n";
+    return kFailure;
+  }
+}
+
+}  // namespace syndicd::cli

@@ -1,0 +1,52 @@
+// Process-wide logging: one line per event on stderr. Under journald
+// (JOURNAL_STREAM set) each line starts with a <N> syslog priority so the
+// journal records the level; otherwise lines read "LEVEL message key=value".
+#pragma once
+
+#include <syndicd/abi.h>
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace syndicd::log {
+
+enum class Level { error = 3, warning = 4, notice = 5, info = 6, debug = 7 };
+
+using Fields = std::vector<std::pair<std::string, std::string>>;
+
+/// Quote a field value when it has spaces, quotes or control characters.
+std::string quote_value(std::string_view value);
+
+/// Format one line (without newline), for journald or a terminal.
+std::string format(Level level, std::string_view message, const Fields& fields, bool journald);
+
+void write(Level level, std::string_view message, const Fields& fields = {});
+
+/// Messages above this level (less important) are dropped. Default: info.
+void set_max_level(Level level);
+Level max_level();
+
+/// Send lines somewhere else (tests); nullptr restores stderr.
+using Writer = std::function<void(Level, const std::string& line)>;
+void set_writer(Writer writer);
+
+inline void error(std::string_view m, const Fields& f = {}) {
+  write(Level::error, m, f);
+}
+inline void warning(std::string_view m, const Fields& f = {}) {
+  write(Level::warning, m, f);
+}
+inline void notice(std::string_view m, const Fields& f = {}) {
+  write(Level::notice, m, f);
+}
+inline void info(std::string_view m, const Fields& f = {}) {
+  write(Level::info, m, f);
+}
+inline void debug(std::string_view m, const Fields& f = {}) {
+  write(Level::debug, m, f);
+}
+
+}  // namespace syndicd::log

@@ -1,0 +1,134 @@
+#include "runtime/assembly.hpp"
+
+#include <algorithm>
+#include <tuple>
+
+#include "config/schema.hpp"
+#include "plugin_host/loader.hpp"
+
+namespace syndicd::runtime {
+namespace fs = std::filesystem;
+
+size_t Report::errors() const {
+  return std::count_if(diagnostics_.begin(), diagnostics_.end(), [](const auto& d) {
+    return d.severity == config::Diagnostic::Severity::Error;
+  });
+}
+
+size_t Report::warnings() const {
+  return diagnostics_.size() - errors();
+}
+
+std::string Report::text() const {
+  auto sorted = diagnostics_;
+  std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.mark.file, a.mark.line, a.mark.column) <
+           std::tie(b.mark.file, b.mark.line, b.mark.column);
+  });
+  std::string out;
+  for (const auto& d : sorted) out += d.str() + "\n";
+  return out;
+}
+
+std::vector<fs::path> plugin_search_path(const std::vector<fs::path>& extra,
+                                         const std::vector<std::string>& configured) {
+  std::vector<fs::path> out = extra;
+  if (!configured.empty()) {
+    for (const auto& p : configured) out.emplace_back(p);
+  } else {
+    for (auto& p : plugin_host::default_plugin_path()) out.push_back(std::move(p));
+  }
+  return out;
+}
+
+plugin_host::Instance* Assembly::source(const std::string& name) const {
+  auto it = sources_.find(name);
+  return it == sources_.end() ? nullptr : it->second.get();
+}
+
+plugin_host::Instance* Assembly::sink(const std::string& name) const {
+  auto it = sinks_.find(name);
+  return it == sinks_.end() ? nullptr : it->second.get();
+}
+
+std::unique_ptr<Assembly> Assembly::build(const fs::path& file, const AssemblyOptions& options,
+                                          Report& report) {
+  auto loaded = config::load_file(file);
+  for (auto& d : loaded.diagnostics) report.add(d);
+  if (!loaded.config) return nullptr;
+  std::unique_ptr<Assembly> assembly(new Assembly());
+  assembly->config_ = std::move(*loaded.config);
+  assembly->load_plugins(options, report);
+  for (const auto& [name, section] : assembly->config_.sources)
+    assembly->assemble(SYNDICD_KIND_SOURCE, section, options, report);
+  for (const auto& [name, section] : assembly->config_.sinks)
+    assembly->assemble(SYNDICD_KIND_SINK, section, options, report);
+  return assembly;
+}
+
+void Assembly::load_plugins(const AssemblyOptions& options, Report& report) {
+  const auto& configured = config_.daemon.plugin_path;
+  // Problems with plugin files point at daemon.plugin_path when the config
+  // names one, else at the top of the file.
+  const config::Mark where =
+      configured.empty() ? config::Mark{config_.file, 1, 1} : config_.daemon.plugin_path_mark;
+  for (const auto& problem :
+       registry_.load_path(plugin_search_path(options.extra_plugin_path, configured)))
+    report.add({config::Diagnostic::Severity::Error, where, "daemon.plugin_path", problem});
+}
+
+void Assembly::assemble(syndicd_kind kind, const config::PluginSection& section,
+                        const AssemblyOptions& options, Report& report) {
+  const std::string prefix =
+      std::string(kind == SYNDICD_KIND_SOURCE ? "sources." : "sinks.") + section.name;
+  const plugin_host::Plugin* plugin = registry_.find(kind, section.plugin);
+  if (plugin == nullptr && section.plugin.find('/') != std::string::npos) {
+    // `plugin: /path/to/x.so` loads that file directly.
+    if (auto problem = registry_.add_file(section.plugin)) {
+      report.add(
+          {config::Diagnostic::Severity::Error, section.plugin_mark, prefix + ".plugin", *problem});
+      return;
+    }
+    for (const auto* p : registry_.all())
+      if (p->file == fs::path(section.plugin) && p->kind() == kind) plugin = p;
+  }
+  if (plugin == nullptr) {
+    report.add({config::Diagnostic::Severity::Error, section.plugin_mark, prefix + ".plugin",
+                registry_.explain_missing(kind, section.plugin)});
+    return;
+  }
+  std::vector<config::Diagnostic> problems;
+  auto values = config::validate_section(plugin->descriptor.schema, section, prefix, problems);
+  for (auto& d : problems) report.add(d);
+  if (!values) return;
+  if (plugin->incomplete())
+    report.add({config::Diagnostic::Severity::Warning, section.plugin_mark, prefix + ".plugin",
+                std::string(plugin_host::kind_name(kind)) + " plugin \"" + section.plugin +
+                    "\" is not implemented yet; this " + plugin_host::kind_name(kind) +
+                    " will fail until it is"});
+  if (!options.create_instances) {
+    values_[prefix] = std::move(values);
+    return;
+  }
+  auto instance =
+      std::make_unique<plugin_host::Instance>(*plugin, section.name, prefix, options.services);
+  const config::ConfigValues& v = *values;
+  bool reported = false;
+  const bool created =
+      instance->create(v, [&](const std::string& path, const std::string& message) {
+        reported = true;
+        report.add({config::Diagnostic::Severity::Error, v.mark(path),
+                    prefix + (path.empty() ? "" : "." + path), message});
+      });
+  if (!created) {
+    if (!reported)
+      report.add({config::Diagnostic::Severity::Error, section.plugin_mark, prefix,
+                  std::string(plugin_host::kind_name(kind)) + " plugin \"" + section.plugin +
+                      "\" refused this section (see the log above)"});
+    return;
+  }
+  values_[prefix] = std::move(values);
+  (kind == SYNDICD_KIND_SOURCE ? sources_ : sinks_)[section.name] = std::move(instance);
+}
+
+}  // namespace syndicd::runtime

@@ -1,0 +1,73 @@
+// Assembly: a configuration file turned into loaded plugins and created
+// plugin instances, with every problem found on the way. `check` stops here;
+// `run`, `once` and `preview` go on to start what was assembled.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "plugin_host/instance.hpp"
+#include "plugin_host/loader.hpp"
+
+namespace syndicd::runtime {
+
+/// Every problem, printable and ordered by position.
+class Report {
+ public:
+  void add(config::Diagnostic diagnostic) { diagnostics_.push_back(std::move(diagnostic)); }
+  const std::vector<config::Diagnostic>& diagnostics() const { return diagnostics_; }
+  size_t errors() const;
+  size_t warnings() const;
+  /// One line per problem, sorted by file position; errors and warnings.
+  std::string text() const;
+
+ private:
+  std::vector<config::Diagnostic> diagnostics_;
+};
+
+struct AssemblyOptions {
+  /// Searched before daemon.plugin_path (the --plugin-path option).
+  std::vector<std::filesystem::path> extra_plugin_path;
+  /// Create plugin instances (check runs every constructor too).
+  bool create_instances = true;
+  plugin_host::Services services;
+};
+
+class Assembly {
+ public:
+  /// Load, validate and create. Returns nothing when the file cannot be
+  /// read as a configuration at all; otherwise an Assembly whose report
+  /// says whether it is usable (report.errors() == 0).
+  static std::unique_ptr<Assembly> build(const std::filesystem::path& file,
+                                         const AssemblyOptions& options, Report& report);
+
+  const config::Config& config() const { return config_; }
+  const plugin_host::Registry& registry() const { return registry_; }
+
+  plugin_host::Instance* source(const std::string& name) const;
+  plugin_host::Instance* sink(const std::string& name) const;
+
+ private:
+  void load_plugins(const AssemblyOptions& options, Report& report);
+  void assemble(syndicd_kind kind, const config::PluginSection& section,
+                const AssemblyOptions& options, Report& report);
+
+  config::Config config_;
+  plugin_host::Registry registry_;
+  // Validated sections outlive create(): instances may keep nothing from
+  // them, but errors reported later still need their positions.
+  std::map<std::string, std::unique_ptr<config::ConfigValues>> values_;
+  std::map<std::string, std::unique_ptr<plugin_host::Instance>> sources_;
+  std::map<std::string, std::unique_ptr<plugin_host::Instance>> sinks_;
+};
+
+/// Paths to search: --plugin-path first, then daemon.plugin_path, else the
+/// default (build tree or installed plugin directory).
+std::vector<std::filesystem::path> plugin_search_path(
+    const std::vector<std::filesystem::path>& extra, const std::vector<std::string>& configured);
+
+}  // namespace syndicd::runtime

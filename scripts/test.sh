@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it (.ci/run):
+#   1. dependencies (scripts/deps.sh; a no-op when all are installed)
+#   2. build/       optimised build (RelWithDebInfo) + ctest
+#   3. clang-format check of every C/C++ file under daemon sdk plugins tests bench
+#   4. build-asan/  AddressSanitizer + UBSan build + ctest
+# Stops at the first failure and prints a summary either way.
+#
+#   bash scripts/test.sh
+#
+# Environment: SYNDICD_TEST_JOBS (ctest -j, default 2), SYNDICD_JOBS (ninja -j,
+# default nproc), CCACHE_DIR (see scripts/build.sh).
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo"
+
+test_jobs=${SYNDICD_TEST_JOBS:-2}
+started=$SECONDS
+summary=()
+current=""
+step_started=0
+
+begin() {
+  current=$1
+  step_started=$SECONDS
+  printf '\n==> %s\n' "$current"
+}
+done_step() {
+  summary+=("$(printf '  %-34s ok    %4ds  %s' "$current" $((SECONDS - step_started)) "${1:-}")")
+  current=""
+}
+finish() {
+  local rc=$?
+  if [[ -n $current ]]; then
+    summary+=("$(printf '  %-34s FAIL  %4ds  %s' "$current" $((SECONDS - step_started)) "${failure_note:-}")")
+  fi
+  printf '\n==> summary (%ds)\n' $((SECONDS - started))
+  printf '%s\n' "${summary[@]}"
+  if ((rc == 0)); then
+    echo "test.sh: PASSED"
+  else
+    echo "test.sh: FAILED (exit $rc)"
+  fi
+}
+trap finish EXIT
+failure_note=""
+
+# ctest totals of a log, e.g. "41/42 passed, 1 failed (12.3 s)".
+totals() {
+  local line time
+  line=$(grep -E 'tests passed, [0-9]+ tests? failed out of [0-9]+' "$1" | tail -1 || true)
+  time=$(grep -E 'Total Test time \(real\)' "$1" | tail -1 | sed -E 's/.*= *([0-9.]+) sec.*/\1/' || true)
+  if [[ -z $line ]]; then
+    grep -q 'No tests were found' "$1" && echo "no tests found" || echo "no totals"
+    return
+  fi
+  local failed total
+  failed=$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1/' <<<"$line")
+  total=$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\2/' <<<"$line")
+  echo "$((total - failed))/$total passed, $failed failed (${time:-?} s)"
+}
+
+run_ctest() {
+  local dir=$1 log=$1/ctest.log
+  set +e
+  ctest --test-dir "$dir" --output-on-failure -j "$test_jobs" 2>&1 | tee "$log"
+  local rc=${PIPESTATUS[0]}
+  set -e
+  failure_note=$(totals "$log")
+  if ((rc != 0)); then
+    grep -A200 -E '^The following tests FAILED' "$log" | sed 1d | sed -n '1,20p' |
+      sed 's/^/    /' >"$dir/ctest.failed" || true
+    failure_note+=$'\n'"$(cat "$dir/ctest.failed")"
+    return "$rc"
+  fi
+  done_step "$failure_note"
+  failure_note=""
+}
+
+begin "dependencies"
+bash scripts/deps.sh
+done_step
+
+begin "build (build/)"
+bash scripts/build.sh build
+done_step
+
+begin "ctest (build/)"
+run_ctest build
+
+begin "clang-format"
+mapfile -t sources < <(find daemon sdk plugins tests bench -type f \
+  \( -name '*.cpp' -o -name '*.hpp' -o -name '*.h' \) -not -path 'tests/fixtures/*' 2>/dev/null | sort)
+format_log=build/clang-format.log
+if ! clang-format --dry-run --Werror "${sources[@]}" >"$format_log" 2>&1; then
+  mapfile -t bad < <(grep -oE '^[^:]+:[0-9]+:[0-9]+: error' "$format_log" | cut -d: -f1 | sort -u)
+  head -n 60 "$format_log"
+  echo "clang-format: ${#bad[@]} of ${#sources[@]} files need formatting (full log: $format_log):"
+  printf '  %s\n' "${bad[@]}"
+  echo "fix with: clang-format -i ${bad[*]}"
+  failure_note="${#bad[@]} files need clang-format -i"
+  exit 1
+fi
+done_step "${#sources[@]} files"
+
+begin "build (build-asan/, ASan+UBSan)"
+bash scripts/build.sh build-asan -DSYNDICD_SANITIZE=ON
+done_step
+
+begin "ctest (build-asan/)"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+run_ctest build-asan

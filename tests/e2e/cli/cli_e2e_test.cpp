@@ -1,0 +1,219 @@
+// The real syndicd binary: exit codes and messages of the CLI, and the
+// loader's refusals as an operator sees them through `check`.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "process.hpp"
+
+namespace fs = std::filesystem;
+using syndicd::testing::run_process;
+
+namespace {
+
+const std::string kBinary = SYNDICD_BINARY;
+const fs::path kSource = SYNDICD_SOURCE_DIR;
+const fs::path kTestPlugins = SYNDICD_TEST_PLUGIN_DIR;
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("syndicd-cli-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  fs::path write(const std::string& name, const std::string& text) {
+    const fs::path p = dir_ / name;
+    std::ofstream(p) << text;
+    return p;
+  }
+
+  // A minimal valid config whose plugin_path is `plugin_dir`.
+  fs::path config_with_plugins(const fs::path& plugin_dir) {
+    return write("c.yaml",
+                 "daemon:\n"
+                 "  state: " +
+                     (dir_ / "state.db").string() +
+                     "\n"
+                     "  plugin_path: [" +
+                     plugin_dir.string() +
+                     "]\n"
+                     "sources: {}\n"
+                     "sinks: {}\n"
+                     "pipelines: {}\n");
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(Cli, NoArgumentsIsUsage) {
+  auto r = run_process({kBinary});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("Usage: syndicd COMMAND"), std::string::npos) << r.err;
+}
+
+TEST_F(Cli, HelpAndVersion) {
+  auto r = run_process({kBinary, "--help"});
+  EXPECT_EQ(r.exit_code, 0);
+  for (const char* cmd : {"run", "check", "once", "plugins", "preview", "version"})
+    EXPECT_NE(r.out.find(std::string("  ") + cmd + " "), std::string::npos) << cmd;
+  r = run_process({kBinary, "version"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out.rfind("syndicd 0.1.0\nplugin ABI 1.0\n", 0), 0u) << r.out;
+}
+
+TEST_F(Cli, EverySubcommandHasHelp) {
+  for (const char* cmd : {"run", "check", "once", "plugins", "preview", "version"}) {
+    auto r = run_process({kBinary, cmd, "--help"});
+    EXPECT_EQ(r.exit_code, 0) << cmd;
+    EXPECT_EQ(r.out.rfind(std::string("usage: syndicd ") + cmd, 0), 0u) << r.out;
+  }
+}
+
+TEST_F(Cli, UsageErrorsExit2) {
+  auto r = run_process({kBinary, "chek"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("unknown command \"chek\"; did you mean \"check\"?"), std::string::npos)
+      << r.err;
+  r = run_process({kBinary, "check", "--confg", "x"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("unknown option --confg; did you mean --config?"), std::string::npos)
+      << r.err;
+  r = run_process({kBinary, "check", "-c"});
+  EXPECT_EQ(r.exit_code, 2);
+  r = run_process({kBinary, "check", "-c", "a.yaml", "stray"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("unexpected argument \"stray\""), std::string::npos) << r.err;
+}
+
+TEST_F(Cli, CheckBundledConfigs) {
+  for (const char* name : {"syndicd.yaml", "demo.yaml"}) {
+    // The production config names the installed plugin directory; point the
+    // check at the build tree's plugins instead.
+    auto r = run_process({kBinary, "check", "-c", (kSource / "config" / name).string(),
+                          "--plugin-path", SYNDICD_PLUGIN_DIR});
+    EXPECT_EQ(r.exit_code, 0) << name << "\n" << r.err;
+    EXPECT_NE(r.out.find(": OK ("), std::string::npos) << r.out;
+  }
+}
+
+TEST_F(Cli, CheckMissingFileExits78) {
+  auto r = run_process({kBinary, "check", "-c", (dir_ / "nope.yaml").string()});
+  EXPECT_EQ(r.exit_code, 78);
+  EXPECT_NE(r.err.find("nope.yaml"), std::string::npos) << r.err;
+}
+
+TEST_F(Cli, CheckRefusesNonElfPlugin) {
+  fs::create_directories(dir_ / "p");
+  fs::copy_file(fs::path(SYNDICD_TEST_FIXTURES) / "plugins" / "not-elf.so", dir_ / "p" / "junk.so");
+  auto r = run_process({kBinary, "check", "-c", config_with_plugins(dir_ / "p").string()});
+  EXPECT_EQ(r.exit_code, 78) << r.err;
+  EXPECT_NE(r.err.find((dir_ / "p" / "junk.so").string() + ": cannot load shared object"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST_F(Cli, CheckRefusesPluginWithoutEntrySymbol) {
+  auto r = run_process(
+      {kBinary, "check", "-c", config_with_plugins(kTestPlugins / "no_entry").string()});
+  EXPECT_EQ(r.exit_code, 78) << r.err;
+  EXPECT_NE(
+      r.err.find("no_entry.so: not a syndicd plugin (it does not export syndicd_plugin_entry)"),
+      std::string::npos)
+      << r.err;
+}
+
+TEST_F(Cli, CheckRefusesWrongAbi) {
+  auto r =
+      run_process({kBinary, "check", "-c", config_with_plugins(kTestPlugins / "bad_abi").string()});
+  EXPECT_EQ(r.exit_code, 78) << r.err;
+  EXPECT_NE(r.err.find("bad_abi.so: plugin ABI 99.0 is not supported by this syndicd (ABI 1.0)"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST_F(Cli, CheckReportsUnknownPluginWithSuggestion) {
+  auto cfg = write("c.yaml",
+                   "daemon:\n"
+                   "  state: /tmp/x.db\n"
+                   "sources:\n"
+                   "  a:\n"
+                   "    plugin: rs\n"
+                   "    url: https://example.org/feed\n"
+                   "sinks: {}\n"
+                   "pipelines: {}\n");
+  auto r = run_process({kBinary, "check", "-c", cfg.string(), "--plugin-path", SYNDICD_PLUGIN_DIR});
+  EXPECT_EQ(r.exit_code, 78);
+  EXPECT_NE(r.err.find(cfg.string() +
+                       ":5:13: error: sources.a.plugin: no source plugin named \"rs\"; did "
+                       "you mean \"rss\"?"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST_F(Cli, CheckRunsPluginConstructors) {
+  // The thrower plugin rejects `mode: reject` from its constructor, and
+  // crashes (an exception) otherwise; neither may take the daemon down.
+  auto cfg = write("c.yaml",
+                   "daemon:\n"
+                   "  state: /tmp/x.db\n"
+                   "  plugin_path: [" +
+                       (kTestPlugins / "thrower").string() +
+                       "]\n"
+                       "sources:\n"
+                       "  a:\n"
+                       "    plugin: thrower\n"
+                       "    mode: reject\n"
+                       "  b:\n"
+                       "    plugin: thrower\n"
+                       "sinks: {}\n"
+                       "pipelines:\n"
+                       "  p: { from: [a, b], to: [] }\n");
+  auto r = run_process({kBinary, "check", "-c", cfg.string()});
+  EXPECT_EQ(r.exit_code, 78) << r.err;
+  EXPECT_NE(
+      r.err.find(cfg.string() + ":7:11: error: sources.a.mode: \"reject\" is rejected on purpose"),
+      std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("create: constructor blew up"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("sources.b: source plugin \"thrower\" refused this section"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST_F(Cli, PluginsListsBuiltins) {
+  auto r = run_process({kBinary, "plugins", "--plugin-path", SYNDICD_PLUGIN_DIR});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  for (const char* row :
+       {"source  rss", "source  html", "sink    rss", "sink    youtube", "sink    facebook"})
+    EXPECT_NE(r.out.find(row), std::string::npos) << row << "\n" << r.out;
+}
+
+TEST_F(Cli, PluginsDescribePrintsSchema) {
+  auto r = run_process(
+      {kBinary, "plugins", "--plugin-path", SYNDICD_PLUGIN_DIR, "--describe", "facebook"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("sink plugin \"facebook\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("NOT IMPLEMENTED YET"), std::string::npos) << r.out;
+  for (const char* key :
+       {"mode", "page_id", "access_token", "graph_base", "api_version", "template"})
+    EXPECT_NE(r.out.find(key), std::string::npos) << key << "\n" << r.out;
+  r = run_process(
+      {kBinary, "plugins", "--plugin-path", SYNDICD_PLUGIN_DIR, "--describe", "facebok"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("did you mean \"facebook\"?"), std::string::npos) << r.err;
+}
+
+TEST_F(Cli, UnimplementedCommandsSaySo) {
+  auto r =
+      run_process({kBinary, "preview", "-c", (kSource / "config" / "demo.yaml").string(), "x"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("not implemented yet"), std::string::npos) << r.err;
+}
+
+}  // namespace

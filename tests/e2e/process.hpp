@@ -1,0 +1,85 @@
+// Run the real syndicd binary (or any program) and capture what it says.
+#pragma once
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+extern char** environ;
+
+namespace syndicd::testing {
+
+struct Outcome {
+  int exit_code = -1;  ///< -signal when killed by a signal
+  std::string out;
+  std::string err;
+};
+
+/// Run `argv` to completion with extra `env` entries ("NAME=value").
+inline Outcome run_process(const std::vector<std::string>& argv,
+                           const std::vector<std::string>& env = {}) {
+  int out_pipe[2], err_pipe[2];
+  if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0)
+    throw std::runtime_error("pipe");
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+  posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
+  for (const auto& e : env) env_strings.push_back(e);
+  std::vector<char*> envp;
+  for (auto& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  pid_t pid;
+  const int rc = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  close(out_pipe[1]);
+  close(err_pipe[1]);
+  if (rc != 0) throw std::runtime_error("posix_spawn " + argv[0] + " failed");
+  Outcome o;
+  // Drain both pipes without deadlocking on a full one.
+  int fds[2] = {out_pipe[0], err_pipe[0]};
+  std::string* sinks[2] = {&o.out, &o.err};
+  bool open_fds[2] = {true, true};
+  while (open_fds[0] || open_fds[1]) {
+    fd_set set;
+    FD_ZERO(&set);
+    int maxfd = -1;
+    for (int i = 0; i < 2; ++i)
+      if (open_fds[i]) {
+        FD_SET(fds[i], &set);
+        maxfd = std::max(maxfd, fds[i]);
+      }
+    if (select(maxfd + 1, &set, nullptr, nullptr, nullptr) < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    for (int i = 0; i < 2; ++i) {
+      if (!open_fds[i] || !FD_ISSET(fds[i], &set)) continue;
+      char buf[4096];
+      const ssize_t n = read(fds[i], buf, sizeof buf);
+      if (n <= 0) {
+        open_fds[i] = false;
+        close(fds[i]);
+      } else {
+        sinks[i]->append(buf, static_cast<size_t>(n));
+      }
+    }
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+  return o;
+}
+
+}  // namespace syndicd::testing
