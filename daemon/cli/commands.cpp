@@ -12,10 +12,13 @@
 #include <vector>
 
 #include "cli/args.hpp"
+#include "config/config.hpp"
 #include "config/schema.hpp"
 #include "log/log.hpp"
 #include "plugin_host/loader.hpp"
 #include "runtime/assembly.hpp"
+#include "runtime/environment.hpp"
+#include "runtime/preview.hpp"
 #include "text/suggest.hpp"
 
 namespace syndicd::cli {
@@ -89,7 +92,21 @@ int cmd_version(const Args&) {
   return kOk;
 }
 
+// The daemon's own keys, from the schemas the loader validates with;
+// docs/configuration.md embeds this text and a test keeps them equal.
+std::string reference() {
+  return "daemon:\n" + config::describe_schema(config::daemon_schema()) +
+         "\nsources.<name> (besides the source plugin's own keys):\n" +
+         config::describe_schema(config::source_host_schema()) +
+         "\nsinks.<name> (besides the sink plugin's own keys):\n" +
+         config::describe_schema(config::sink_host_schema());
+}
+
 int cmd_check(const Args& args) {
+  if (args.has("reference")) {
+    std::cout << reference();
+    return kOk;
+  }
   int exit = kOk;
   auto assembly = assemble(args, {}, exit);
   if (!assembly) return exit;
@@ -158,6 +175,57 @@ int cmd_plugins(const Args& args) {
   return problems.empty() ? kOk : kConfig;
 }
 
+int cmd_preview(const Args& args) {
+  const bool json = args.has("json");
+  const auto plugin = args.get("plugin");
+  if (plugin.has_value() == args.has("config")) {
+    std::cerr << "syndicd preview: give either -c FILE SOURCE, or --plugin NAME [--set "
+                 "KEY=VALUE]... URL\n";
+    return kUsage;
+  }
+  if (args.positionals.size() != 1) {
+    std::cerr << "syndicd preview: expected one " << (plugin ? "URL" : "SOURCE") << " argument\n";
+    return kUsage;
+  }
+  if (!plugin && args.has("set")) {
+    std::cerr
+        << "syndicd preview: --set goes with --plugin; with -c, edit the source in the file\n";
+    return kUsage;
+  }
+  // Instances are created with the environment's loop and fetcher, so the
+  // environment must outlive the assembly (declared first, destroyed last).
+  runtime::Environment environment;
+  runtime::AssemblyOptions options;
+  options.extra_plugin_path = extra_paths(args);
+  options.services = environment.services();
+  runtime::Report report;
+  std::unique_ptr<runtime::Assembly> assembly;
+  std::string source;
+  if (plugin) {
+    std::string error;
+    auto yaml = runtime::preview_config(*plugin, args.positionals[0], args.all("set"), error);
+    if (!yaml) {
+      std::cerr << "syndicd preview: " << error << "\n";
+      return kUsage;
+    }
+    auto loaded = config::load_string(*yaml, "<command line>");
+    // The synthetic pipeline only keeps the loader from warning that the
+    // source is unused; its own "delivers nowhere" warning is noise here.
+    std::erase_if(loaded.diagnostics, [](const config::Diagnostic& d) {
+      return d.severity == config::Diagnostic::Severity::Warning &&
+             d.path.starts_with("pipelines.");
+    });
+    assembly = runtime::Assembly::build(std::move(loaded), options, report);
+    source = runtime::kPreviewSource;
+  } else {
+    assembly = runtime::Assembly::build(config_path(args), options, report);
+    source = args.positionals[0];
+  }
+  std::cerr << report.text();
+  if (!assembly || report.errors() > 0) return kConfig;
+  return runtime::preview_source(*assembly, environment, source, json, std::cout, std::cerr);
+}
+
 int not_yet(const std::string& what) {
   std::cerr << "syndicd " << what
             << ": not implemented yet (it lands with the running-daemon work); use `syndicd check` "
@@ -177,9 +245,13 @@ std::vector<Command> commands() {
          return not_yet("run");
        }},
       {"check",
-       "check -c FILE",
+       "check -c FILE | check --reference",
        "validate a configuration and every plugin section; exit 78 on problems",
-       {config_option(), plugin_path_option(), verbose_option(), help_option()},
+       {config_option(),
+        plugin_path_option(),
+        {"reference", 0, false, false, "", "print the daemon's own configuration keys and exit"},
+        verbose_option(),
+        help_option()},
        cmd_check},
       {"once",
        "once -c FILE [--pipeline NAME] [--dry-run]",
@@ -213,14 +285,17 @@ std::vector<Command> commands() {
         help_option()},
        cmd_plugins},
       {"preview",
-       "preview -c FILE SOURCE",
-       "run one source once and print what it extracts",
+       "preview (-c FILE SOURCE | --plugin NAME [--set KEY=VALUE]... URL) [--json]",
+       "run one source once, store nothing, and print what it extracts",
        {config_option(),
         plugin_path_option(),
-        {"json", 0, false, false, "", "one JSON object per line"},
+        {"plugin", 0, true, false, "NAME", "preview a source plugin without a config file"},
+        {"set", 0, true, true, "KEY=VALUE",
+         "with --plugin: a key of the source (dotted: list.links=css:h3 a)"},
+        {"json", 0, false, false, "", "one JSON object per line (the keys are a stable contract)"},
         verbose_option(),
         help_option()},
-       [](const Args&) { return not_yet("preview"); }},
+       cmd_preview},
       {"version", "version", "print version information", {help_option()}, cmd_version},
   };
 }

@@ -53,7 +53,11 @@ plugin_host::Instance* Assembly::sink(const std::string& name) const {
 
 std::unique_ptr<Assembly> Assembly::build(const fs::path& file, const AssemblyOptions& options,
                                           Report& report) {
-  auto loaded = config::load_file(file);
+  return build(config::load_file(file), options, report);
+}
+
+std::unique_ptr<Assembly> Assembly::build(config::LoadResult loaded, const AssemblyOptions& options,
+                                          Report& report) {
   for (auto& d : loaded.diagnostics) report.add(d);
   if (!loaded.config) return nullptr;
   std::unique_ptr<Assembly> assembly(new Assembly());

@@ -44,6 +44,9 @@ class Assembly {
   /// says whether it is usable (report.errors() == 0).
   static std::unique_ptr<Assembly> build(const std::filesystem::path& file,
                                          const AssemblyOptions& options, Report& report);
+  /// The same from an already loaded configuration.
+  static std::unique_ptr<Assembly> build(config::LoadResult loaded, const AssemblyOptions& options,
+                                         Report& report);
 
   const config::Config& config() const { return config_; }
   const plugin_host::Registry& registry() const { return registry_; }

@@ -209,11 +209,73 @@ TEST_F(Cli, PluginsDescribePrintsSchema) {
   EXPECT_NE(r.err.find("did you mean \"facebook\"?"), std::string::npos) << r.err;
 }
 
-TEST_F(Cli, UnimplementedCommandsSaySo) {
-  auto r =
-      run_process({kBinary, "preview", "-c", (kSource / "config" / "demo.yaml").string(), "x"});
+TEST_F(Cli, PreviewJsonIsTheContract) {
+  // Runs a real source plugin once through the real host (timer, worker
+  // pool, state) and prints one JSON object per article, keys in order.
+  auto r = run_process({kBinary, "preview", "--plugin-path",
+                        (kTestPlugins / "echo_source").string(), "--plugin", "echo", "--set",
+                        "count=2", "--set", "prefix=Tin", "--json", "https://example.test/list"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<std::string> lines;
+  for (size_t start = 0, nl; (nl = r.out.find('\n', start)) != std::string::npos; start = nl + 1)
+    lines.push_back(r.out.substr(start, nl - start));
+  ASSERT_EQ(lines.size(), 2u) << r.out;
+  EXPECT_EQ(
+      lines[0].rfind(R"({"id":"echo-1-0","url":"https://example.test/echo-1-0","title":"Tin 1.0",)"
+                     R"("lead":"","body_html":"","body_text":"","author":"","published":")",
+                     0),
+      0u)
+      << lines[0];
+  EXPECT_NE(lines[0].find(R"(+07:00","updated":null,"images":[{"url":"https://example.test/a.jpg",)"
+                          R"("alt":"alt","caption":"caption"}],"videos":[],"tags":["thời sự"],)"
+                          R"("source":"preview"})"),
+            std::string::npos)
+      << lines[0];
+  EXPECT_NE(r.err.find("syndicd preview: preview: 2 articles"), std::string::npos) << r.err;
+}
+
+TEST_F(Cli, ConfigurationDocIsCurrent) {
+  // docs/configuration.md embeds `check --reference`; regenerate the block
+  // from the program when this fails.
+  auto r = run_process({kBinary, "check", "--reference"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream in(kSource / "docs" / "configuration.md");
+  const std::string doc((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string begin = "<!-- BEGIN REFERENCE -->\n```\n",
+                    end = "\n```\n<!-- END REFERENCE -->";
+  const auto from = doc.find(begin), to = doc.find(end);
+  ASSERT_NE(from, std::string::npos);
+  ASSERT_NE(to, std::string::npos);
+  std::string expected = r.out;
+  while (!expected.empty() && expected.back() == '\n') expected.pop_back();
+  EXPECT_EQ(doc.substr(from + begin.size(), to - from - begin.size()), expected);
+}
+
+TEST_F(Cli, PreviewErrors) {
+  auto demo = (kSource / "config" / "demo.yaml").string();
+  auto r = run_process(
+      {kBinary, "preview", "-c", demo, "thainguyen-dem", "--plugin-path", SYNDICD_PLUGIN_DIR});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("no source named \"thainguyen-dem\"; did you mean \"thainguyen-demo\"?"),
+            std::string::npos)
+      << r.err;
+  r = run_process({kBinary, "preview", "-c", demo});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("expected one SOURCE argument"), std::string::npos) << r.err;
+  r = run_process({kBinary, "preview", "--plugin", "html", "--set", "nokey", "x.html"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--set nokey: expected KEY=VALUE"), std::string::npos) << r.err;
+  r = run_process({kBinary, "preview", "--plugin-path", (kTestPlugins / "echo_source").string(),
+                   "--plugin", "echo", "--set", "count=many", "https://example.test/"});
+  EXPECT_EQ(r.exit_code, 78);
+  EXPECT_NE(r.err.find("error: sources.preview.count: \"many\" is not an integer"),
+            std::string::npos)
+      << r.err;
+  // A poll that fails exits 1 with the plugin's message.
+  r = run_process({kBinary, "preview", "--plugin-path", (kTestPlugins / "echo_source").string(),
+                   "--plugin", "echo", "--set", "throw_on_poll=true", "https://example.test/"});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("not implemented yet"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("poll exploded"), std::string::npos) << r.err;
 }
 
 }  // namespace

@@ -1,0 +1,47 @@
+// What a command that runs plugins needs around them: the event loop, the
+// fetcher with per-source settings, the worker pool and the plugins' state.
+// `preview` and `once --dry-run` use it with in-memory state; `run` and
+// `once` will swap in the SQLite store.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <memory>
+
+#include "config/config.hpp"
+#include "fetch/fetcher.hpp"
+#include "fetch/validator_store.hpp"
+#include "plugin_host/fetch_binding.hpp"
+#include "plugin_host/instance.hpp"
+
+namespace syndicd::runtime {
+
+class Environment {
+ public:
+  /// `threads`: size of the worker pool (daemon.workers).
+  explicit Environment(int threads = 2);
+  ~Environment();
+  Environment(const Environment&) = delete;
+  Environment& operator=(const Environment&) = delete;
+
+  /// The services to create plugin instances with.
+  plugin_host::Services services();
+
+  /// Fetch settings of each source: daemon.fetch with the source's `fetch`
+  /// overrides; file:// is allowed only for a source whose own `url` is a
+  /// file:// URL (the offline demo and saved pages).
+  void configure_sources(const config::Config& config);
+
+  boost::asio::io_context& io() { return io_; }
+  fetch::Fetcher& fetcher() { return *fetcher_; }
+
+ private:
+  boost::asio::io_context io_;
+  fetch::MemoryValidatorStore validators_;
+  std::unique_ptr<fetch::Fetcher> fetcher_;
+  std::unique_ptr<plugin_host::FetcherService> fetch_service_;
+  boost::asio::thread_pool workers_;
+  plugin_host::MemoryStateStore state_;
+};
+
+}  // namespace syndicd::runtime

@@ -1,0 +1,149 @@
+#include "runtime/preview.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+
+#include <filesystem>
+#include <ostream>
+
+#include "runtime/article_output.hpp"
+#include "syndicd/common/dates.hpp"
+#include "text/suggest.hpp"
+
+namespace syndicd::runtime {
+namespace {
+
+// Every fetch has its own timeouts; this only stops a plugin that forgets
+// to complete its poll from hanging the command forever.
+constexpr std::chrono::minutes kPreviewDeadline{10};
+
+// Articles are shown in the source's own zone, as its readers see them.
+int display_offset(const config::PluginSection& section) {
+  if (const auto* tz = section.body.find("timezone"); tz && tz->value.is_scalar())
+    if (auto minutes = common::parse_utc_offset(tz->value.scalar)) return *minutes;
+  return 7 * 60;  // the default `timezone` of the built-in sources
+}
+
+}  // namespace
+
+int preview_source(Assembly& assembly, Environment& environment, const std::string& source,
+                   bool json, std::ostream& out, std::ostream& err) {
+  const auto& sources = assembly.config().sources;
+  auto section = sources.find(source);
+  plugin_host::Instance* instance = assembly.source(source);
+  if (section == sources.end() || instance == nullptr) {
+    std::vector<std::string> names;
+    for (const auto& [name, s] : sources) names.push_back(name);
+    err << "syndicd preview: no source named \"" << source << "\"";
+    if (auto guess = text::did_you_mean(source, names))
+      err << "; did you mean \"" << *guess << "\"?";
+    else if (!names.empty())
+      err << " (sources: " << [&] {
+        std::string all;
+        for (const auto& n : names) all += (all.empty() ? "" : ", ") + n;
+        return all;
+      }() << ")";
+    err << "\n";
+    return 2;
+  }
+  environment.configure_sources(assembly.config());
+  const int offset = display_offset(section->second);
+
+  bool done = false;
+  syndicd_status status = SYNDICD_OK;
+  std::string message;
+  size_t count = 0;
+  instance->poll(
+      [&](const Article& article) {
+        ++count;
+        if (json) {
+          out << article_json(article, offset) << "\n";
+        } else {
+          out << (count > 1 ? "\n" : "") << article_text(article, offset);
+        }
+        out.flush();
+        return SYNDICD_OK;
+      },
+      [&](syndicd_status s, const std::string& m) {
+        done = true;
+        status = s;
+        message = m;
+        environment.io().stop();
+      });
+  if (!done) {
+    // Worker-pool jobs and fetches in flight leave the loop without queued
+    // handlers for a while; the guard keeps run() going until the poll ends.
+    auto guard = boost::asio::make_work_guard(environment.io());
+    boost::asio::steady_timer deadline(environment.io(), kPreviewDeadline);
+    deadline.async_wait([&](const boost::system::error_code& ec) {
+      if (!ec) environment.io().stop();
+    });
+    environment.io().restart();
+    environment.io().run();
+  }
+  if (!done) {
+    err << "syndicd preview: " << source << ": no result after "
+        << std::chrono::duration_cast<std::chrono::minutes>(kPreviewDeadline).count()
+        << " minutes; giving up (a plugin that never completes its poll is a bug)\n";
+    return 1;
+  }
+  if (status != SYNDICD_OK) {
+    err << "syndicd preview: " << source << ": " << (message.empty() ? "poll failed" : message)
+        << "\n";
+    return 1;
+  }
+  err << "syndicd preview: " << source << ": " << count << " article" << (count == 1 ? "" : "s")
+      << (message.empty() ? "" : " (" + message + ")") << "\n";
+  return 0;
+}
+
+std::optional<std::string> preview_config(const std::string& plugin, const std::string& url,
+                                          const std::vector<std::string>& sets,
+                                          std::string& error) {
+  YAML::Node section;
+  section["plugin"] = plugin;
+  std::string absolute = url;
+  if (url.find("://") == std::string::npos)
+    absolute = "file://" + std::filesystem::absolute(url).lexically_normal().string();
+  section["url"] = absolute;
+  for (const auto& set : sets) {
+    const auto eq = set.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      error = "--set " + set + ": expected KEY=VALUE (e.g. list.links=css:.news h3 a)";
+      return std::nullopt;
+    }
+    const std::string key = set.substr(0, eq);
+    // Walk/create the dotted path. yaml-cpp nodes are handles, so the
+    // chain of operator[] below edits `section` in place.
+    std::vector<std::string> parts;
+    for (size_t start = 0;;) {
+      const auto dot = key.find('.', start);
+      parts.push_back(key.substr(start, dot - start));
+      if (dot == std::string::npos) break;
+      start = dot + 1;
+    }
+    YAML::Node node = section;
+    for (size_t i = 0; i + 1 < parts.size(); ++i) {
+      if (parts[i].empty() ||
+          (node[parts[i]].IsDefined() && !node[parts[i]].IsMap() && !node[parts[i]].IsNull())) {
+        error = "--set " + set + ": \"" + parts[i] + "\" is not a section";
+        return std::nullopt;
+      }
+      node.reset(node[parts[i]]);
+    }
+    node[parts.back()] = set.substr(eq + 1);
+  }
+  YAML::Node root;
+  root["daemon"]["http"]["listen"] = "";
+  root["sources"][kPreviewSource] = section;
+  root["pipelines"][kPreviewSource]["from"].push_back(kPreviewSource);
+  root["pipelines"][kPreviewSource]["to"] = YAML::Node(YAML::NodeType::Sequence);
+  YAML::Emitter emitter;
+  emitter << root;
+  return std::string(emitter.c_str()) + "\n";
+}
+
+}  // namespace syndicd::runtime
