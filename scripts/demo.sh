@@ -24,21 +24,46 @@ bash scripts/deps.sh
 echo "==> build (build/)"
 "${as_user[@]}" bash scripts/build.sh build
 
-echo "==> syndicd once -c config/demo.yaml"
+syndicd=build/daemon/syndicd
 if [[ -z ${SYNDICD_DEMO_KEEP:-} ]]; then
   rm -rf demo-out
 fi
 "${as_user[@]}" mkdir -p demo-out
-set +e
-"${as_user[@]}" build/daemon/syndicd once -c config/demo.yaml
-rc=$?
-set -e
+
+echo "==> syndicd check -c config/demo.yaml"
+"${as_user[@]}" "$syndicd" check -c config/demo.yaml
 
 echo
+echo "==> syndicd preview -c config/demo.yaml thainguyen-demo   (what the source extracts)"
+set +e
+"${as_user[@]}" "$syndicd" preview -c config/demo.yaml thainguyen-demo >demo-out/preview.txt
+preview_rc=$?
+"${as_user[@]}" "$syndicd" preview -c config/demo.yaml thainguyen-demo --json >demo-out/preview.jsonl 2>/dev/null
+set -e
+head -n 40 demo-out/preview.txt
+if ((preview_rc != 0)); then
+  echo "==> demo: syndicd preview exited with status $preview_rc"
+fi
+
+echo
+echo "==> syndicd once -c config/demo.yaml   (pipelines: store, filter, deliver to sinks)"
+set +e
+once_err=$("${as_user[@]}" "$syndicd" once -c config/demo.yaml 2>&1 >/dev/null)
+once_rc=$?
+set -e
+printf '%s\n' "$once_err" | grep -v ': warning: ' || true
+if ((once_rc != 0)) && grep -q 'not implemented yet' <<<"$once_err"; then
+  echo "    (the store, pipelines and sinks land with the running-daemon work; until then the"
+  echo "     demo stops at what the source extracts)"
+  once_rc=0
+fi
+
+echo
+rc=$((preview_rc != 0 ? preview_rc : once_rc))
 if ((rc == 0)); then
   echo "==> demo finished"
 else
-  echo "==> demo: syndicd once exited with status $rc"
+  echo "==> demo failed (status $rc)"
 fi
 outputs=$(find demo-out -type f 2>/dev/null | sort)
 if [[ -n $outputs ]]; then
@@ -47,7 +72,7 @@ if [[ -n $outputs ]]; then
     printf '  %-48s %8s bytes\n' "$f" "$(stat -c %s "$f")"
   done <<<"$outputs"
   feed=demo-out/feeds/thainguyen.xml
-  [[ -f $feed ]] && echo "The RSS feed: $repo/$feed"
+  if [[ -f $feed ]]; then echo "The RSS feed: $repo/$feed"; fi
 else
   echo "No outputs were written under $repo/demo-out/."
 fi
