@@ -158,7 +158,8 @@ int run_bare(const std::string& base, const Options& o) {
     curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
-    curl_easy_setopt(e, CURLOPT_USERAGENT, "bare/1");
+    curl_easy_setopt(e, CURLOPT_USERAGENT,
+                     fetch::Settings{}.user_agent.c_str());  // same bytes sent
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, 20000L);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
     // The same limits the Fetcher sets, so only the engines differ.

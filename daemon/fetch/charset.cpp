@@ -452,6 +452,8 @@ Decoded decode_to_utf8(std::string_view body, std::string_view header_charset,
     if (!valid) valid = valid_utf8(body);
     return *valid;
   };
+  // A BOM is checked first only because it is the one thing that overrules
+  // any header (rule 1a in charset.hpp); without one the header decides.
   if (std::string bom = bom_charset(body); !bom.empty()) {
     d.charset = bom;
     d.source = CharsetSource::bom;

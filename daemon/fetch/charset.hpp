@@ -2,14 +2,17 @@
 // pipeline and plugins' fixtures use it too); the fetcher applies it to text
 // bodies unless a request asks for raw bytes.
 //
-// Decision order (first that applies):
-//   1. a byte-order mark (UTF-8, UTF-16LE/BE) — unambiguous, so it beats a
-//      header that says otherwise (as the WHATWG Encoding Standard does);
-//   2. the charset parameter of the HTTP Content-Type — unless it is
-//      demonstrably wrong: it says UTF-8/ASCII but the bytes are not valid
-//      UTF-8, or it names a legacy single-byte charset while the bytes are
-//      valid multi-byte UTF-8 and the document itself declares UTF-8. Then
-//      the document's own declaration (3, 4) decides;
+// Decision order (the issue's: header, BOM, XML declaration, <meta>):
+//   1. the charset parameter of the HTTP Content-Type — unless it is
+//      demonstrably wrong, which is when
+//        a. the body starts with a byte-order mark for another encoding (a
+//           BOM is unambiguous; browsers follow it over the header too, per
+//           the WHATWG Encoding Standard), or
+//        b. it says UTF-8/ASCII but the bytes are not valid UTF-8, or
+//        c. it names a legacy single-byte charset while the bytes are valid
+//           multi-byte UTF-8 and the document itself declares UTF-8;
+//      then the document decides (2-4);
+//   2. a byte-order mark (UTF-8, UTF-16LE/BE);
 //   3. the XML declaration's encoding (also UTF-16 without BOM, sniffed
 //      from "<?xml" in 16-bit units);
 //   4. <meta charset> / <meta http-equiv content="...; charset=..."> in the

@@ -387,7 +387,7 @@ class Fetcher::Impl : public std::enable_shared_from_this<Impl> {
 
   // ---- request preparation ---------------------------------------------
 
-  // Checks the scheme and finds the host key (scheme://host:port) without a
+  // Checks the scheme and finds the host key (the host name) without a
   // full parse: curl parses the URL once, when the transfer starts, and a
   // URL it finds malformed then fails with Error::bad_url.
   Error prepare(Transfer& t, std::string& why) {
@@ -470,17 +470,16 @@ class Fetcher::Impl : public std::enable_shared_from_this<Impl> {
       why = "bad URL: no host";
       return Error::bad_url;
     }
-    if (port.empty()) {
-      port = scheme == "https" ? "443" : "80";
-    } else if (const unsigned long n = std::stoul(std::string(port)); n == 0 || n > 65535) {
-      why = "bad URL: bad port";
-      return Error::bad_url;
+    if (!port.empty()) {
+      if (const unsigned long n = std::stoul(std::string(port)); n == 0 || n > 65535) {
+        why = "bad URL: bad port";
+        return Error::bad_url;
+      }
     }
-    t.host_key = scheme;
-    t.host_key += "://";
-    t.host_key += lower_ascii(host);
-    t.host_key += ':';
-    t.host_key += port;
+    // Politeness is per host name, not per origin: http:// and https://, or
+    // two ports, of one host are one server to be polite to. (curl still
+    // reuses connections per origin.)
+    t.host_key = lower_ascii(host);
     return Error::none;
   }
 

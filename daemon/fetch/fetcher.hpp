@@ -58,10 +58,10 @@ using Headers = std::vector<std::pair<std::string, std::string>>;
 /// `daemon.fetch` in the configuration; a source may override the whole set.
 struct Settings {
   std::string user_agent = "syndicd/" SYNDICD_VERSION;
-  std::size_t max_connections = 64;          ///< transfers in flight, all hosts (global)
-  std::size_t per_host = 2;                  ///< transfers in flight to one scheme://host:port
-  std::chrono::milliseconds delay{1000};     ///< minimum gap between request starts to one host
-  std::chrono::milliseconds timeout{20000};  ///< total, per attempt
+  std::size_t max_connections = 64;  ///< transfers in flight, all hosts (global)
+  std::size_t per_host = 2;          ///< transfers in flight to one host name (any scheme or port)
+  std::chrono::milliseconds delay{1000};  ///< minimum gap between request starts to one host name
+  std::chrono::milliseconds timeout{20000};          ///< total, per attempt
   std::chrono::milliseconds connect_timeout{10000};  ///< per attempt
   long low_speed_limit = 64;                         ///< bytes/s; slower than this ...
   std::chrono::seconds low_speed_time{15};           ///< ... for this long is a timeout

@@ -91,6 +91,11 @@ std::string http_date_in(int seconds) {
   return buf;
 }
 
+// The same server under another host name (politeness is per host name).
+std::string localhost_url(const FixtureServer& server, const std::string& path) {
+  return "http://localhost:" + std::to_string(server.port()) + path;
+}
+
 // The real pages of the Thái Nguyên demo site.
 const std::string kSite = SYNDICD_TEST_FIXTURES "/sites/thainguyen";
 
@@ -458,7 +463,7 @@ TEST_F(FetchTest, GlobalCapAcrossHosts) {
   std::size_t peak = 0;
   for (int i = 0; i < 8; ++i) {
     fetch::Request req;
-    req.url = (i % 2 ? other : server_).url("/slow");
+    req.url = i % 2 ? localhost_url(other, "/slow") : server_.url("/slow");
     fetcher_->fetch(req, [&](fetch::Response r) {
       EXPECT_EQ(r.status, 200);
       ++done;
@@ -828,7 +833,7 @@ TEST_F(FetchTest, RetryAfterDateOn503AlsoHoldsBackTheHost) {
   elsewhere.set("/x", FixtureServer::text("x"));
   server_.set("/down", FixtureServer::retry_after("30", 429));
   EXPECT_EQ(get(server_.url("/down")).retry_after, 30s);
-  EXPECT_EQ(get(elsewhere.url("/x")).status, 200);
+  EXPECT_EQ(get(localhost_url(elsewhere, "/x")).status, 200);
 }
 
 TEST_F(FetchTest, RetriesBackOffExponentiallyAndStop) {
@@ -849,6 +854,39 @@ TEST_F(FetchTest, RetriesBackOffExponentiallyAndStop) {
   EXPECT_GE(t[2] - t[1], 200ms);
   EXPECT_GE(t[3] - t[2], 400ms);
   EXPECT_EQ(fetcher_->stats().retried, 3u);
+}
+
+// Two ports of one host are one host to be polite to; another name is not.
+TEST_F(FetchTest, PerHostCapCountsHostNamesNotPorts) {
+  fetch::Settings s = test_settings();
+  s.per_host = 1;
+  make(s);
+  FixtureServer other;
+  Behaviour b = FixtureServer::text("slow");
+  b.delay = 200ms;
+  server_.set("/slow", b);
+  other.set("/slow", b);
+  int done = 0;
+  auto count = [&](fetch::Response r) {
+    EXPECT_EQ(r.status, 200) << r.error_message;
+    ++done;
+  };
+  fetcher_->fetch(request(server_.url("/slow")), count);
+  fetcher_->fetch(request(other.url("/slow")), count);  // 127.0.0.1 too, another port
+  EXPECT_EQ(fetcher_->stats().running, 1u);             // started inside fetch(): no timing
+  EXPECT_EQ(fetcher_->stats().queued, 1u);
+  fetcher_->fetch(request(localhost_url(other, "/slow")), count);
+  EXPECT_EQ(fetcher_->stats().running, 2u);
+  run_until([&] {
+    EXPECT_LE(fetcher_->stats().running, 2u);
+    return done == 3;
+  });
+  // The queued one went only after the first had finished.
+  const auto first = server_.arrivals("/slow");
+  const auto second = other.arrivals("/slow");
+  ASSERT_EQ(first.size(), 1u);
+  ASSERT_EQ(second.size(), 2u);
+  EXPECT_GE(second.back() - first.front(), 200ms);  // the first's answer took 200 ms
 }
 
 // ---- the loop ------------------------------------------------------------------
