@@ -369,7 +369,8 @@ std::optional<TimeMatch> match_time(const std::vector<Tok>& t, size_t i) {
       ++j;
     }
   }
-  if (tm.h > 23 || tm.mi > 59 || tm.s > 60) return {};
+  // 24:00:00 is ISO 8601's end of the day; some feeds write it for midnight.
+  if (tm.h > 24 || (tm.h == 24 && (tm.mi || tm.s || tm.ms)) || tm.mi > 59 || tm.s > 60) return {};
   size_t k;
   if (auto z = match_zone(t, j, &k, true)) {
     tm.zone = z;
