@@ -1,10 +1,26 @@
 // Source `html`: news sites without a usable feed. A list page gives the
 // article links; each article page gives the fields, by selector or by
-// automatic extraction.
+// automatic extraction (syndicd/html_extract/extract.hpp).
 //
-// Declared in the foundation so configs can be validated; extraction lands
-// with the source-plugins work. Until then every poll fails loudly.
+// One poll: fetch the list page (conditional), follow `list.next` up to
+// `list.pages` pages, collect at most `list.max` links (absolute, tracking
+// parameters and fragments stripped, only the list page's host and
+// `allow_hosts`, deduplicated before anything is fetched), fetch each article
+// page once (the host's fetcher queues them politely), extract on the worker
+// pool one page at a time, emit. The poll fails only when the list page
+// itself fails; article pages that fail are logged and skipped.
 #include <syndicd/plugin.hpp>
+
+#include <deque>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "syndicd/common/dates.hpp"
+#include "syndicd/html_extract/extract.hpp"
+#include "syndicd/html_extract/links.hpp"
 
 namespace {
 
@@ -96,24 +112,300 @@ constexpr syndicd_field kSchema[] = {
     {},
 };
 
+struct Settings {
+  std::string url;
+  syndicd::html::Selector links;
+  std::optional<syndicd::html::Selector> next;
+  size_t max = 20;
+  int pages = 1;
+  syndicd::html::ArticleRules rules;
+  syndicd::html::LinkPolicy policy;
+};
+
+syndicd::html::Selector compile(const std::string& text, const char* path) {
+  try {
+    return syndicd::html::Selector::compile(text);
+  } catch (const syndicd::html::SelectorError& e) {
+    throw syndicd::ConfigError(path, e.what());
+  }
+}
+
+syndicd::html::FieldRule field(const syndicd::Config& config, const std::string& name) {
+  syndicd::html::FieldRule rule;
+  const std::string base = "article." + name;
+  const std::string select = base + ".select";
+  if (config.has(select.c_str())) {
+    const std::string text = config.string(select.c_str());
+    if (!text.empty()) rule.select = compile(text, select.c_str());
+  }
+  rule.format = config.string((base + ".format").c_str());
+  rule.attr = config.string((base + ".attr").c_str());
+  return rule;
+}
+
+std::shared_ptr<const Settings> read_settings(const syndicd::Config& config) {
+  auto s = std::make_shared<Settings>();
+  s->url = config.string("url");
+  s->links = compile(config.string("list.links"), "list.links");
+  if (const std::string next = config.string("list.next"); !next.empty())
+    s->next = compile(next, "list.next");
+  s->max = static_cast<size_t>(config.integer("list.max"));
+  s->pages = static_cast<int>(config.integer("list.pages"));
+  const std::string tz = config.string("timezone");
+  const auto offset = syndicd::common::parse_utc_offset(tz);
+  if (!offset)
+    throw syndicd::ConfigError("timezone", "\"" + tz + "\" is not a UTC offset such as \"+07:00\"");
+  s->rules.offset_minutes = *offset;
+  s->rules.language = config.string("language");
+  s->rules.title = field(config, "title");
+  s->rules.published = field(config, "published");
+  s->rules.updated = field(config, "updated");
+  s->rules.lead = field(config, "lead");
+  s->rules.body = field(config, "body");
+  s->rules.author = field(config, "author");
+  s->rules.images = field(config, "images");
+  s->rules.tags = field(config, "tags");
+  const auto remove = config.list("article.remove");
+  for (size_t i = 0; i < remove.size(); ++i) {
+    const std::string path = "article.remove[" + std::to_string(i) + "]";
+    s->rules.remove.push_back(compile(remove[i], path.c_str()));
+  }
+  s->policy.list_url = s->url;
+  for (auto host : config.list("allow_hosts")) {
+    for (char& c : host)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    s->policy.allow_hosts.push_back(host);
+  }
+  return s;
+}
+
+std::string describe_failure(const syndicd::FetchResponse& r) {
+  if (r.error != SYNDICD_FETCH_E_NONE)
+    return r.error_message.empty() ? "fetch error " + std::to_string(r.error) : r.error_message;
+  return "HTTP " + std::to_string(r.status);
+}
+
+// One poll in progress. Shared by every callback it started, so it outlives
+// the source object if the host cancels fetches during shutdown.
+class Run : public std::enable_shared_from_this<Run> {
+ public:
+  Run(syndicd::Host host, syndicd::Poll poll, std::shared_ptr<const Settings> settings)
+      : host_(host), poll_(poll), s_(std::move(settings)) {}
+
+  void start() { fetch_list(s_->url, 1); }
+
+ private:
+  struct Page {
+    std::string url;    // canonical: the article's url and id
+    std::string final;  // after redirects: the base for relative links
+    std::string body;
+  };
+
+  void fetch_list(const std::string& url, int page) {
+    list_pages_.insert(url);
+    syndicd::FetchOptions options;
+    // Only the first page is conditional: an unchanged front page means
+    // nothing new, but page 2 has to be read whenever page 1 was.
+    if (page == 1) options.flags = SYNDICD_FETCH_CONDITIONAL;
+    auto self = shared_from_this();
+    host_.fetch(url, options, [self, url, page](const syndicd::FetchResponse& r) {
+      self->on_list(r, url, page);
+    });
+  }
+
+  void on_list(const syndicd::FetchResponse& r, const std::string& url, int page) {
+    if (page == 1 && r.not_modified) {
+      host_.debug(url + ": list page not modified");
+      finish_now();
+      return;
+    }
+    if (!r.ok()) {
+      const std::string why = url + ": list page fetch failed: " + describe_failure(r);
+      if (page == 1) {
+        // A URL the fetcher refuses will never work; anything else may.
+        const bool permanent = r.error == SYNDICD_FETCH_E_BAD_URL ||
+                               r.error == SYNDICD_FETCH_E_FORBIDDEN_SCHEME ||
+                               r.error == SYNDICD_FETCH_E_FORBIDDEN_ADDRESS;
+        fail(permanent ? SYNDICD_ERR_PERMANENT : SYNDICD_ERR_TRANSIENT, why);
+        return;
+      }
+      host_.warning(why + " (following the links found so far)");
+      fetch_articles();
+      return;
+    }
+    const std::string base = r.url.empty() ? url : r.url;
+    syndicd::html::ListPage list;
+    try {
+      list =
+          syndicd::html::read_list_page(r.body, base, s_->links, s_->next ? &*s_->next : nullptr);
+    } catch (const std::exception& e) {
+      fail(SYNDICD_ERR_INTERNAL, url + ": cannot read the list page: " + e.what());
+      return;
+    }
+    if (list.matched == 0) {
+      const std::string why =
+          "list.links selector \"" + s_->links.text() + "\" matched nothing on " + url;
+      if (page == 1) {
+        fail(SYNDICD_ERR_PERMANENT, why);
+        return;
+      }
+      host_.warning(why);
+    }
+    if (page == 1 && base != url) policy_host_extra_ = base;
+    for (const auto& link : list.links) {
+      if (!allowed(link)) {
+        host_.debug("not following " + link + ": not the source's host (see allow_hosts)");
+        continue;
+      }
+      if (!seen_.insert(link).second) continue;
+      if (links_.size() >= s_->max) {
+        ++over_max_;
+        continue;
+      }
+      links_.push_back(link);
+    }
+    if (s_->next && page < s_->pages && links_.size() < s_->max && list.next &&
+        list_pages_.count(*list.next) == 0 && allowed(*list.next)) {
+      fetch_list(*list.next, page + 1);
+      return;
+    }
+    fetch_articles();
+  }
+
+  bool allowed(const std::string& link) const {
+    if (s_->policy.allows(link)) return true;
+    if (policy_host_extra_.empty()) return false;
+    syndicd::html::LinkPolicy redirected = s_->policy;
+    redirected.list_url = policy_host_extra_;
+    return redirected.allows(link);
+  }
+
+  void fetch_articles() {
+    if (over_max_ > 0)
+      host_.debug(std::to_string(over_max_) + " more links beyond list.max=" +
+                  std::to_string(s_->max) + " left for later polls");
+    listing_done_ = true;
+    outstanding_ = links_.size();
+    auto self = shared_from_this();
+    for (const auto& link : links_)
+      host_.fetch(link, {},
+                  [self, link](const syndicd::FetchResponse& r) { self->on_article(r, link); });
+    maybe_finish();
+  }
+
+  void on_article(const syndicd::FetchResponse& r, const std::string& url) {
+    if (!r.ok() || r.cancelled()) {
+      host_.warning(url + ": article page fetch failed: " + describe_failure(r));
+      ++failed_;
+      --outstanding_;
+      maybe_finish();
+      return;
+    }
+    queue_.push_back({url, r.url.empty() ? url : r.url, r.body});
+    pump();
+  }
+
+  // Extraction runs on the worker pool, one page at a time: the compiled
+  // selectors are shared and libxml2's XPath objects are not meant for
+  // concurrent evaluation.
+  void pump() {
+    if (extracting_ || queue_.empty() || finished_) return;
+    extracting_ = true;
+    auto page = std::make_shared<Page>(std::move(queue_.front()));
+    queue_.pop_front();
+    auto result = std::make_shared<syndicd::html::Extraction>();
+    auto self = shared_from_this();
+    host_.run_in_worker(
+        [page, result, settings = s_] {
+          try {
+            *result = syndicd::html::extract_article(page->body, page->final, settings->rules);
+          } catch (const std::exception& e) {
+            result->error = page->url + ": extraction failed: " + e.what();
+          }
+        },
+        [self, page, result] { self->extracted(*page, *result); });
+  }
+
+  void extracted(const Page& page, syndicd::html::Extraction& x) {
+    extracting_ = false;
+    --outstanding_;
+    for (const auto& w : x.warnings) host_.warning(w);
+    if (!x.article) {
+      host_.warning(x.error.empty() ? page.url + ": no article extracted" : x.error);
+      ++failed_;
+    } else {
+      syndicd::Article& a = *x.article;
+      a.id = page.url;
+      a.url = page.url;
+      if (a.published == SYNDICD_TIME_NONE) {
+        a.published = host_.now();
+        a.flags |= SYNDICD_ARTICLE_DATE_GUESSED;
+      }
+      const syndicd_status st = poll_.emit(a);
+      if (st == SYNDICD_OK)
+        ++emitted_;
+      else
+        host_.warning(page.url + ": the host refused the article (status " + std::to_string(st) +
+                      ")");
+    }
+    pump();
+    maybe_finish();
+  }
+
+  void maybe_finish() {
+    if (!listing_done_ || outstanding_ != 0 || extracting_ || finished_) return;
+    if (failed_ > 0)
+      host_.warning(std::to_string(failed_) + " of " + std::to_string(links_.size()) +
+                    " article pages failed; " + std::to_string(emitted_) + " emitted");
+    finish_now();
+  }
+
+  void finish_now() {
+    if (finished_) return;
+    finished_ = true;
+    poll_.complete();
+  }
+
+  void fail(syndicd_status status, const std::string& why) {
+    if (finished_) return;
+    finished_ = true;
+    host_.warning(why);
+    poll_.fail(status, why);
+  }
+
+  syndicd::Host host_;
+  syndicd::Poll poll_;
+  std::shared_ptr<const Settings> s_;
+  std::set<std::string> list_pages_;
+  std::set<std::string> seen_;
+  std::vector<std::string> links_;
+  std::string policy_host_extra_;
+  size_t over_max_ = 0;
+  bool listing_done_ = false;
+  size_t outstanding_ = 0;
+  std::deque<Page> queue_;
+  bool extracting_ = false;
+  bool finished_ = false;
+  size_t emitted_ = 0;
+  size_t failed_ = 0;
+};
+
 class HtmlSource final : public syndicd::Source {
  public:
   HtmlSource(syndicd::Host host, const syndicd::Config& config)
-      : Source(host), url_(config.string("url")) {}
+      : Source(host), settings_(read_settings(config)) {}
 
   void poll(syndicd::Poll poll) override {
-    poll.fail(SYNDICD_ERR_NOT_IMPLEMENTED,
-              "source plugin html cannot extract articles yet (" + url_ + " not read)");
+    std::make_shared<Run>(host(), poll, settings_)->start();
   }
 
  private:
-  std::string url_;
+  std::shared_ptr<const Settings> settings_;
 };
 
 }  // namespace
 
-SYNDICD_SOURCE(HtmlSource, "html", "0.1.0",
-               "NOT IMPLEMENTED YET: extracts articles from news sites without feeds (list page "
-               "+ article pages, CSS/XPath selectors or automatic extraction). Polls fail until "
-               "extraction lands.",
-               kSchema, SYNDICD_PLUGIN_INCOMPLETE)
+SYNDICD_SOURCE(HtmlSource, "html", "0.2.0",
+               "Extracts articles from news sites without feeds: a list page gives the links, "
+               "each article page the fields (CSS/XPath selectors or automatic extraction).",
+               kSchema, 0)

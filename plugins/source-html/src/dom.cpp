@@ -1,0 +1,220 @@
+#include "syndicd/html_extract/dom.hpp"
+
+#include <libxml/parser.h>
+
+#include <mutex>
+#include <stdexcept>
+
+#include "syndicd/common/entities.hpp"
+#include "syndicd/common/url.hpp"
+
+namespace syndicd::html {
+
+void init_libxml() {
+  static std::once_flag once;
+  std::call_once(once, [] { xmlInitParser(); });
+}
+
+namespace {
+
+const char* cstr(const xmlChar* s) {
+  return reinterpret_cast<const char*>(s);
+}
+
+bool ascii_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+void append_text(const xmlNode* n, std::string& out) {
+  for (const xmlNode* c = n->children; c != nullptr; c = c->next) {
+    if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+      if (c->content != nullptr) out += cstr(c->content);
+    } else if (c->type == XML_ELEMENT_NODE) {
+      if (is_non_content_tag(tag(c))) continue;
+      // <br> and block boundaries separate words even without whitespace.
+      if (is_tag(c, "br")) {
+        out += ' ';
+        continue;
+      }
+      // Block boundaries separate words even without whitespace; inline
+      // elements ("Chín<b>h</b>") must not split them.
+      const bool block = is_block_tag(tag(c));
+      if (block) out += ' ';
+      append_text(c, out);
+      if (block) out += ' ';
+    }
+  }
+}
+
+}  // namespace
+
+Document Document::parse(std::string_view html, std::string url) {
+  init_libxml();
+  // NFC first: the heuristics compare words ("Cập nhật"), and pages saved
+  // in NFD must give the same article as their NFC twin.
+  const std::string text = common::nfc(html);
+  // IGNORE_ENC + "UTF-8": the fetcher already decoded the page, so a
+  // <meta charset=windows-1258> must not make libxml2 decode it again.
+  const int options = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                      HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC;
+  Document d;
+  d.url_ = std::move(url);
+  d.doc_.reset(
+      htmlReadMemory(text.data(), static_cast<int>(text.size()), d.url_.c_str(), "UTF-8", options));
+  if (!d.doc_) {
+    // Only an allocation failure or empty input gets here; an empty
+    // document keeps every caller's code path the same.
+    const char empty[] = "<html><body></body></html>";
+    d.doc_.reset(htmlReadMemory(empty, sizeof empty - 1, d.url_.c_str(), "UTF-8", options));
+    if (!d.doc_) throw std::runtime_error("libxml2 could not create a document");
+  }
+  d.base_ = d.url_;
+  for (xmlNode* n = d.root(); n != nullptr; n = next_in_order(n, d.root())) {
+    if (is_tag(n, "base") && has_attr(n, "href")) {
+      d.base_ = common::resolve_url(d.url_, attr(n, "href"));
+      break;
+    }
+    if (is_tag(n, "body")) break;
+  }
+  return d;
+}
+
+xmlNode* Document::root() const noexcept {
+  return xmlDocGetRootElement(doc_.get());
+}
+
+std::string Document::resolve(std::string_view ref) const {
+  return common::resolve_url(base_, ref);
+}
+
+std::string_view tag(const xmlNode* n) noexcept {
+  if (!is_element(n) || n->name == nullptr) return {};
+  return cstr(n->name);
+}
+
+bool is_tag(const xmlNode* n, std::string_view name) noexcept {
+  return is_element(n) && tag(n) == name;
+}
+
+bool has_attr(const xmlNode* n, const char* name) {
+  return is_element(n) &&
+         xmlHasProp(const_cast<xmlNode*>(n), reinterpret_cast<const xmlChar*>(name)) != nullptr;
+}
+
+std::string attr(const xmlNode* n, const char* name) {
+  if (!is_element(n)) return {};
+  xmlChar* v = xmlGetProp(n, reinterpret_cast<const xmlChar*>(name));
+  if (v == nullptr) return {};
+  std::string out = cstr(v);
+  xmlFree(v);
+  return out;
+}
+
+xmlNode* parent_element(const xmlNode* n) noexcept {
+  if (n == nullptr) return nullptr;
+  xmlNode* p = n->parent;
+  return is_element(p) ? p : nullptr;
+}
+
+xmlNode* first_child_element(const xmlNode* n) noexcept {
+  for (xmlNode* c = n ? n->children : nullptr; c != nullptr; c = c->next)
+    if (is_element(c)) return c;
+  return nullptr;
+}
+
+xmlNode* next_element(const xmlNode* n) noexcept {
+  for (xmlNode* c = n ? n->next : nullptr; c != nullptr; c = c->next)
+    if (is_element(c)) return c;
+  return nullptr;
+}
+
+xmlNode* prev_element(const xmlNode* n) noexcept {
+  for (xmlNode* c = n ? n->prev : nullptr; c != nullptr; c = c->prev)
+    if (is_element(c)) return c;
+  return nullptr;
+}
+
+xmlNode* next_after(const xmlNode* n, const xmlNode* scope) noexcept {
+  while (n != nullptr && n != scope) {
+    if (n->next != nullptr) return n->next;
+    n = n->parent;
+  }
+  return nullptr;
+}
+
+xmlNode* next_in_order(const xmlNode* n, const xmlNode* scope) noexcept {
+  if (n == nullptr) return nullptr;
+  if (n->children != nullptr && n->type == XML_ELEMENT_NODE) return n->children;
+  return next_after(n, scope);
+}
+
+bool contains(const xmlNode* ancestor, const xmlNode* n) noexcept {
+  for (; n != nullptr; n = n->parent)
+    if (n == ancestor) return true;
+  return false;
+}
+
+std::string raw_text(const xmlNode* n) {
+  std::string out;
+  if (n == nullptr) return out;
+  if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+    if (n->content != nullptr) out = cstr(n->content);
+    return out;
+  }
+  append_text(n, out);
+  return out;
+}
+
+std::string collapse_ascii_space(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  bool space = false;
+  for (char c : text) {
+    if (ascii_space(c)) {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
+std::string clean_text(const xmlNode* n) {
+  return collapse_ascii_space(raw_text(n));
+}
+
+std::string class_and_id(const xmlNode* n) {
+  std::string s = attr(n, "class");
+  s += ' ';
+  s += attr(n, "id");
+  for (char& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return s;
+}
+
+bool is_block_tag(std::string_view name) noexcept {
+  static constexpr std::string_view kBlocks[] = {
+      "address",  "article",    "aside",  "blockquote", "dd",      "div",   "dl",   "dt",
+      "fieldset", "figcaption", "figure", "footer",     "form",    "h1",    "h2",   "h3",
+      "h4",       "h5",         "h6",     "header",     "hr",      "li",    "main", "nav",
+      "ol",       "p",          "pre",    "section",    "table",   "tbody", "td",   "tfoot",
+      "th",       "thead",      "tr",     "ul",         "caption", "body",  "html"};
+  for (auto b : kBlocks)
+    if (b == name) return true;
+  return false;
+}
+
+bool is_non_content_tag(std::string_view name) noexcept {
+  return name == "script" || name == "style" || name == "noscript" || name == "template" ||
+         name == "head" || name == "title" || name == "meta" || name == "link";
+}
+
+void remove_node(xmlNode* n) noexcept {
+  if (n == nullptr) return;
+  xmlUnlinkNode(n);
+  xmlFreeNode(n);
+}
+
+}  // namespace syndicd::html

@@ -1,0 +1,247 @@
+// The html source as the daemon runs it: the built plugin loaded by the
+// Registry, configured through config::load_string + validate_section,
+// polled through an Instance whose fetches go to the real Fetcher.
+#include <gtest/gtest.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "config/schema.hpp"
+#include "fetch/fetcher.hpp"
+#include "fetch/validator_store.hpp"
+#include "fixture_server.hpp"
+#include "plugin_host/fetch_binding.hpp"
+#include "plugin_host/instance.hpp"
+#include "plugin_host/loader.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+using syndicd::testing::FixtureServer;
+namespace ph = syndicd::plugin_host;
+
+const std::string kSite = "/sites/thainguyen/";
+
+struct PollResult {
+  bool done = false;
+  syndicd_status status = SYNDICD_ERR_INTERNAL;
+  std::string message;
+  std::vector<syndicd::Article> articles;
+  std::vector<std::string> config_errors;
+  bool created = false;
+};
+
+class HtmlSourceTest : public ::testing::Test {
+ protected:
+  HtmlSourceTest() : server_(SYNDICD_TEST_FIXTURES) {
+    // Other plugins' problems are not this test's business.
+    (void)registry_.load_path({SYNDICD_PLUGIN_DIR});
+    plugin_ = registry_.find(SYNDICD_KIND_SOURCE, "html");
+  }
+
+  // Create an instance from `source_yaml` (the body of sources.tn), poll it
+  // once, and run the loop until the poll completes.
+  PollResult poll_once(const std::string& source_yaml, bool allow_file = false) {
+    PollResult out;
+    EXPECT_NE(plugin_, nullptr) << "html plugin not found in " << SYNDICD_PLUGIN_DIR;
+    if (plugin_ == nullptr) return out;
+    EXPECT_FALSE(plugin_->incomplete());
+    const std::string yaml = "sources:\n  tn:\n    plugin: html\n" + source_yaml +
+                             "sinks: { s: { plugin: rss } }\n"
+                             "pipelines: { p: { from: [tn], to: [s] } }\n";
+    auto loaded = syndicd::config::load_string(yaml, "test.yaml");
+    EXPECT_TRUE(loaded.config.has_value());
+    if (!loaded.config) return out;
+    std::vector<syndicd::config::Diagnostic> problems;
+    auto values = syndicd::config::validate_section(
+        plugin_->descriptor.schema, loaded.config->sources.at("tn"), "sources.tn", problems);
+    for (const auto& d : problems) out.config_errors.push_back(d.str());
+    if (!values) return out;
+
+    boost::asio::io_context io;
+    syndicd::fetch::Settings settings;
+    settings.allow_private = true;  // the fixture server is on 127.0.0.1
+    settings.allow_file = allow_file;
+    settings.delay = 0ms;
+    settings.retries = 0;
+    syndicd::fetch::MemoryValidatorStore validators;
+    syndicd::fetch::Fetcher fetcher(io, settings, validators);
+    ph::FetcherService fetch(fetcher);
+    boost::asio::thread_pool workers(2);
+    ph::Services services;
+    services.io = &io;
+    services.fetch = &fetch;
+    services.workers = &workers;
+    {
+      ph::Instance instance(*plugin_, "tn", "sources.tn", services);
+      out.created = instance.create(*values, [&](const std::string& path, const std::string& m) {
+        out.config_errors.push_back(path + ": " + m);
+      });
+      if (!out.created) return out;
+      instance.poll(
+          [&](const syndicd::Article& a) {
+            out.articles.push_back(a);
+            return SYNDICD_OK;
+          },
+          [&](syndicd_status status, const std::string& message) {
+            out.done = true;
+            out.status = status;
+            out.message = message;
+            io.stop();
+          });
+      boost::asio::steady_timer guard(io, 60s);
+      guard.async_wait([&](const boost::system::error_code& ec) {
+        if (!ec) io.stop();
+      });
+      io.run();
+    }
+    workers.join();
+    return out;
+  }
+
+  std::string list_url() const { return server_.url(kSite + "index.html"); }
+
+  FixtureServer server_;
+  ph::Registry registry_;
+  const ph::Plugin* plugin_ = nullptr;
+};
+
+const char* const kArticles[] = {
+    "phong-chong-dich-covid-19",       "thu-hoach-che-xuan-dai-tu",
+    "tong-ket-cong-tac-dan-van-2019",  "thu-ngan-sach-2019",
+    "trao-qua-tet-ho-ngheo",           "quang-cao-khuyen-mai-tet-canh-ty",
+    "song-cong-ra-quan-thuy-loi-2020",
+};
+
+std::string two_pages(const std::string& url) {
+  return "    url: " + url +
+         "\n"
+         "    list: { links: \"css:.news-list a\", max: 20, next: \"css:a.next\", pages: 2 }\n";
+}
+
+TEST_F(HtmlSourceTest, PollOverHttpEmitsEachArticleOnce) {
+  const PollResult r = poll_once(two_pages(list_url()));
+  ASSERT_TRUE(r.created) << ::testing::PrintToString(r.config_errors);
+  ASSERT_TRUE(r.done);
+  EXPECT_EQ(r.status, SYNDICD_OK) << r.message;
+  ASSERT_EQ(r.articles.size(), 7u);
+  std::map<std::string, const syndicd::Article*> by_id;
+  for (const auto& a : r.articles) {
+    EXPECT_TRUE(by_id.emplace(a.id, &a).second) << "emitted twice: " << a.id;
+    EXPECT_EQ(a.id, a.url);
+    EXPECT_FALSE(a.title.empty());
+    EXPECT_NE(a.published, SYNDICD_TIME_NONE);
+    EXPECT_EQ(a.flags & SYNDICD_ARTICLE_DATE_GUESSED, 0u);
+    EXPECT_FALSE(a.author.empty()) << a.url;
+    EXPECT_EQ(a.body_text.find("Hotline"), std::string::npos);
+  }
+  for (const char* name : kArticles) {
+    const std::string path = kSite + "articles/" + name + ".html";
+    EXPECT_EQ(by_id.count(server_.url(path)), 1u) << name;
+    EXPECT_EQ(server_.hits(path), 1) << path;  // fetched once, dup link included
+  }
+  // The ?utm_source=x duplicate was never requested: the one request for the
+  // seed article carried no query.
+  const auto seed = server_.last_request(kSite + "articles/tong-ket-cong-tac-dan-van-2019.html");
+  ASSERT_TRUE(seed);
+  EXPECT_EQ(seed->query, "");
+  // Two list pages + seven articles and nothing else: no external host, no
+  // sidebar-only link, no image.
+  EXPECT_EQ(server_.hits(kSite + "index.html"), 1);
+  EXPECT_EQ(server_.hits(kSite + "index-2.html"), 1);
+  EXPECT_EQ(server_.total_hits(), 9);
+  const auto* seed_article =
+      by_id.at(server_.url(kSite + "articles/tong-ket-cong-tac-dan-van-2019.html"));
+  EXPECT_EQ(seed_article->author, "Minh Thúy");
+  EXPECT_EQ(seed_article->published, 1578610680000LL);
+  ASSERT_EQ(seed_article->images.size(), 1u);
+  EXPECT_EQ(seed_article->images[0].url, server_.url(kSite + "images/hoi-nghi.jpg"));
+}
+
+TEST_F(HtmlSourceTest, MaxLimitsTheLinksFollowed) {
+  const PollResult r = poll_once("    url: " + list_url() +
+                                 "\n    list: { links: \"css:.news-list h3 a\", max: 2 }\n");
+  ASSERT_TRUE(r.done);
+  EXPECT_EQ(r.status, SYNDICD_OK) << r.message;
+  EXPECT_EQ(r.articles.size(), 2u);
+  EXPECT_EQ(server_.total_hits(), 3);
+}
+
+TEST_F(HtmlSourceTest, ListPageFailureIsTransient) {
+  syndicd::testing::Behaviour down;
+  down.status = 503;
+  server_.set(kSite + "index.html", down);
+  const PollResult r = poll_once(two_pages(list_url()));
+  ASSERT_TRUE(r.done);
+  EXPECT_EQ(r.status, SYNDICD_ERR_TRANSIENT);
+  EXPECT_NE(r.message.find("index.html: list page fetch failed: HTTP 503"), std::string::npos)
+      << r.message;
+  EXPECT_TRUE(r.articles.empty());
+}
+
+TEST_F(HtmlSourceTest, LinksSelectorMatchingNothingIsPermanent) {
+  const PollResult r =
+      poll_once("    url: " + list_url() + "\n    list: { links: \"css:.tin-tuc a\" }\n");
+  ASSERT_TRUE(r.done);
+  EXPECT_EQ(r.status, SYNDICD_ERR_PERMANENT);
+  EXPECT_EQ(r.message, "list.links selector \"css:.tin-tuc a\" matched nothing on " + list_url());
+}
+
+TEST_F(HtmlSourceTest, FailedArticlePagesMakeAPartialPoll) {
+  syndicd::testing::Behaviour gone;
+  gone.status = 404;
+  server_.set(kSite + "articles/thu-ngan-sach-2019.html", gone);
+  const PollResult r = poll_once(two_pages(list_url()));
+  ASSERT_TRUE(r.done);
+  EXPECT_EQ(r.status, SYNDICD_OK) << r.message;
+  EXPECT_EQ(r.articles.size(), 6u);
+}
+
+TEST_F(HtmlSourceTest, ArticleSelectorMatchingNothingSkipsThePage) {
+  const PollResult r =
+      poll_once(two_pages(list_url()) + "    article: { body: \"css:.post-content\" }\n");
+  ASSERT_TRUE(r.done);
+  EXPECT_EQ(r.status, SYNDICD_OK) << r.message;
+  // Three of the seven pages use the post/post-content template.
+  EXPECT_EQ(r.articles.size(), 3u);
+}
+
+TEST_F(HtmlSourceTest, BadSelectorIsAConfigErrorNamingThePosition) {
+  const PollResult r =
+      poll_once("    url: " + list_url() + "\n    list: { links: \"css:.news-list >\" }\n");
+  EXPECT_FALSE(r.created);
+  ASSERT_EQ(r.config_errors.size(), 1u);
+  EXPECT_EQ(r.config_errors[0],
+            "list.links: selector \"css:.news-list >\" column 17: expected a selector after '>'");
+}
+
+TEST_F(HtmlSourceTest, FileListPageWhenTheFetcherAllowsFileUrls) {
+  const std::string url = "file://" + std::string(SYNDICD_TEST_FIXTURES) + kSite + "index.html";
+  const PollResult r = poll_once(two_pages(url), /*allow_file=*/true);
+  ASSERT_TRUE(r.done);
+  EXPECT_EQ(r.status, SYNDICD_OK) << r.message;
+  ASSERT_EQ(r.articles.size(), 7u);
+  for (const auto& a : r.articles) EXPECT_EQ(a.url.rfind("file://", 0), 0u) << a.url;
+  EXPECT_EQ(server_.total_hits(), 0);
+}
+
+// Without allow_file the daemon's fetcher refuses file:// outright; that
+// never heals by retrying, so the poll fails permanently.
+TEST_F(HtmlSourceTest, FileListPageRefusedByDefault) {
+  const std::string url = "file://" + std::string(SYNDICD_TEST_FIXTURES) + kSite + "index.html";
+  const PollResult r = poll_once(two_pages(url), /*allow_file=*/false);
+  ASSERT_TRUE(r.done);
+  EXPECT_EQ(r.status, SYNDICD_ERR_PERMANENT);
+  EXPECT_NE(r.message.find("file:// URLs are not allowed"), std::string::npos) << r.message;
+}
+
+}  // namespace
