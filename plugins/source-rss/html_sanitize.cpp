@@ -314,7 +314,9 @@ std::string sanitize_html(std::string_view html, std::string_view base_url) {
     const Tag t = parse_tag(html, i);
     i = t.end;
     if (one_of(t.name, kDropWithContent)) {
-      if (!t.closing && !t.self_closing) i = skip_element(html, i, t.name);
+      // <embed> and <frame> are void: there is no content to skip.
+      if (!t.closing && !t.self_closing && t.name != "embed" && t.name != "frame")
+        i = skip_element(html, i, t.name);
       continue;
     }
     if (one_of(t.name, kDropTag) || t.name.find(':') != std::string::npos) continue;

@@ -260,11 +260,12 @@ class Repairer {
     if (name == root_ && stack_.empty()) {
       root_closed_ = true;
       done_ = true;
-      for (size_t k = i_; k < s_.size(); ++k)
-        if (!is_space(s_[k])) {
-          trailing_ = true;
-          break;
-        }
+      size_t k = i_;
+      while (k < s_.size() && is_space(s_[k])) ++k;
+      if (k < s_.size())
+        trailing_ = true;
+      else
+        out_.append(s_.substr(i_));  // a well-formed document comes out unchanged
       return;
     }
     const std::string_view local = local_name(name);
