@@ -57,6 +57,14 @@ std::string_view to_string(Error error) {
   return "io";
 }
 
+milliseconds retry_delay(milliseconds base, int attempt, double unit) {
+  const double b = static_cast<double>(std::max<std::int64_t>(base.count(), 0));
+  double d = b * static_cast<double>(1ull << std::clamp(attempt - 1, 0, 16));
+  d = std::min(d, 300000.0);
+  const double jitter = 0.5 + 0.5 * std::clamp(unit, 0.0, 1.0);
+  return milliseconds{static_cast<std::int64_t>(d * jitter)};
+}
+
 const std::string* Response::header(std::string_view name) const {
   for (const auto& [key, value] : headers) {
     if (key == name) return &value;
@@ -256,6 +264,7 @@ class Fetcher::Impl : public std::enable_shared_from_this<Impl> {
     s.queued = queued_;
     s.running = running_;
     s.waiting = waiting_;
+    s.buffered = buffered_;
     return s;
   }
 
@@ -333,6 +342,7 @@ class Fetcher::Impl : public std::enable_shared_from_this<Impl> {
 
   struct Transfer {
     ~Transfer() {
+      impl->buffered_ -= body.size();
       if (easy) impl->recycle(easy);
       if (header_list) curl_slist_free_all(header_list);
     }
@@ -660,7 +670,7 @@ class Fetcher::Impl : public std::enable_shared_from_this<Impl> {
     t.state = State::running;
     ++t.attempts;
     ++stats_.started;
-    t.body.clear();
+    (void)take_body(t);  // a retry starts afresh
     t.headers.clear();
     t.header_bytes = 0;
     t.too_large = t.headers_too_large = t.forbidden = false;
@@ -720,11 +730,8 @@ class Fetcher::Impl : public std::enable_shared_from_this<Impl> {
   }
 
   milliseconds backoff(const Settings& s, int attempt) {
-    const double base = static_cast<double>(std::max<std::int64_t>(s.retry_base.count(), 0));
-    double d = base * static_cast<double>(1ull << std::min(attempt - 1, 16));
-    d = std::min(d, 300000.0);
-    std::uniform_real_distribution<double> jitter(0.5, 1.0);
-    return milliseconds{static_cast<std::int64_t>(d * jitter(rng_))};
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    return retry_delay(s.retry_base, attempt, unit(rng_));
   }
 
   void schedule_retry(Transfer& t, milliseconds delay) {
@@ -876,19 +883,28 @@ class Fetcher::Impl : public std::enable_shared_from_this<Impl> {
           if (const std::string* lm = r.header("last-modified")) v.last_modified = *lm;
           store_.put(t.req.url, v);
         }
-        if ((t.req.flags & kRaw) == 0 && is_text_media_type(r.content_type) && !t.body.empty()) {
-          Decoded d = decode_to_utf8(t.body, declared, t.settings->fallback_charset);
-          std::string().swap(t.body);
+        std::string body = take_body(t);
+        if ((t.req.flags & kRaw) == 0 && is_text_media_type(r.content_type) && !body.empty()) {
+          Decoded d = decode_to_utf8(body, declared, t.settings->fallback_charset);
+          std::string().swap(body);
           r.body = std::move(d.text);
           r.charset = std::move(d.charset);
         } else {
-          r.body = std::move(t.body);
+          r.body = std::move(body);
           r.charset = canonical_charset(declared);
         }
       }
     }
     deliver(std::move(it->second), std::move(r));
     transfers_.erase(it);
+  }
+
+  // The body received so far, no longer counted as buffered.
+  std::string take_body(Transfer& t) {
+    std::string body = std::move(t.body);
+    t.body.clear();
+    buffered_ -= body.size();
+    return body;
   }
 
   void complete_early(std::unique_ptr<Transfer> t, Error error, std::string_view why) {
@@ -914,6 +930,9 @@ class Fetcher::Impl : public std::enable_shared_from_this<Impl> {
       return 0;  // aborts the transfer with CURLE_WRITE_ERROR
     }
     t->body.append(data, n);
+    Impl& self = *t->impl;
+    self.buffered_ += n;
+    self.stats_.peak_buffered = std::max(self.stats_.peak_buffered, self.buffered_);
     return n;
   }
 
@@ -1142,6 +1161,7 @@ class Fetcher::Impl : public std::enable_shared_from_this<Impl> {
   std::size_t running_ = 0;
   std::size_t queued_ = 0;
   std::size_t waiting_ = 0;
+  std::size_t buffered_ = 0;  // sum of Transfer::body sizes
   Stats stats_;
   bool pumping_ = false;
   bool shut_down_ = false;

@@ -114,6 +114,12 @@ struct Response {
   const std::string* header(std::string_view name) const;
 };
 
+/// The wait before retry number `attempt` (1 = the first retry):
+/// `base`·2^(attempt-1), capped at 5 minutes, times a jitter factor
+/// 0.5 + unit/2 (`unit` uniform in [0, 1)), so that many clients failing
+/// together do not come back together. Exposed for tests.
+std::chrono::milliseconds retry_delay(std::chrono::milliseconds base, int attempt, double unit);
+
 class Fetcher {
  public:
   using Callback = std::function<void(Response)>;
@@ -125,6 +131,11 @@ class Fetcher {
     std::uint64_t started = 0;    ///< attempts started
     std::uint64_t completed = 0;  ///< callbacks delivered
     std::uint64_t retried = 0;
+    /// Body bytes (decompressed) held for unfinished transfers, and the most
+    /// held at once since the fetcher started: what a bad server can make us
+    /// buffer, bounded by max_body per transfer in flight.
+    std::size_t buffered = 0;
+    std::size_t peak_buffered = 0;
   };
 
   Fetcher(boost::asio::io_context& io, Settings settings, ValidatorStore& validators);

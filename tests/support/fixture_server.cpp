@@ -1,5 +1,6 @@
 #include "fixture_server.hpp"
 
+#include <brotli/encode.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -53,21 +54,93 @@ std::string Request::header(std::string_view name) const {
   return {};
 }
 
-std::string gzip(std::string_view data) {
-  z_stream zs{};
-  if (deflateInit2(&zs, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-    throw std::runtime_error("deflateInit2 failed");
+namespace {
+
+// A streaming compressor for one HTTP content-coding. write() returns what
+// the input compressed to, flushed (so an endless body reaches the client
+// piece by piece); finish() ends the stream.
+class Encoder {
+ public:
+  explicit Encoder(std::string_view encoding) : brotli_(encoding == "br") {
+    if (brotli_) {
+      br_ = BrotliEncoderCreateInstance(nullptr, nullptr, nullptr);
+      if (br_ == nullptr) throw std::runtime_error("BrotliEncoderCreateInstance failed");
+      // A 64 KiB window: the encoder then needs well under a MiB, so tests
+      // that measure the process's memory measure the client, not this.
+      BrotliEncoderSetParameter(br_, BROTLI_PARAM_QUALITY, 5);
+      BrotliEncoderSetParameter(br_, BROTLI_PARAM_LGWIN, 16);
+      return;
+    }
+    if (encoding != "gzip" && encoding != "deflate") {
+      throw std::invalid_argument("unknown content-coding: " + std::string(encoding));
+    }
+    // windowBits 15 + 16: gzip wrapper; 15: zlib wrapper (HTTP's "deflate").
+    if (deflateInit2(&zs_, Z_BEST_COMPRESSION, Z_DEFLATED, encoding == "gzip" ? 15 + 16 : 15, 8,
+                     Z_DEFAULT_STRATEGY) != Z_OK) {
+      throw std::runtime_error("deflateInit2 failed");
+    }
   }
-  std::string out(deflateBound(&zs, static_cast<uLong>(data.size())) + 32, '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  zs.avail_in = static_cast<uInt>(data.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  const int rc = deflate(&zs, Z_FINISH);
-  out.resize(zs.total_out);
-  deflateEnd(&zs);
-  if (rc != Z_STREAM_END) throw std::runtime_error("deflate failed");
-  return out;
+  ~Encoder() {
+    if (brotli_) {
+      BrotliEncoderDestroyInstance(br_);
+    } else {
+      deflateEnd(&zs_);
+    }
+  }
+  Encoder(const Encoder&) = delete;
+  Encoder& operator=(const Encoder&) = delete;
+
+  std::string write(std::string_view data) { return run(data, false); }
+  std::string finish(std::string_view data = {}) { return run(data, true); }
+
+ private:
+  std::string run(std::string_view data, bool last) {
+    std::string out;
+    char buf[16384];
+    if (brotli_) {
+      const auto op = last ? BROTLI_OPERATION_FINISH : BROTLI_OPERATION_FLUSH;
+      std::size_t in_left = data.size();
+      const auto* in = reinterpret_cast<const uint8_t*>(data.data());
+      for (;;) {
+        std::size_t out_left = sizeof buf;
+        auto* o = reinterpret_cast<uint8_t*>(buf);
+        if (!BrotliEncoderCompressStream(br_, op, &in_left, &in, &out_left, &o, nullptr)) {
+          throw std::runtime_error("brotli compression failed");
+        }
+        out.append(buf, sizeof buf - out_left);
+        const bool done = last ? BrotliEncoderIsFinished(br_) != 0
+                               : in_left == 0 && BrotliEncoderHasMoreOutput(br_) == 0;
+        if (done) break;
+      }
+      return out;
+    }
+    zs_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+    zs_.avail_in = static_cast<uInt>(data.size());
+    for (;;) {
+      zs_.next_out = reinterpret_cast<Bytef*>(buf);
+      zs_.avail_out = sizeof buf;
+      const int rc = deflate(&zs_, last ? Z_FINISH : Z_SYNC_FLUSH);
+      if (rc == Z_STREAM_ERROR) throw std::runtime_error("deflate failed");
+      out.append(buf, sizeof buf - zs_.avail_out);
+      if (last ? rc == Z_STREAM_END : zs_.avail_out != 0) break;
+    }
+    return out;
+  }
+
+  bool brotli_;
+  BrotliEncoderState* br_ = nullptr;
+  z_stream zs_{};
+};
+
+}  // namespace
+
+std::string gzip(std::string_view data) {
+  return compress(data, "gzip");
+}
+
+std::string compress(std::string_view data, std::string_view encoding) {
+  if (encoding.empty() || encoding == "identity") return std::string(data);
+  return Encoder(encoding).finish(data);
 }
 
 std::string content_type_for(const std::filesystem::path& file) {
@@ -88,6 +161,15 @@ std::string content_type_for(const std::filesystem::path& file) {
   return "application/octet-stream";
 }
 
+namespace {
+
+std::string content_coding(const Behaviour& b) {
+  if (!b.encoding.empty() && b.encoding != "identity") return b.encoding;
+  return b.gzip ? "gzip" : "";
+}
+
+}  // namespace
+
 struct FixtureServer::State {
   // Declared first, destroyed last (explicitly, in ~FixtureServer, while the
   // counters below still exist: connection coroutines update them as they die).
@@ -103,7 +185,8 @@ struct FixtureServer::State {
   std::map<std::string, int> hits;
   std::map<std::string, Request> last;
   std::map<std::string, std::vector<Clock::time_point>> arrivals;
-  std::set<tcp::socket*> sockets;  // open connections (io thread only)
+  std::map<std::string, std::uint64_t> sent;  // body bytes on the wire, per path
+  std::set<tcp::socket*> sockets;             // open connections (io thread only)
   int total = 0;
   int accepted = 0;
   int open = 0;
@@ -132,6 +215,11 @@ struct FixtureServer::State {
     }
     if (best) out = *best;
     return best != nullptr;
+  }
+
+  void add_sent(const std::string& path, std::size_t n) {
+    std::lock_guard lock(mutex);
+    sent[path] += n;
   }
 
   void count(int State::*now, int State::*peak, int delta) {
@@ -193,9 +281,10 @@ struct FixtureServer::State {
       r.status = 304;
       r.body.clear();
     }
-    if (b.gzip && !r.body.empty() && r.status != 304) {
-      r.body = gzip(r.body);
-      r.headers.emplace_back("Content-Encoding", "gzip");
+    const std::string coding = content_coding(b);
+    if (!coding.empty() && (b.endless || !r.body.empty()) && r.status != 304) {
+      if (!b.endless) r.body = compress(r.body, coding);
+      r.headers.emplace_back("Content-Encoding", coding);
     }
     return r;
   }
@@ -289,10 +378,26 @@ asio::awaitable<void> session(State* st, tcp::socket sock) {
     if (b.endless) {
       co_await asio::async_write(sock, asio::buffer(head_block(reply, true, false)),
                                  asio::redirect_error(asio::use_awaitable, ec));
-      const std::string chunk = "4000\r\n" + std::string(0x4000, 'x') + "\r\n";
+      const std::string payload(0x4000, 'x');
+      const std::string coding = content_coding(b);
+      std::optional<Encoder> encoder;
+      if (!coding.empty()) encoder.emplace(coding);
+      auto chunk_of = [](const std::string& data) {
+        char size[32];
+        std::snprintf(size, sizeof size, "%zx\r\n", data.size());
+        return size + data + "\r\n";
+      };
+      const std::string plain = chunk_of(payload);
       while (!ec) {
-        co_await asio::async_write(sock, asio::buffer(chunk),
+        // Compressed: each 16 KiB of 'x' flushes to a few dozen bytes, an
+        // endless decompression bomb.
+        std::string data = encoder ? encoder->write(payload) : std::string();
+        if (encoder && data.empty()) continue;
+        const std::string chunk = encoder ? chunk_of(data) : std::string();
+        const std::string& out = encoder ? chunk : plain;
+        co_await asio::async_write(sock, asio::buffer(out),
                                    asio::redirect_error(asio::use_awaitable, ec));
+        if (!ec) st->add_sent(req.path, out.size());
       }
       co_return;
     }
@@ -304,6 +409,7 @@ asio::awaitable<void> session(State* st, tcp::socket sock) {
         if (ec) break;
         co_await asio::async_write(sock, asio::buffer(&reply.body[i], 1),
                                    asio::redirect_error(asio::use_awaitable, ec));
+        if (!ec) st->add_sent(req.path, 1);
       }
       if (ec || !keep_alive) co_return;
       continue;
@@ -314,14 +420,17 @@ asio::awaitable<void> session(State* st, tcp::socket sock) {
     res.result(static_cast<unsigned>(reply.status));
     for (const auto& [k, v] : reply.headers) res.insert(k, v);
     res.keep_alive(keep_alive);
+    std::size_t body_size = 0;
     if (req.method == "HEAD") {
       res.content_length(reply.body.size());
     } else {
+      body_size = reply.body.size();
       res.body() = std::move(reply.body);
       res.prepare_payload();
     }
     co_await http::async_write(sock, res, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return;
+    st->add_sent(req.path, body_size);
     if (!keep_alive) {
       sock.shutdown(tcp::socket::shutdown_send, ec);
       co_return;
@@ -415,6 +524,13 @@ Behaviour FixtureServer::redirect(std::string location, int status) {
   return b;
 }
 
+Behaviour FixtureServer::retry_after(std::string retry_after, int status) {
+  Behaviour b = text(status == 503 ? "busy\n" : "slow down\n");
+  b.status = status;
+  b.headers.emplace_back("Retry-After", std::move(retry_after));
+  return b;
+}
+
 Behaviour FixtureServer::text(std::string body, std::string content_type) {
   Behaviour b;
   b.body = std::move(body);
@@ -426,6 +542,12 @@ int FixtureServer::hits(const std::string& path) const {
   std::lock_guard lock(state_->mutex);
   auto it = state_->hits.find(path);
   return it == state_->hits.end() ? 0 : it->second;
+}
+
+std::uint64_t FixtureServer::body_bytes_sent(const std::string& path) const {
+  std::lock_guard lock(state_->mutex);
+  auto it = state_->sent.find(path);
+  return it == state_->sent.end() ? 0 : it->second;
 }
 
 int FixtureServer::total_hits() const {
@@ -466,6 +588,7 @@ void FixtureServer::reset_counters() {
   state_->hits.clear();
   state_->last.clear();
   state_->arrivals.clear();
+  state_->sent.clear();
   state_->total = 0;
   state_->accepted = 0;
   state_->max_open = state_->open;

@@ -136,6 +136,49 @@ TEST(Charset, OrderOfDecision) {
   EXPECT_EQ(d.charset, "utf-8");
 }
 
+// The header decides unless it is demonstrably wrong; then the BOM, the XML
+// declaration, <meta charset>, <meta http-equiv>, in that order.
+TEST(Charset, HeaderThenBomThenXmlThenMeta) {
+  // 0xD2 is "Ò" in windows-1252 but a combining hook above in windows-1258.
+  fetch::Decoded d =
+      fetch::decode_to_utf8("<meta charset=windows-1258><p>\xD2</p>", "windows-1252");
+  EXPECT_EQ(d.source, fetch::CharsetSource::header);
+  EXPECT_EQ(d.text, "<meta charset=windows-1258><p>Ò</p>");
+  d = fetch::decode_to_utf8("<?xml version=\"1.0\" encoding=\"windows-1258\"?><a>\xD2</a>",
+                            "iso-8859-1");
+  EXPECT_EQ(d.source, fetch::CharsetSource::header);
+  EXPECT_EQ(d.charset, "windows-1252");  // iso-8859-1 decodes as its superset
+
+  // No header: the XML declaration beats a <meta> inside the document.
+  d = fetch::decode_to_utf8(
+      "<?xml version=\"1.0\" encoding=\"windows-1252\"?><meta charset=\"windows-1258\"/>\xD2", "");
+  EXPECT_EQ(d.source, fetch::CharsetSource::xml_declaration);
+  EXPECT_EQ(d.charset, "windows-1252");
+  // A UTF-8 BOM beats both.
+  d = fetch::decode_to_utf8(
+      "\xEF\xBB\xBF<?xml version=\"1.0\" encoding=\"windows-1252\"?><a>\xC3\x92</a>", "");
+  EXPECT_EQ(d.source, fetch::CharsetSource::bom);
+  EXPECT_EQ(d.text, "<?xml version=\"1.0\" encoding=\"windows-1252\"?><a>Ò</a>");
+  // <meta http-equiv> when that is all there is.
+  d = fetch::decode_to_utf8(
+      "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1258\">Vi\xEA\xF2t",
+      "");
+  EXPECT_EQ(d.source, fetch::CharsetSource::meta);
+  EXPECT_EQ(d.charset, "windows-1258");
+  EXPECT_EQ(d.text,
+            "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1258\">Việt");
+  // ISO-8859-1 declared: bytes 0x80-0x9F as windows-1252 (as browsers do).
+  d = fetch::decode_to_utf8(
+      "\x93"
+      "caf\xE9\x94",
+      "ISO-8859-1");
+  EXPECT_EQ(d.text, "\u201Ccaf\u00E9\u201D");
+  // Invalid bytes in a declared charset are replaced, never fatal.
+  d = fetch::decode_to_utf8("ok \xC3\x28 ok", "utf-8");
+  EXPECT_TRUE(d.replaced);
+  EXPECT_EQ(d.text, "ok \uFFFD( ok");
+}
+
 TEST(Address, PrivateAndReservedRanges) {
   for (const char* ip :
        {"127.0.0.1", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1", "169.254.169.254",

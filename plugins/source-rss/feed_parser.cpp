@@ -1,0 +1,745 @@
+#include "feed_parser.hpp"
+
+#include <tinyxml2.h>
+
+#include <syndicd/common/dates.hpp>
+#include <syndicd/common/entities.hpp>
+#include <syndicd/common/hash.hpp>
+#include <syndicd/common/html.hpp>
+#include <syndicd/common/url.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <numeric>
+
+#include "html_sanitize.hpp"
+#include "xml_repair.hpp"
+
+namespace syndicd::rss {
+namespace {
+
+using tinyxml2::XMLElement;
+using tinyxml2::XMLNode;
+
+constexpr std::string_view kNsAtom10 = "http://www.w3.org/2005/Atom";
+constexpr std::string_view kNsAtom03 = "http://purl.org/atom/ns#";
+constexpr std::string_view kNsRdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
+constexpr std::string_view kNsRss10 = "http://purl.org/rss/1.0/";
+constexpr std::string_view kNsRss090 = "http://my.netscape.com/rdf/simple/0.9/";
+constexpr std::string_view kNsContent = "http://purl.org/rss/1.0/modules/content/";
+constexpr std::string_view kNsDc = "http://purl.org/dc/elements/1.1/";
+constexpr std::string_view kNsMedia = "http://search.yahoo.com/mrss/";
+constexpr std::string_view kNsXml = "http://www.w3.org/XML/1998/namespace";
+constexpr std::string_view kNsXhtml = "http://www.w3.org/1999/xhtml";
+constexpr std::string_view kNsYoutube = "http://www.youtube.com/xml/schemas/2015";
+
+// Namespace URIs compare without a trailing '/': feeds write both forms of
+// the MRSS and RSS 1.0 URIs.
+std::string_view canonical_ns(std::string_view ns) {
+  if (!ns.empty() && ns.back() == '/') ns.remove_suffix(1);
+  return ns;
+}
+bool same_ns(std::string_view a, std::string_view b) {
+  return canonical_ns(a) == canonical_ns(b);
+}
+
+// Prefixes feeds use without declaring them; a reader that gave up on them
+// would lose the author or the body of many real feeds.
+std::string_view conventional_ns(std::string_view prefix) {
+  if (prefix == "content") return kNsContent;
+  if (prefix == "dc") return kNsDc;
+  if (prefix == "media") return kNsMedia;
+  if (prefix == "atom") return kNsAtom10;
+  if (prefix == "rdf") return kNsRdf;
+  if (prefix == "yt") return kNsYoutube;
+  return {};
+}
+
+std::string_view prefix_of(std::string_view qname) {
+  const size_t colon = qname.find(':');
+  return colon == std::string_view::npos ? std::string_view{} : qname.substr(0, colon);
+}
+std::string_view local_of(std::string_view qname) {
+  const size_t colon = qname.find(':');
+  return colon == std::string_view::npos ? qname : qname.substr(colon + 1);
+}
+
+const XMLElement* parent_element(const XMLElement* e) {
+  const XMLNode* p = e->Parent();
+  return p ? p->ToElement() : nullptr;
+}
+
+// tinyxml2 keeps xmlns attributes as plain attributes: resolve a prefix by
+// walking up to the nearest declaration, which gives XML's scoping rules.
+std::string_view resolve_prefix(const XMLElement* e, std::string_view prefix) {
+  if (prefix == "xml") return kNsXml;
+  const std::string attr = prefix.empty() ? "xmlns" : "xmlns:" + std::string(prefix);
+  for (const XMLElement* n = e; n; n = parent_element(n))
+    if (const char* v = n->Attribute(attr.c_str())) return v;
+  return prefix.empty() ? std::string_view{} : conventional_ns(prefix);
+}
+
+std::string_view ns_of(const XMLElement* e) {
+  return resolve_prefix(e, prefix_of(e->Name()));
+}
+
+bool is(const XMLElement* e, std::string_view ns, std::string_view local) {
+  return e && local_of(e->Name()) == local && same_ns(ns_of(e), ns);
+}
+
+const XMLElement* child(const XMLElement* e, std::string_view ns, std::string_view local) {
+  if (!e) return nullptr;
+  for (const XMLElement* c = e->FirstChildElement(); c; c = c->NextSiblingElement())
+    if (is(c, ns, local)) return c;
+  return nullptr;
+}
+
+std::vector<const XMLElement*> children(const XMLElement* e, std::string_view ns,
+                                        std::string_view local) {
+  std::vector<const XMLElement*> out;
+  if (!e) return out;
+  for (const XMLElement* c = e->FirstChildElement(); c; c = c->NextSiblingElement())
+    if (is(c, ns, local)) out.push_back(c);
+  return out;
+}
+
+// An attribute by namespace and local name; unprefixed attributes are in no
+// namespace (ns ""), whatever the element's default namespace.
+const char* attr(const XMLElement* e, std::string_view ns, std::string_view local) {
+  if (!e) return nullptr;
+  for (const auto* a = e->FirstAttribute(); a; a = a->Next()) {
+    const std::string_view name = a->Name();
+    if (local_of(name) != local) continue;
+    const std::string_view prefix = prefix_of(name);
+    if (prefix == "xmlns" || name == "xmlns") continue;
+    const std::string_view ans = prefix.empty() ? std::string_view{} : resolve_prefix(e, prefix);
+    if (same_ns(ans, ns)) return a->Value();
+  }
+  return nullptr;
+}
+std::string attr_str(const XMLElement* e, std::string_view local) {
+  const char* v = attr(e, {}, local);
+  return v ? std::string(v) : std::string{};
+}
+
+// All character data below `e` (text and CDATA), in document order.
+void collect_text(const XMLNode* n, std::string& out) {
+  for (const XMLNode* c = n->FirstChild(); c; c = c->NextSibling()) {
+    if (const auto* t = c->ToText())
+      out += t->Value();
+    else if (c->ToElement())
+      collect_text(c, out);
+  }
+}
+std::string text_of(const XMLElement* e) {
+  std::string out;
+  if (e) collect_text(e, out);
+  return out;
+}
+
+std::string trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return std::string(s);
+}
+
+constexpr std::string_view kHtmlVoid[] = {"area",  "base",   "br",    "col",  "embed",
+                                          "hr",    "img",    "input", "link", "meta",
+                                          "param", "source", "track", "wbr"};
+
+// Elements inside a feed element, written out as HTML. Text directly inside
+// `e` is taken as markup when `top_text_is_markup` (RSS descriptions mixing
+// escaped and unescaped HTML); text inside child elements is always text.
+void serialize_children(const XMLNode* e, bool top_text_is_markup, std::string& out) {
+  for (const XMLNode* c = e->FirstChild(); c; c = c->NextSibling()) {
+    if (const auto* t = c->ToText()) {
+      out += top_text_is_markup || t->CData() ? std::string(t->Value()) : escape_html(t->Value());
+    } else if (const auto* el = c->ToElement()) {
+      const std::string name(local_of(el->Name()));
+      out += '<' + name;
+      for (const auto* a = el->FirstAttribute(); a; a = a->Next()) {
+        const std::string_view an = a->Name();
+        if (an == "xmlns" || prefix_of(an) == "xmlns") continue;
+        out += ' ';
+        out += local_of(an);
+        out += "=\"" + escape_html(a->Value()) + '"';
+      }
+      out += '>';
+      if (std::find(std::begin(kHtmlVoid), std::end(kHtmlVoid), name) != std::end(kHtmlVoid))
+        continue;
+      serialize_children(el, false, out);
+      out += "</" + name + '>';
+    }
+  }
+}
+
+enum class Kind { Text, Html, Xhtml, Other };
+
+// Atom's type/mode attributes (RSS elements have none: they are HTML).
+Kind content_kind(const XMLElement* e, bool atom) {
+  if (!atom) return Kind::Html;
+  const std::string type = attr_str(e, "type");
+  const std::string mode = attr_str(e, "mode");
+  if (mode == "base64") return Kind::Other;
+  Kind k;
+  if (type.empty() || type == "text" || type == "text/plain")
+    k = Kind::Text;
+  else if (type == "html" || type == "text/html")
+    k = Kind::Html;
+  else if (type == "xhtml" || type == "application/xhtml+xml" ||
+           (type.size() > 4 && (type.ends_with("+xml") || type.ends_with("/xml"))))
+    k = Kind::Xhtml;
+  else if (type.rfind("text/", 0) == 0)
+    k = Kind::Text;
+  else
+    return Kind::Other;
+  // Atom 0.3: mode="xml" HTML is inline markup; mode="escaped" text/plain
+  // is still text.
+  if (k == Kind::Html && mode == "xml" && e->FirstChildElement()) k = Kind::Xhtml;
+  return k;
+}
+
+// The element's content as HTML markup.
+std::string markup_of(const XMLElement* e, Kind kind) {
+  if (!e) return {};
+  std::string out;
+  switch (kind) {
+    case Kind::Text:
+      return escape_html(text_of(e));
+    case Kind::Html:
+      // Escaped HTML is one text node; raw HTML pasted into a feed is
+      // elements. Serialising handles both and any mix.
+      serialize_children(e, true, out);
+      return out;
+    case Kind::Xhtml: {
+      const XMLElement* div = child(e, kNsXhtml, "div");
+      serialize_children(div ? div : e, false, out);
+      return out;
+    }
+    case Kind::Other:
+      break;
+  }
+  return {};
+}
+
+// Plain text of a title-like element.
+std::string plain_of(const XMLElement* e, Kind kind) {
+  if (!e) return {};
+  if (kind == Kind::Text)
+    return common::collapse_whitespace(common::decode_html_entities(text_of(e)));
+  return common::html_to_text(markup_of(e, kind));
+}
+
+// Strip controls that a numeric reference (&#1;) smuggled past the pre-pass.
+std::string clean(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s)
+    if (!(static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r')) out += c;
+  return common::nfc(out);
+}
+
+struct Context {
+  const ParseOptions& options;
+  std::vector<std::string>& warnings;
+  std::string doc_base;      // channel link or feed URL
+  std::string language;      // the feed's, or the configured one
+  std::string feed_author;   // Atom feed-level author
+  std::string_view core_ns;  // namespace of the dialect's own elements
+  bool atom = false;
+};
+
+// The base URL in scope at `e`: xml:base attributes from the root down,
+// each resolved against the one above it. nullopt when none is in scope.
+std::optional<std::string> xml_base(const XMLElement* e, const std::string& doc_base) {
+  std::vector<const char*> chain;
+  for (const XMLElement* n = e; n; n = parent_element(n))
+    if (const char* b = n->Attribute("xml:base")) chain.push_back(b);
+  if (chain.empty()) return std::nullopt;
+  std::string base = doc_base;
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it) base = common::resolve_url(base, *it);
+  return base;
+}
+
+std::string language_of(const XMLElement* e, const Context& ctx) {
+  for (const XMLElement* n = e; n; n = parent_element(n))
+    if (const char* l = n->Attribute("xml:lang"); l && *l) return trim(l);
+  if (const XMLElement* l = child(e, kNsDc, "language")) {
+    std::string v = trim(text_of(l));
+    if (!v.empty()) return v;
+  }
+  return ctx.language;
+}
+
+// "editor@example.vn (Nguyễn Văn A)" → "Nguyễn Văn A"; a bare address stays.
+std::string rss_author(std::string_view text) {
+  std::string t = common::collapse_whitespace(common::decode_html_entities(text));
+  const size_t open = t.find('(');
+  const size_t close = t.rfind(')');
+  if (open != std::string::npos && close != std::string::npos && close > open &&
+      t.substr(0, open).find('@') != std::string::npos) {
+    std::string name = trim(t.substr(open + 1, close - open - 1));
+    if (!name.empty()) return name;
+  }
+  return t;
+}
+
+// Distinct non-empty parts, comma-separated.
+std::string join(const std::vector<std::string>& parts) {
+  std::vector<std::string_view> seen;
+  std::string out;
+  for (const auto& p : parts) {
+    if (p.empty() || std::find(seen.begin(), seen.end(), p) != seen.end()) continue;
+    seen.push_back(p);
+    if (!out.empty()) out += ", ";
+    out += p;
+  }
+  return out;
+}
+
+void add_image(Article& a, std::string url, std::string alt, std::string caption) {
+  if (url.empty()) return;
+  for (const auto& img : a.images)
+    if (img.url == url) return;
+  a.images.push_back({std::move(url), std::move(alt), std::move(caption)});
+}
+
+void add_video(Article& a, const std::string& id) {
+  if (!id.empty() && std::find(a.videos.begin(), a.videos.end(), id) == a.videos.end())
+    a.videos.push_back(id);
+}
+
+bool looks_like_image_url(std::string_view url) {
+  std::string l(url.substr(0, url.find_first_of("?#")));
+  for (auto& c : l) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (std::string_view ext : {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif"})
+    if (l.ends_with(ext)) return true;
+  return false;
+}
+
+// Media RSS: media:content / media:thumbnail, directly or in media:group.
+void read_media(const XMLElement* item, const std::string& base, Article& a) {
+  std::vector<const XMLElement*> scopes = {item};
+  for (const auto* g : children(item, kNsMedia, "group")) scopes.push_back(g);
+  for (const auto* scope : scopes) {
+    for (const XMLElement* c = scope->FirstChildElement(); c; c = c->NextSiblingElement()) {
+      if (!same_ns(ns_of(c), kNsMedia)) continue;
+      const std::string_view local = local_of(c->Name());
+      const std::string url = trim(attr_str(c, "url"));
+      if (url.empty()) continue;
+      const std::string abs = common::resolve_url(base, url);
+      if (auto id = common::youtube_id(abs)) {
+        add_video(a, *id);
+        continue;
+      }
+      std::string caption;
+      if (const XMLElement* d = child(c, kNsMedia, "description"))
+        caption = plain_of(d, Kind::Text);
+      if (caption.empty())
+        if (const XMLElement* t = child(c, kNsMedia, "title")) caption = plain_of(t, Kind::Text);
+      if (local == "thumbnail") {
+        add_image(a, abs, {}, caption);
+      } else if (local == "content") {
+        const std::string medium = attr_str(c, "medium");
+        const std::string type = attr_str(c, "type");
+        if (medium == "image" || type.rfind("image/", 0) == 0 ||
+            (medium.empty() && type.empty() && looks_like_image_url(abs)))
+          add_image(a, abs, {}, caption);
+      }
+    }
+  }
+}
+
+// The first <img> of sanitised HTML with its <figcaption>, when it is in a
+// <figure> ("caption" of DESIGN.md §4 images).
+void add_body_image(Article& a, const std::string& body_html) {
+  auto img = common::first_img(body_html);
+  if (!img) return;
+  std::string caption;
+  const size_t at = body_html.find(img->src);
+  if (at != std::string::npos) {
+    const size_t fc = body_html.find("<figcaption", at);
+    const size_t fe = body_html.find("</figure>", at);
+    const size_t next_img = body_html.find("<img", at);
+    if (fc != std::string::npos && fe != std::string::npos && fc < fe &&
+        (next_img == std::string::npos || next_img > fc)) {
+      const size_t gt = body_html.find('>', fc);
+      const size_t close = body_html.find("</figcaption>", fc);
+      if (gt != std::string::npos && close != std::string::npos && gt < close)
+        caption = common::html_to_text(body_html.substr(gt + 1, close - gt - 1));
+    }
+  }
+  add_image(a, img->src, img->alt, caption);
+}
+
+struct Dates {
+  std::string published_text;
+  std::string updated_text;
+};
+
+void finish_article(Article& a, const Dates& dates, const std::string& lead_html,
+                    const std::string& body_source, const std::string& body_base, size_t index,
+                    const Context& ctx) {
+  const std::string where = "item " + std::to_string(index + 1);
+  auto read_date = [&](const std::string& text) -> int64_t {
+    if (text.empty()) return SYNDICD_TIME_NONE;
+    if (auto v = common::parse_date(text, ctx.options.default_offset_minutes)) return *v;
+    ctx.warnings.push_back(where + ": unreadable date \"" + text + "\"");
+    return SYNDICD_TIME_NONE;
+  };
+  a.published = read_date(dates.published_text);
+  a.updated = read_date(dates.updated_text);
+  if (a.published == SYNDICD_TIME_NONE && a.updated != SYNDICD_TIME_NONE) a.published = a.updated;
+  if (a.published == SYNDICD_TIME_NONE) {
+    a.published = ctx.options.now_ms;
+    a.flags |= SYNDICD_ARTICLE_DATE_GUESSED;
+  }
+
+  a.lead = common::html_to_text(lead_html);
+  for (const auto& id : common::find_youtube_ids(body_source)) add_video(a, id);
+  a.body_html = trim(sanitize_html(body_source, body_base));
+  a.body_text = common::html_to_text(a.body_html);
+  if (a.images.empty()) add_body_image(a, a.body_html);
+  if (auto id = common::youtube_id(a.url)) add_video(a, *id);
+
+  if (a.id.empty()) {
+    // Nothing stable to go by: the same title at the same date is the same item.
+    a.id = "hash:" + common::stable_hash_hex(a.title + "\n" + dates.published_text);
+  }
+
+  a.id = clean(a.id);
+  a.url = clean(a.url);
+  a.title = clean(a.title);
+  a.lead = clean(a.lead);
+  a.body_html = clean(a.body_html);
+  a.body_text = clean(a.body_text);
+  a.author = clean(a.author);
+  a.language = clean(a.language);
+  for (auto& t : a.tags) t = clean(t);
+  for (auto& img : a.images) {
+    img.url = clean(img.url);
+    img.alt = clean(img.alt);
+    img.caption = clean(img.caption);
+  }
+}
+
+std::optional<Article> read_rss_item(const XMLElement* item, size_t index, const Context& ctx) {
+  const std::string_view ns = ctx.core_ns;
+  Article a;
+  const std::string base = xml_base(item, ctx.doc_base).value_or(ctx.doc_base);
+  a.title = plain_of(child(item, ns, "title"), Kind::Html);
+
+  std::string link = trim(text_of(child(item, ns, "link")));
+  if (link.empty())
+    for (const auto* l : children(item, kNsAtom10, "link")) {
+      const std::string rel = attr_str(l, "rel");
+      if (rel.empty() || rel == "alternate") {
+        link = trim(attr_str(l, "href"));
+        break;
+      }
+    }
+  const XMLElement* guid_el = child(item, ns, "guid");
+  const std::string guid = trim(text_of(guid_el));
+  if (!link.empty()) {
+    a.url = common::resolve_url(base, link);
+  } else if (!guid.empty() && attr_str(guid_el, "isPermaLink") != "false") {
+    const std::string g = common::resolve_url(base, guid);
+    if (common::is_http_url(g)) a.url = g;
+  }
+  if (!guid.empty())
+    a.id = guid;
+  else if (const char* about = attr(item, kNsRdf, "about"); about && *trim(about).c_str())
+    a.id = trim(about);
+  else
+    a.id = a.url;
+
+  Dates dates;
+  dates.published_text = trim(text_of(child(item, ns, "pubDate")));
+  if (dates.published_text.empty())
+    dates.published_text = trim(text_of(child(item, kNsDc, "date")));
+  dates.updated_text = trim(text_of(child(item, kNsAtom10, "updated")));
+
+  std::vector<std::string> authors;
+  for (const auto* c : children(item, kNsDc, "creator"))
+    authors.push_back(common::collapse_whitespace(common::decode_html_entities(text_of(c))));
+  if (join(authors).empty())
+    for (const auto* c : children(item, ns, "author")) authors.push_back(rss_author(text_of(c)));
+  if (join(authors).empty())
+    for (const auto* c : children(item, kNsAtom10, "author"))
+      authors.push_back(plain_of(child(c, kNsAtom10, "name"), Kind::Text));
+  a.author = join(authors);
+
+  for (const auto* c : children(item, ns, "category")) {
+    std::string t = plain_of(c, Kind::Text);
+    if (!t.empty() && std::find(a.tags.begin(), a.tags.end(), t) == a.tags.end())
+      a.tags.push_back(std::move(t));
+  }
+  for (const auto* c : children(item, kNsDc, "subject")) {
+    std::string t = plain_of(c, Kind::Text);
+    if (!t.empty() && std::find(a.tags.begin(), a.tags.end(), t) == a.tags.end())
+      a.tags.push_back(std::move(t));
+  }
+  a.language = language_of(item, ctx);
+
+  for (const auto* enc : children(item, ns, "enclosure")) {
+    const std::string type = attr_str(enc, "type");
+    const std::string url = trim(attr_str(enc, "url"));
+    if (url.empty()) continue;
+    const std::string abs = common::resolve_url(base, url);
+    if (type.rfind("image/", 0) == 0 || (type.empty() && looks_like_image_url(abs)))
+      add_image(a, abs, {}, {});
+  }
+  read_media(item, base, a);
+
+  const std::string description = markup_of(child(item, ns, "description"), Kind::Html);
+  const XMLElement* encoded = child(item, kNsContent, "encoded");
+  std::string body = encoded ? markup_of(encoded, Kind::Html) : std::string{};
+  if (trim(body).empty()) body = description;
+  if (a.title.empty() && a.url.empty() && trim(body).empty()) {
+    ctx.warnings.push_back("item " + std::to_string(index + 1) +
+                           ": no title, link or description; skipped");
+    return std::nullopt;
+  }
+  // Relative URLs in an item's HTML are relative to the article page it
+  // was cut from, unless xml:base says otherwise.
+  const XMLElement* body_el = encoded ? encoded : child(item, ns, "description");
+  std::string body_base = a.url.empty() ? base : a.url;
+  if (body_el)
+    if (auto b = xml_base(body_el, ctx.doc_base)) body_base = *b;
+  finish_article(a, dates, description, body, body_base, index, ctx);
+  return a;
+}
+
+std::optional<Article> read_atom_entry(const XMLElement* entry, size_t index, const Context& ctx) {
+  const std::string_view ns = ctx.core_ns;
+  Article a;
+  const std::string base = xml_base(entry, ctx.doc_base).value_or(ctx.doc_base);
+  if (const XMLElement* t = child(entry, ns, "title")) a.title = plain_of(t, content_kind(t, true));
+
+  // rel="alternate" (the default) to an HTML page is the article; failing
+  // that any alternate, failing that the first link.
+  const XMLElement* best = nullptr;
+  int best_score = -1;
+  for (const auto* l : children(entry, ns, "link")) {
+    const std::string rel = attr_str(l, "rel");
+    const std::string type = attr_str(l, "type");
+    const std::string href = trim(attr_str(l, "href"));
+    if (href.empty()) continue;
+    if (rel == "enclosure") {
+      const std::string abs = common::resolve_url(xml_base(l, ctx.doc_base).value_or(base), href);
+      if (type.rfind("image/", 0) == 0) add_image(a, abs, attr_str(l, "title"), {});
+      continue;
+    }
+    int score = 0;
+    if (rel.empty() || rel == "alternate") score = 2;
+    if (score == 2 && (type.empty() || type == "text/html" || type == "application/xhtml+xml"))
+      score = 3;
+    if (score > best_score) {
+      best = l;
+      best_score = score;
+    }
+  }
+  if (best)
+    a.url = common::resolve_url(xml_base(best, ctx.doc_base).value_or(base),
+                                trim(attr_str(best, "href")));
+  a.id = trim(text_of(child(entry, ns, "id")));
+  if (a.id.empty()) a.id = a.url;
+
+  Dates dates;
+  for (std::string_view name : {"published", "issued", "created"}) {
+    dates.published_text = trim(text_of(child(entry, ns, name)));
+    if (!dates.published_text.empty()) break;
+  }
+  if (dates.published_text.empty())
+    dates.published_text = trim(text_of(child(entry, kNsDc, "date")));
+  for (std::string_view name : {"updated", "modified"}) {
+    dates.updated_text = trim(text_of(child(entry, ns, name)));
+    if (!dates.updated_text.empty()) break;
+  }
+
+  std::vector<std::string> authors;
+  for (const auto* au : children(entry, ns, "author"))
+    authors.push_back(plain_of(child(au, ns, "name"), Kind::Text));
+  for (const auto* c : children(entry, kNsDc, "creator"))
+    authors.push_back(common::collapse_whitespace(common::decode_html_entities(text_of(c))));
+  a.author = join(authors);
+  if (a.author.empty()) {
+    // An entry inherits its source's and then its feed's author.
+    if (const XMLElement* src = child(entry, ns, "source"))
+      if (const XMLElement* au = child(src, ns, "author"))
+        a.author = plain_of(child(au, ns, "name"), Kind::Text);
+    if (a.author.empty()) a.author = ctx.feed_author;
+  }
+
+  for (const auto* c : children(entry, ns, "category")) {
+    std::string t = trim(attr_str(c, "term"));
+    if (t.empty()) t = attr_str(c, "label");
+    if (t.empty()) t = text_of(c);
+    t = common::collapse_whitespace(common::decode_html_entities(t));
+    if (!t.empty() && std::find(a.tags.begin(), a.tags.end(), t) == a.tags.end())
+      a.tags.push_back(std::move(t));
+  }
+  for (const auto* c : children(entry, kNsDc, "subject")) {
+    std::string t = plain_of(c, Kind::Text);
+    if (!t.empty() && std::find(a.tags.begin(), a.tags.end(), t) == a.tags.end())
+      a.tags.push_back(std::move(t));
+  }
+  a.language = language_of(entry, ctx);
+  read_media(entry, base, a);
+  if (const XMLElement* v = child(entry, kNsYoutube, "videoId")) add_video(a, trim(text_of(v)));
+
+  const XMLElement* summary_el = child(entry, ns, "summary");
+  const std::string summary = markup_of(summary_el, content_kind(summary_el, true));
+  const XMLElement* content_el = child(entry, ns, "content");
+  std::string body;
+  if (content_el) {
+    const Kind kind = content_kind(content_el, true);
+    if (kind == Kind::Other || attr(content_el, {}, "src"))
+      ctx.warnings.push_back("item " + std::to_string(index + 1) + ": content of type \"" +
+                             attr_str(content_el, "type") + "\" not read");
+    else
+      body = markup_of(content_el, kind);
+  }
+  if (trim(body).empty()) body = summary;
+  if (a.title.empty() && a.url.empty() && trim(body).empty()) {
+    ctx.warnings.push_back("item " + std::to_string(index + 1) +
+                           ": no title, link or content; skipped");
+    return std::nullopt;
+  }
+  const XMLElement* body_el = content_el ? content_el : summary_el;
+  std::string body_base = a.url.empty() ? base : a.url;
+  if (body_el)
+    if (auto b = xml_base(body_el, ctx.doc_base)) body_base = *b;
+  finish_article(a, dates, summary, body, body_base, index, ctx);
+  return a;
+}
+
+bool looks_like_html(std::string_view text) {
+  std::string head(text.substr(0, 2048));
+  for (auto& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return head.find("<!doctype html") != std::string::npos ||
+         head.find("<html") != std::string::npos;
+}
+
+// Keep the `max` newest (a guessed date counts as now), in document order.
+void keep_newest(std::vector<Article>& articles, size_t max) {
+  if (articles.size() <= max) return;
+  std::vector<size_t> order(articles.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) {
+    return articles[x].published > articles[y].published;
+  });
+  order.resize(max);
+  std::sort(order.begin(), order.end());
+  std::vector<Article> kept;
+  kept.reserve(max);
+  for (size_t i : order) kept.push_back(std::move(articles[i]));
+  articles = std::move(kept);
+}
+
+}  // namespace
+
+ParseResult parse_feed(std::string_view input, const ParseOptions& options) {
+  ParseResult result;
+  std::string text = common::valid_utf8(input);
+  if (text.size() != input.size() || text != input)
+    result.warnings.push_back("invalid UTF-8 bytes replaced with U+FFFD");
+  text = common::nfc(text);
+  if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);
+  if (trim(text).empty()) {
+    result.error = "the document is empty";
+    return result;
+  }
+
+  RepairedXml repaired = repair_xml(text);
+  tinyxml2::XMLDocument doc(true, tinyxml2::PRESERVE_WHITESPACE);
+  tinyxml2::XMLError err = doc.Parse(repaired.xml.data(), repaired.xml.size());
+  if ((err != tinyxml2::XML_SUCCESS || !repaired.root_closed) && !repaired.truncated.empty()) {
+    tinyxml2::XMLDocument cut(true, tinyxml2::PRESERVE_WHITESPACE);
+    if (cut.Parse(repaired.truncated.data(), repaired.truncated.size()) == tinyxml2::XML_SUCCESS) {
+      repaired.warnings.push_back("the document is truncated (no </" + repaired.root +
+                                  ">); read the items before the cut");
+      doc.Clear();
+      err = doc.Parse(repaired.truncated.data(), repaired.truncated.size());
+    }
+  }
+  if (err != tinyxml2::XML_SUCCESS) {
+    if (looks_like_html(text))
+      result.error = "not a feed: the document is an HTML page";
+    else if (!repaired.root.empty() && !repaired.root_closed)
+      result.error = "not a complete XML document: it ends before </" + repaired.root +
+                     "> and no complete item precedes the cut";
+    else
+      result.error = std::string("not well-formed XML (") + doc.ErrorName() + " at line " +
+                     std::to_string(doc.ErrorLineNum()) + ")";
+    return result;
+  }
+  result.warnings.insert(result.warnings.end(), repaired.warnings.begin(), repaired.warnings.end());
+
+  const XMLElement* root = doc.RootElement();
+  if (!root) {
+    result.error = "not a feed: the document has no root element";
+    return result;
+  }
+  Context ctx{options, result.warnings, options.feed_url, options.language, {}, {}, false};
+  const std::string_view root_local = local_of(root->Name());
+  const std::string_view root_ns = ns_of(root);
+  std::vector<const XMLElement*> items;
+  const XMLElement* channel = nullptr;
+
+  if (root_local == "rss" || root_local == "RDF") {
+    if (root_local == "RDF" && !same_ns(root_ns, kNsRdf) && !root_ns.empty()) {
+      result.error = "not a feed: root element <" + std::string(root->Name()) + ">";
+      return result;
+    }
+    if (root_local == "rss") {
+      ctx.core_ns = root_ns;
+      const std::string version = attr_str(root, "version");
+      result.dialect = version.rfind("0.9", 0) == 0 ? "rss09x" : "rss2";
+    } else {
+      // RSS 1.0 and 0.90 keep their elements in their own namespace.
+      ctx.core_ns = kNsRss10;
+      for (const XMLElement* c = root->FirstChildElement(); c; c = c->NextSiblingElement())
+        if (local_of(c->Name()) == "channel" || local_of(c->Name()) == "item") {
+          ctx.core_ns = ns_of(c);
+          break;
+        }
+      result.dialect = same_ns(ctx.core_ns, kNsRss090) ? "rss090" : "rss1";
+    }
+    channel = child(root, ctx.core_ns, "channel");
+    // Items belong in <channel> (RSS 2.0) or next to it (RSS 1.0); accept both.
+    for (const auto* scope : {channel, root})
+      for (const auto* it : children(scope, ctx.core_ns, "item")) items.push_back(it);
+    const std::string link = trim(text_of(child(channel, ctx.core_ns, "link")));
+    if (!link.empty()) ctx.doc_base = common::resolve_url(options.feed_url, link);
+    if (const auto b = channel ? xml_base(channel, options.feed_url) : std::nullopt)
+      ctx.doc_base = *b;
+    std::string lang = trim(text_of(child(channel, ctx.core_ns, "language")));
+    if (lang.empty()) lang = trim(text_of(child(channel, kNsDc, "language")));
+    if (!lang.empty()) ctx.language = lang;
+  } else if (root_local == "feed" &&
+             (same_ns(root_ns, kNsAtom10) || same_ns(root_ns, kNsAtom03) || root_ns.empty())) {
+    ctx.atom = true;
+    ctx.core_ns = root_ns;
+    result.dialect = same_ns(root_ns, kNsAtom03) ? "atom03" : "atom10";
+    items = children(root, ctx.core_ns, "entry");
+    if (const char* l = root->Attribute("xml:lang"); l && *l) ctx.language = trim(l);
+    if (const XMLElement* au = child(root, ctx.core_ns, "author"))
+      ctx.feed_author = plain_of(child(au, ctx.core_ns, "name"), Kind::Text);
+  } else if (root_local == "html" || root_local == "HTML") {
+    result.error = "not a feed: the document is an HTML page";
+    return result;
+  } else {
+    result.error = "not a feed: root element <" + std::string(root->Name()) + ">";
+    return result;
+  }
+
+  for (size_t i = 0; i < items.size(); ++i) {
+    auto a = ctx.atom ? read_atom_entry(items[i], i, ctx) : read_rss_item(items[i], i, ctx);
+    if (a) result.articles.push_back(std::move(*a));
+  }
+  keep_newest(result.articles, options.max_items);
+  return result;
+}
+
+}  // namespace syndicd::rss

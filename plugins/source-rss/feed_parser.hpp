@@ -1,0 +1,50 @@
+// Feed parsing for the `rss` source: RSS 0.9x/2.0, RSS 1.0 (RDF), Atom 0.3
+// and 1.0 → syndicd::Article.
+//
+// Pure functions with no host, no I/O and no clock, so the plugin can run
+// them on a worker thread and the unit tests can call them directly.
+#pragma once
+
+#include <syndicd/plugin.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace syndicd::rss {
+
+struct ParseOptions {
+  std::string feed_url;              ///< where the feed came from (the last base for links)
+  int default_offset_minutes = 420;  ///< for dates without a zone (+07:00)
+  std::string language = "vi";       ///< when neither the item nor the feed says
+  size_t max_items = 100;            ///< keep at most this many, the newest
+  int64_t now_ms = 0;                ///< first-seen time for items without a date
+};
+
+struct ParseResult {
+  std::vector<Article> articles;  ///< in document order
+  std::vector<std::string> warnings;
+  /// Set when the document is not a feed at all (or not readable as XML
+  /// even after repairs); `articles` is then empty.
+  std::optional<std::string> error;
+  /// "rss09x", "rss2", "rss090", "rss1", "atom03", "atom10"; empty on error.
+  std::string dialect;
+};
+
+/// Parse a feed document given as UTF-8 text.
+ParseResult parse_feed(std::string_view text, const ParseOptions& options);
+
+/// Bytes as fetched (SYNDICD_FETCH_RAW) → UTF-8 NFC text. Bytes that are valid
+/// UTF-8 are read as UTF-8 whatever the document declares (a mislabelled
+/// UTF-8 feed is far more common than a legacy one that happens to be valid
+/// UTF-8); otherwise the HTTP charset, then the XML declaration, then
+/// windows-1252 decide. Each surprise adds a warning.
+struct Decoded {
+  std::string text;
+  std::vector<std::string> warnings;
+};
+Decoded decode_feed_bytes(std::string_view bytes, std::string_view http_charset);
+
+}  // namespace syndicd::rss

@@ -1,0 +1,297 @@
+#include "xml_repair.hpp"
+
+#include <syndicd/common/entities.hpp>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+namespace syndicd::rss {
+namespace {
+
+bool is_alpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool is_hex(char c) {
+  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+bool is_name_start(char c) {
+  return is_alpha(c) || c == '_' || c == ':' || static_cast<unsigned char>(c) >= 0x80;
+}
+bool is_name_char(char c) {
+  return is_name_start(c) || is_digit(c) || c == '-' || c == '.';
+}
+// C0 controls are not allowed anywhere in XML 1.0, not even in CDATA.
+bool is_bad_control(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  return u < 0x20 && c != '\t' && c != '\n' && c != '\r';
+}
+
+std::string_view local_name(std::string_view qname) {
+  const size_t colon = qname.rfind(':');
+  return colon == std::string_view::npos ? qname : qname.substr(colon + 1);
+}
+
+// Every code point of UTF-8 `s` as a numeric character reference.
+std::string to_char_refs(std::string_view s) {
+  std::string out;
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    uint32_t cp = c;
+    size_t len = 1;
+    if (c >= 0xF0 && i + 3 < s.size()) {
+      cp = ((c & 0x07u) << 18) | ((s[i + 1] & 0x3Fu) << 12) | ((s[i + 2] & 0x3Fu) << 6) |
+           (s[i + 3] & 0x3Fu);
+      len = 4;
+    } else if (c >= 0xE0 && i + 2 < s.size()) {
+      cp = ((c & 0x0Fu) << 12) | ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3Fu);
+      len = 3;
+    } else if (c >= 0xC0 && i + 1 < s.size()) {
+      cp = ((c & 0x1Fu) << 6) | (s[i + 1] & 0x3Fu);
+      len = 2;
+    }
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "&#x%X;", static_cast<unsigned>(cp));
+    out += buf;
+    i += len;
+  }
+  return out;
+}
+
+class Repairer {
+ public:
+  explicit Repairer(std::string_view text) : s_(text) { out_.reserve(text.size() + 64); }
+
+  RepairedXml run() {
+    while (i_ < s_.size() && !done_) {
+      const char c = s_[i_];
+      if (is_bad_control(c)) {
+        ++controls_;
+        ++i_;
+      } else if (c == '&') {
+        reference();
+      } else if (c == '<') {
+        markup();
+      } else {
+        out_ += c;
+        ++i_;
+      }
+    }
+    RepairedXml r;
+    r.root = root_;
+    r.root_closed = root_closed_;
+    if (amps_)
+      r.warnings.push_back("escaped " + std::to_string(amps_) +
+                           " bare '&' that did not start a valid XML reference");
+    if (entities_)
+      r.warnings.push_back("converted " + std::to_string(entities_) +
+                           " HTML entities undefined in XML (first: &" + first_entity_ +
+                           ";) to character references");
+    if (lts_) r.warnings.push_back("escaped " + std::to_string(lts_) + " stray '<'");
+    if (controls_)
+      r.warnings.push_back("removed " + std::to_string(controls_) + " control characters");
+    if (trailing_)
+      r.warnings.push_back("ignored content after the end of the root element </" + root_ + ">");
+    if (!root_closed_ && item_cut_ > 0) {
+      r.truncated = out_.substr(0, item_cut_);
+      for (auto it = item_stack_.rbegin(); it != item_stack_.rend(); ++it)
+        r.truncated += "</" + *it + ">";
+    }
+    r.xml = std::move(out_);
+    return r;
+  }
+
+ private:
+  bool at(std::string_view word) const { return s_.compare(i_, word.size(), word) == 0; }
+
+  // Copy up to and including `end` (or to the end of the text).
+  void copy_until(std::string_view end) {
+    const size_t stop = s_.find(end, i_);
+    const size_t to = stop == std::string_view::npos ? s_.size() : stop + end.size();
+    for (; i_ < to; ++i_) {
+      if (is_bad_control(s_[i_]))
+        ++controls_;
+      else
+        out_ += s_[i_];
+    }
+  }
+
+  void reference() {
+    size_t j = i_ + 1;
+    if (j < s_.size() && s_[j] == '#') {
+      ++j;
+      const bool hex = j < s_.size() && (s_[j] == 'x' || s_[j] == 'X');
+      if (hex) ++j;
+      const size_t db = j;
+      while (j < s_.size() && (hex ? is_hex(s_[j]) : is_digit(s_[j]))) ++j;
+      if (j > db) {
+        out_.append(s_.substr(i_, j - i_));
+        if (j < s_.size() && s_[j] == ';') {
+          ++j;
+        } else {
+          ++entities_;
+          if (first_entity_.empty()) first_entity_ = std::string(s_.substr(i_ + 1, j - i_ - 1));
+        }
+        out_ += ';';
+        i_ = j;
+        return;
+      }
+    } else if (j < s_.size() && is_alpha(s_[j])) {
+      while (j < s_.size() && j - i_ <= 32 && (is_alpha(s_[j]) || is_digit(s_[j]))) ++j;
+      const std::string_view name = s_.substr(i_ + 1, j - i_ - 1);
+      if (j < s_.size() && s_[j] == ';') {
+        if (name == "amp" || name == "lt" || name == "gt" || name == "quot" || name == "apos") {
+          out_.append(s_.substr(i_, j + 1 - i_));
+          i_ = j + 1;
+          return;
+        }
+        const std::string ref(s_.substr(i_, j + 1 - i_));
+        const std::string decoded = common::decode_html_entities(ref);
+        if (decoded != ref) {
+          out_ += to_char_refs(decoded);
+          ++entities_;
+          if (first_entity_.empty()) first_entity_ = std::string(name);
+          i_ = j + 1;
+          return;
+        }
+      }
+    }
+    out_ += "&amp;";
+    ++amps_;
+    ++i_;
+  }
+
+  void markup() {
+    if (at("<!--")) return copy_until("-->");
+    if (at("<![CDATA[")) return copy_until("]]>");
+    if (at("<?")) return copy_until("?>");
+    if (at("<!")) return doctype();
+    const char d = i_ + 1 < s_.size() ? s_[i_ + 1] : '\0';
+    if (d == '/' && i_ + 2 < s_.size() && is_name_start(s_[i_ + 2])) return end_tag();
+    if (is_name_start(d)) return start_tag();
+    out_ += "&lt;";
+    ++lts_;
+    ++i_;
+  }
+
+  void doctype() {
+    // An internal subset "[...]" may contain '>'.
+    size_t j = i_;
+    while (j < s_.size() && s_[j] != '>' && s_[j] != '[') ++j;
+    if (j < s_.size() && s_[j] == '[') {
+      const size_t close = s_.find(']', j);
+      j = close == std::string_view::npos ? s_.size() : close;
+    }
+    const size_t gt = s_.find('>', j);
+    const size_t to = gt == std::string_view::npos ? s_.size() : gt + 1;
+    out_.append(s_.substr(i_, to - i_));
+    i_ = to;
+  }
+
+  std::string read_name(size_t from, size_t* end) const {
+    size_t j = from;
+    while (j < s_.size() && is_name_char(s_[j])) ++j;
+    *end = j;
+    return std::string(s_.substr(from, j - from));
+  }
+
+  void start_tag() {
+    size_t j;
+    const std::string name = read_name(i_ + 1, &j);
+    out_ += '<';
+    out_ += name;
+    i_ = j;
+    char quote = 0;
+    bool self_closing = false;
+    while (i_ < s_.size()) {
+      const char c = s_[i_];
+      if (is_bad_control(c)) {
+        ++controls_;
+        ++i_;
+        continue;
+      }
+      if (quote) {
+        if (c == quote) {
+          quote = 0;
+        } else if (c == '&') {
+          reference();
+          continue;
+        } else if (c == '<') {
+          out_ += "&lt;";
+          ++lts_;
+          ++i_;
+          continue;
+        }
+      } else if (c == '"' || c == '\'') {
+        quote = c;
+      } else if (c == '>') {
+        self_closing = !out_.empty() && out_.back() == '/';
+        out_ += c;
+        ++i_;
+        break;
+      }
+      out_ += c;
+      ++i_;
+    }
+    if (root_.empty()) root_ = name;
+    if (!self_closing) stack_.push_back(name);
+  }
+
+  void end_tag() {
+    size_t j;
+    const std::string name = read_name(i_ + 2, &j);
+    const size_t gt = s_.find('>', j);
+    const size_t to = gt == std::string_view::npos ? s_.size() : gt + 1;
+    out_.append(s_.substr(i_, to - i_));
+    i_ = to;
+    for (size_t k = stack_.size(); k-- > 0;) {
+      if (stack_[k] == name) {
+        stack_.resize(k);
+        break;
+      }
+    }
+    if (name == root_ && stack_.empty()) {
+      root_closed_ = true;
+      done_ = true;
+      for (size_t k = i_; k < s_.size(); ++k)
+        if (!is_space(s_[k])) {
+          trailing_ = true;
+          break;
+        }
+      return;
+    }
+    const std::string_view local = local_name(name);
+    if (local == "item" || local == "entry") {
+      item_cut_ = out_.size();
+      item_stack_ = stack_;
+    }
+  }
+
+  std::string_view s_;
+  size_t i_ = 0;
+  std::string out_;
+  std::string root_;
+  std::vector<std::string> stack_;
+  bool root_closed_ = false;
+  bool done_ = false;
+  bool trailing_ = false;
+  size_t item_cut_ = 0;
+  std::vector<std::string> item_stack_;
+  int amps_ = 0, entities_ = 0, lts_ = 0, controls_ = 0;
+  std::string first_entity_;
+};
+
+}  // namespace
+
+RepairedXml repair_xml(std::string_view text) {
+  return Repairer(text).run();
+}
+
+}  // namespace syndicd::rss
