@@ -11,14 +11,17 @@
 #include <string>
 #include <vector>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include "cli/args.hpp"
 #include "config/config.hpp"
 #include "config/schema.hpp"
 #include "log/log.hpp"
 #include "plugin_host/loader.hpp"
 #include "runtime/assembly.hpp"
+#include "runtime/engine.hpp"
 #include "runtime/environment.hpp"
 #include "runtime/preview.hpp"
+#include "store/sqlite_store.hpp"
 #include "text/suggest.hpp"
 
 namespace syndicd::cli {
@@ -226,6 +229,89 @@ int cmd_preview(const Args& args) {
   return runtime::preview_source(*assembly, environment, source, json, std::cout, std::cerr);
 }
 
+log::Level level_named(const std::string& name) {
+  if (name == "error") return log::Level::error;
+  if (name == "warning") return log::Level::warning;
+  if (name == "notice") return log::Level::notice;
+  if (name == "debug") return log::Level::debug;
+  return log::Level::info;
+}
+
+int cmd_once(const Args& args) {
+  const fs::path file = config_path(args);
+  auto loaded = config::load_file(file);
+  if (!loaded.ok()) {
+    // Report everything check would (plugins included), then refuse.
+    int exit = kOk;
+    runtime::AssemblyOptions options;
+    options.extra_plugin_path = extra_paths(args);
+    runtime::Report report;
+    auto assembly = runtime::Assembly::build(std::move(loaded), options, report);
+    std::cerr << report.text() << file.string() << ": " << report.errors() << " error"
+              << (report.errors() == 1 ? "" : "s") << "\n";
+    exit = kConfig;
+    return exit;
+  }
+  const config::Config& cfg = *loaded.config;
+  for (const auto& p : args.all("pipeline")) {
+    if (!cfg.pipelines.count(p)) {
+      std::vector<std::string> names;
+      for (const auto& [n, x] : cfg.pipelines) names.push_back(n);
+      std::cerr << "syndicd once: no pipeline named \"" << p << "\"";
+      if (auto guess = text::did_you_mean(p, names))
+        std::cerr << "; did you mean \"" << *guess << "\"?";
+      std::cerr << "\n";
+      return kUsage;
+    }
+  }
+  if (!args.has("verbose")) log::set_max_level(level_named(cfg.daemon.log_level));
+  const bool dry_run = args.has("dry-run");
+  // Construction order is destruction order reversed: the engine and the
+  // plugin instances go before the loop and fetcher, and those before the store.
+  std::unique_ptr<store::SqliteStore> store;
+  try {
+    store = std::make_unique<store::SqliteStore>(cfg.daemon.state);
+  } catch (const store::StoreError& e) {
+    std::cerr << "syndicd once: " << e.what() << "\n";
+    return kFailure;
+  }
+  if (dry_run) store->begin_dry_run();
+  runtime::Environment environment(cfg.daemon.workers, store.get());
+  runtime::AssemblyOptions options;
+  options.extra_plugin_path = extra_paths(args);
+  options.services = environment.services();
+  runtime::Report report;
+  auto assembly = runtime::Assembly::build(std::move(loaded), options, report);
+  std::cerr << report.text();
+  if (!assembly || report.errors() > 0) return kConfig;
+  environment.configure_sources(assembly->config());
+
+  runtime::EngineOptions engine_options;
+  engine_options.pipelines = args.all("pipeline");
+  engine_options.dry_run = dry_run;
+  engine_options.report = &std::cout;
+  runtime::Engine engine(*assembly, environment, *store, engine_options);
+  int code = kFailure;
+  bool finished = false;
+  engine.run_once([&](int c) {
+    code = c;
+    finished = true;
+    environment.io().stop();
+  });
+  if (!finished) {
+    auto guard = boost::asio::make_work_guard(environment.io());
+    environment.io().run();
+  }
+  const auto& st = engine.stats();
+  std::cerr << "syndicd once: " << st.polls << " poll" << (st.polls == 1 ? "" : "s") << " ("
+            << st.poll_failures << " failed), " << st.articles_added << " new, "
+            << st.articles_updated << " updated, " << st.articles_filtered << " filtered; "
+            << (dry_run ? "would deliver " : "delivered ") << st.delivered << ", retrying "
+            << st.retried << ", dead " << st.dead << (dry_run ? " (dry run: nothing stored)" : "")
+            << "\n";
+  return code;
+}
+
 int not_yet(const std::string& what) {
   std::cerr << "syndicd " << what
             << ": not implemented yet (it lands with the running-daemon work); use `syndicd check` "
@@ -262,18 +348,7 @@ std::vector<Command> commands() {
         {"dry-run", 'n', false, false, "", "store nothing, print what would be delivered"},
         verbose_option(),
         help_option()},
-       [](const Args& args) {
-         int exit = kOk;
-         auto assembly = assemble(args, {}, exit);
-         if (!assembly) return exit;
-         for (const auto& p : args.all("pipeline")) {
-           if (!assembly->config().pipelines.count(p)) {
-             std::cerr << "syndicd once: no pipeline named \"" << p << "\"\n";
-             return static_cast<int>(kUsage);
-           }
-         }
-         return not_yet("once");
-       }},
+       cmd_once},
       {"plugins",
        "plugins [-c FILE] [--plugin-path DIR] [--describe NAME]",
        "list the plugins found, or describe one plugin's configuration",

@@ -13,13 +13,16 @@
 #include "fetch/validator_store.hpp"
 #include "plugin_host/fetch_binding.hpp"
 #include "plugin_host/instance.hpp"
+#include "store/store.hpp"
 
 namespace syndicd::runtime {
 
 class Environment {
  public:
-  /// `threads`: size of the worker pool (daemon.workers).
-  explicit Environment(int threads = 2);
+  /// `threads`: size of the worker pool (daemon.workers). `store`, when
+  /// given, keeps fetch validators and the plugins' state (it must outlive
+  /// the environment); without one they live in memory.
+  explicit Environment(int threads = 2, store::Store* store = nullptr);
   ~Environment();
   Environment(const Environment&) = delete;
   Environment& operator=(const Environment&) = delete;
@@ -37,11 +40,12 @@ class Environment {
 
  private:
   boost::asio::io_context io_;
-  fetch::MemoryValidatorStore validators_;
+  fetch::MemoryValidatorStore memory_validators_;
+  plugin_host::MemoryStateStore memory_state_;
+  store::Store* store_;
   std::unique_ptr<fetch::Fetcher> fetcher_;
   std::unique_ptr<plugin_host::FetcherService> fetch_service_;
   boost::asio::thread_pool workers_;
-  plugin_host::MemoryStateStore state_;
 };
 
 }  // namespace syndicd::runtime

@@ -1,0 +1,116 @@
+// The state store (DESIGN.md §1, §6, §8): articles seen per pipeline, one
+// delivery row per article × sink (the outbox), fetch validators per URL,
+// per-source poll state and a small key/value space per plugin instance.
+//
+// The interface is what callers need and nothing about SQL, so a PostgreSQL
+// backend can be added without touching them. Every method is one short
+// transaction; none blocks for long (SQLite in WAL mode: microseconds to a
+// millisecond, measured in bench/). Methods throw StoreError on I/O failure.
+#pragma once
+
+#include <syndicd/plugin.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "fetch/validator_store.hpp"
+#include "plugin_host/instance.hpp"
+
+namespace syndicd::store {
+
+class StoreError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+enum class DeliveryState { pending, in_flight, done, dead };
+const char* to_string(DeliveryState state);
+
+/// What record() did with an article.
+enum class Recorded {
+  added,      ///< new: stored with a pending delivery per sink
+  unchanged,  ///< seen before with the same content
+  updated,    ///< seen before, content changed: stored; `redeliver` sinks pending again
+  duplicate,  ///< another article of the pipeline has the same canonical URL
+};
+const char* to_string(Recorded recorded);
+
+struct ArticleRecord {
+  std::string pipeline;
+  std::string canonical_url;
+  std::string content_hash;
+  Article article;
+};
+
+struct Delivery {
+  int64_t id = 0;
+  int64_t article_row = 0;
+  std::string pipeline;
+  std::string sink;
+  DeliveryState state = DeliveryState::pending;
+  int attempts = 0;          ///< attempts started
+  int64_t next_attempt = 0;  ///< ms since epoch
+  std::string last_error;
+  std::string external_id;  ///< from the sink on success (a post id)
+  Article article;
+};
+
+struct SourceState {
+  int64_t last_poll = 0;  ///< ms since epoch; 0 = never
+  int64_t last_success = 0;
+  int failures = 0;  ///< consecutive
+  std::string last_error;
+};
+
+struct Counts {
+  int64_t articles = 0;
+  int64_t pending = 0;
+  int64_t in_flight = 0;
+  int64_t done = 0;
+  int64_t dead = 0;
+};
+
+class Store : public fetch::ValidatorStore, public plugin_host::StateStore {
+ public:
+  ~Store() override = default;
+
+  /// Store an article and, when it is new, one pending delivery per sink in
+  /// `sinks` — in one transaction (the outbox). When it was seen before with
+  /// another content hash, the stored copy is replaced and the deliveries of
+  /// the sinks in `redeliver` go back to pending (the others keep their
+  /// state: no social re-post of an edited article).
+  virtual Recorded record(const ArticleRecord& record, const std::vector<std::string>& sinks,
+                          const std::vector<std::string>& redeliver, int64_t now) = 0;
+
+  /// Deliveries of `sink` that are pending and due at `now`, oldest first.
+  virtual std::vector<Delivery> due(const std::string& sink, int64_t now, size_t limit) = 0;
+  /// The earliest next_attempt of a pending delivery of `sink`, if any.
+  virtual std::optional<int64_t> next_due(const std::string& sink) = 0;
+  /// Deliveries left in_flight (by a crash) for `sink`.
+  virtual std::vector<Delivery> in_flight(const std::string& sink) = 0;
+
+  /// Recorded before any external call (DESIGN.md §6); counts the attempt.
+  virtual void mark_in_flight(int64_t delivery, int64_t now) = 0;
+  virtual void mark_done(int64_t delivery, const std::string& external_id, int64_t now) = 0;
+  /// Back to pending, tried again at `next_attempt`.
+  virtual void mark_retry(int64_t delivery, const std::string& error, int64_t next_attempt,
+                          int64_t now) = 0;
+  /// Back to pending without counting the attempt (the sink was paused or the
+  /// daemon stopped before the external call).
+  virtual void release(int64_t delivery, int64_t next_attempt, int64_t now) = 0;
+  virtual void mark_dead(int64_t delivery, const std::string& error, int64_t now) = 0;
+
+  virtual SourceState source_state(const std::string& source) = 0;
+  virtual void put_source_state(const std::string& source, const SourceState& state) = 0;
+
+  virtual Counts counts(const std::string& sink = {}) = 0;
+
+  /// Everything written between begin_dry_run() and the end of the store's
+  /// life is thrown away (`once --dry-run`): reads see it, nothing persists.
+  virtual void begin_dry_run() = 0;
+};
+
+}  // namespace syndicd::store

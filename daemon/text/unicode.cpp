@@ -1,0 +1,197 @@
+#include "text/unicode.hpp"
+
+#include <utf8proc.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+
+namespace syndicd::text {
+namespace {
+
+// Decodes UTF-8 into code points; invalid bytes become U+FFFD.
+std::vector<utf8proc_int32_t> decode(std::string_view s) {
+  std::vector<utf8proc_int32_t> out;
+  out.reserve(s.size());
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
+  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(s.size());
+  while (left > 0) {
+    utf8proc_int32_t cp = 0;
+    utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+    if (n <= 0) {
+      cp = 0xFFFD;
+      n = 1;
+    }
+    out.push_back(cp);
+    p += n;
+    left -= n;
+  }
+  return out;
+}
+
+void encode(utf8proc_int32_t cp, std::string& out) {
+  utf8proc_uint8_t buf[4];
+  const auto n = utf8proc_encode_char(cp, buf);
+  out.append(reinterpret_cast<const char*>(buf), static_cast<size_t>(n));
+}
+
+std::string map(std::string_view s, int options) {
+  std::string valid;
+  for (auto cp : decode(s)) encode(cp, valid);
+  utf8proc_uint8_t* result = nullptr;
+  const auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(valid.data()),
+                              static_cast<utf8proc_ssize_t>(valid.size()), &result,
+                              static_cast<utf8proc_option_t>(options));
+  if (n < 0) return valid;
+  std::string out(reinterpret_cast<char*>(result), static_cast<size_t>(n));
+  std::free(result);
+  return out;
+}
+
+bool is_word_char(utf8proc_int32_t cp) {
+  switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC:
+    case UTF8PROC_CATEGORY_ND:
+      return true;
+    default:
+      return cp == '_';
+  }
+}
+
+// Base letters of Vietnamese text without marks: NFD, marks dropped, and
+// đ/Đ, which have no decomposition, mapped by hand.
+std::vector<utf8proc_int32_t> strip_marks(std::string_view s) {
+  std::vector<utf8proc_int32_t> out;
+  for (auto cp : decode(map(s, UTF8PROC_DECOMPOSE | UTF8PROC_STABLE))) {
+    if (utf8proc_category(cp) == UTF8PROC_CATEGORY_MN) continue;
+    if (cp == 0x0111) cp = 'd';
+    if (cp == 0x0110) cp = 'D';
+    out.push_back(cp);
+  }
+  return out;
+}
+
+// Byte offsets where a grapheme cluster starts, plus the end.
+std::vector<size_t> grapheme_starts(std::string_view s) {
+  std::vector<size_t> starts;
+  const auto* base = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
+  utf8proc_ssize_t pos = 0;
+  const auto size = static_cast<utf8proc_ssize_t>(s.size());
+  utf8proc_int32_t previous = -1;
+  utf8proc_int32_t state = 0;
+  while (pos < size) {
+    utf8proc_int32_t cp = 0;
+    utf8proc_ssize_t n = utf8proc_iterate(base + pos, size - pos, &cp);
+    if (n <= 0) {
+      cp = 0xFFFD;
+      n = 1;
+    }
+    if (previous < 0 || utf8proc_grapheme_break_stateful(previous, cp, &state))
+      starts.push_back(static_cast<size_t>(pos));
+    previous = cp;
+    pos += n;
+  }
+  starts.push_back(s.size());
+  return starts;
+}
+
+}  // namespace
+
+std::string fold(std::string_view text) {
+  return map(text, UTF8PROC_COMPOSE | UTF8PROC_STABLE | UTF8PROC_CASEFOLD);
+}
+
+bool contains_phrase(std::string_view text, std::string_view phrase) {
+  const auto hay = decode(fold(text));
+  const auto needle = decode(fold(phrase));
+  if (needle.empty()) return false;
+  for (size_t i = 0; i + needle.size() <= hay.size(); ++i) {
+    if (!std::equal(needle.begin(), needle.end(), hay.begin() + static_cast<std::ptrdiff_t>(i)))
+      continue;
+    const bool left_ok = i == 0 || !is_word_char(hay[i - 1]) || !is_word_char(needle.front());
+    const size_t end = i + needle.size();
+    const bool right_ok =
+        end == hay.size() || !is_word_char(hay[end]) || !is_word_char(needle.back());
+    if (left_ok && right_ok) return true;
+  }
+  return false;
+}
+
+std::string slug(std::string_view text, size_t max_length) {
+  std::string out;
+  bool dash = false;
+  for (auto cp : strip_marks(text)) {
+    if (cp < 0x80 && std::isalnum(static_cast<unsigned char>(cp))) {
+      if (dash && !out.empty()) out += '-';
+      dash = false;
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(cp)));
+    } else {
+      dash = true;
+    }
+  }
+  if (out.size() > max_length) {
+    out.resize(max_length);
+    if (const auto cut = out.rfind('-'); cut != std::string::npos && cut > max_length / 2)
+      out.resize(cut);
+    while (!out.empty() && out.back() == '-') out.pop_back();
+  }
+  return out;
+}
+
+std::string hashtag(std::string_view text, bool ascii) {
+  std::string out;
+  bool start = true;
+  const auto cps =
+      ascii ? strip_marks(text) : decode(map(text, UTF8PROC_COMPOSE | UTF8PROC_STABLE));
+  for (auto cp : cps) {
+    if (!is_word_char(cp) || (ascii && cp >= 0x80)) {
+      start = true;
+      continue;
+    }
+    encode(start ? utf8proc_toupper(cp) : cp, out);
+    start = false;
+  }
+  return out;
+}
+
+std::string truncate_utf8(std::string_view text, size_t max_bytes, std::string_view ellipsis) {
+  if (text.size() <= max_bytes) return std::string(text);
+  if (ellipsis.size() >= max_bytes) ellipsis = {};
+  const size_t budget = max_bytes - ellipsis.size();
+  const auto starts = grapheme_starts(text);
+  size_t cut = 0;
+  for (size_t s : starts) {
+    if (s > budget) break;
+    cut = s;
+  }
+  // Prefer the last space in the second half of what fits.
+  const auto space = text.substr(0, cut).find_last_of(" \t\n");
+  if (space != std::string_view::npos && space > cut / 2) cut = space;
+  std::string out(text.substr(0, cut));
+  while (!out.empty() && (out.back() == ' ' || out.back() == ',' || out.back() == '\n'))
+    out.pop_back();
+  return out + std::string(ellipsis);
+}
+
+size_t grapheme_count(std::string_view text) {
+  return grapheme_starts(text).size() - 1;
+}
+
+size_t grapheme_prefix(std::string_view text, size_t graphemes) {
+  const auto starts = grapheme_starts(text);
+  return graphemes < starts.size() ? starts[graphemes] : text.size();
+}
+
+std::string truncate_chars(std::string_view text, size_t max_chars, std::string_view ellipsis) {
+  if (grapheme_count(text) <= max_chars) return std::string(text);
+  if (max_chars == 0) return {};
+  return truncate_utf8(text, grapheme_prefix(text, max_chars - 1) + ellipsis.size(), ellipsis);
+}
+
+}  // namespace syndicd::text
