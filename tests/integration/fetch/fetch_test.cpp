@@ -273,6 +273,14 @@ TEST_F(FetchTest, SlowHeadersHitTheTotalTimeout) {
 // CURLOPT_MAXFILESIZE alone does not stop a chunked or compressed body on
 // libcurl 7.88.1. The server would send forever (an endless chunked body, or
 // endless compressed 'x's that inflate ~1000:1), the cap is 1 MiB.
+#if defined(__SANITIZE_ADDRESS__)
+// ASan keeps freed blocks in quarantine (resident) and adds redzones, and
+// the fixture server's compressor lives in this process too.
+constexpr long kRssSlackKib = 24 * 1024;
+#else
+constexpr long kRssSlackKib = 6 * 1024;
+#endif
+
 class EndlessBody : public FetchTest, public ::testing::WithParamInterface<std::string> {};
 
 TEST_P(EndlessBody, IsCutAtTheCapAndMemoryStaysBounded) {
@@ -302,7 +310,8 @@ TEST_P(EndlessBody, IsCutAtTheCapAndMemoryStaysBounded) {
   // The whole process: the peak RSS grows by a few MiB at most (the body
   // string's growth, curl's buffers), not with what the server sends.
   ASSERT_GT(before, 0);
-  EXPECT_LT(after - before, 6 * 1024) << "max RSS grew by " << (after - before) << " KiB";
+  EXPECT_LT(after - before, kRssSlackKib) << "max RSS grew by " << (after - before) << " KiB";
+  std::printf("max RSS grew by %ld KiB\n", after - before);
 }
 
 INSTANTIATE_TEST_SUITE_P(Encodings, EndlessBody,
