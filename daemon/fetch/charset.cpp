@@ -45,9 +45,23 @@ std::string_view unquote(std::string_view s) {
   return trim(s);
 }
 
+// Index of the first non-ASCII byte at or after i (n when none). Eight bytes
+// at a time: most of a page is ASCII markup, and the fetcher scans every
+// text body at least once (bench/README.md).
+inline std::size_t skip_ascii(const unsigned char* p, std::size_t i, std::size_t n) {
+  while (i + 8 <= n) {
+    std::uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    if ((w & 0x8080808080808080ull) != 0) break;
+    i += 8;
+  }
+  while (i < n && p[i] < 0x80) ++i;
+  return i;
+}
+
 // Length of the well-formed UTF-8 sequence at p (n bytes available), 0 if
-// ill-formed (Unicode Table 3-7).
-std::size_t utf8_sequence(const unsigned char* p, std::size_t n) {
+// ill-formed (Unicode Table 3-7). Inlined: called once per non-ASCII character.
+[[gnu::always_inline]] inline std::size_t utf8_sequence(const unsigned char* p, std::size_t n) {
   const unsigned c = p[0];
   if (c < 0x80) return 1;
   if (c < 0xC2 || c > 0xF4) return 0;
@@ -239,13 +253,9 @@ std::string declared_charset(std::string_view body, CharsetSource* source) {
 
 bool valid_utf8(std::string_view text) {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  std::size_t n = text.size();
+  const std::size_t n = text.size();
   std::size_t i = 0;
-  while (i < n) {
-    if (p[i] < 0x80) {
-      ++i;
-      continue;
-    }
+  while ((i = skip_ascii(p, i, n)) < n) {
     const std::size_t len = utf8_sequence(p + i, n - i);
     if (len == 0) return false;
     i += len;
@@ -353,29 +363,56 @@ std::string nfc_of_valid(std::string valid) {
 
 }  // namespace
 
+namespace {
+
+// The code point of the well-formed `len`-byte sequence at p.
+[[gnu::always_inline]] inline std::int32_t decode_sequence(const unsigned char* p,
+                                                           std::size_t len) {
+  const unsigned c = p[0];
+  if (len == 2) return static_cast<std::int32_t>(((c & 0x1Fu) << 6) | (p[1] & 0x3Fu));
+  if (len == 3) {
+    return static_cast<std::int32_t>(((c & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu));
+  }
+  return static_cast<std::int32_t>(((c & 0x07u) << 18) | ((p[1] & 0x3Fu) << 12) |
+                                   ((p[2] & 0x3Fu) << 6) | (p[3] & 0x3Fu));
+}
+
+struct Utf8Scan {
+  bool valid = true;       ///< well-formed UTF-8
+  bool nfc_quick = false;  ///< valid and is_nfc_quick() holds
+};
+
+// valid_utf8() and is_nfc_quick() in one pass, for the common case of a
+// UTF-8 body (one read of the body instead of two).
+Utf8Scan scan_utf8(std::string_view text) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  std::size_t i = 0;
+  bool nfc = true;
+  while ((i = skip_ascii(p, i, n)) < n) {
+    const std::size_t len = utf8_sequence(p + i, n - i);
+    if (len == 0) return {false, false};
+    // Lead bytes below 0xCC encode code points below U+0300: always stable.
+    if (nfc && p[i] >= 0xCC && !nfc_stable(decode_sequence(p + i, len))) nfc = false;
+    i += len;
+  }
+  return {true, nfc};
+}
+
+}  // namespace
+
 bool is_nfc_quick(std::string_view text) {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t n = text.size();
   std::size_t i = 0;
-  while (i < n) {
-    const unsigned c = p[i];
-    if (c < 0xCC) {  // lead bytes below 0xCC encode code points below U+0300
+  while ((i = skip_ascii(p, i, n)) < n) {
+    if (p[i] < 0xCC) {  // lead bytes below 0xCC encode code points below U+0300
       ++i;
       continue;
     }
     const std::size_t len = utf8_sequence(p + i, n - i);
     if (len == 0) return false;
-    std::int32_t cp = 0;
-    if (len == 2) {
-      cp = static_cast<std::int32_t>(((c & 0x1Fu) << 6) | (p[i + 1] & 0x3Fu));
-    } else if (len == 3) {
-      cp = static_cast<std::int32_t>(((c & 0x0Fu) << 12) | ((p[i + 1] & 0x3Fu) << 6) |
-                                     (p[i + 2] & 0x3Fu));
-    } else {
-      cp = static_cast<std::int32_t>(((c & 0x07u) << 18) | ((p[i + 1] & 0x3Fu) << 12) |
-                                     ((p[i + 2] & 0x3Fu) << 6) | (p[i + 3] & 0x3Fu));
-    }
-    if (!nfc_stable(cp)) return false;
+    if (!nfc_stable(decode_sequence(p + i, len))) return false;
     i += len;
   }
   return true;
@@ -447,10 +484,10 @@ Decoded decode_to_utf8(std::string_view body, std::string_view header_charset,
                        std::string_view fallback) {
   Decoded d;
   const std::string header = canonical_charset(header_charset);
-  std::optional<bool> valid;  // computed at most once
+  std::optional<Utf8Scan> scan;  // computed at most once
   auto is_valid = [&] {
-    if (!valid) valid = valid_utf8(body);
-    return *valid;
+    if (!scan) scan = scan_utf8(body);
+    return scan->valid;
   };
   // A BOM is checked first only because it is the one thing that overrules
   // any header (rule 1a in charset.hpp); without one the header decides.
@@ -492,8 +529,14 @@ Decoded decode_to_utf8(std::string_view body, std::string_view header_charset,
       d.source = CharsetSource::fallback;
     }
   }
-  if (d.charset == "utf-8" && valid.value_or(false)) {
+  if (d.charset == "utf-8" && scan && scan->valid) {
     d.text.assign(body);  // known well-formed: no second pass
+    // Known NFC already (the scan checked): nothing more to do. (A BOM
+    // U+FEFF is itself stable, so stripping it keeps that true.)
+    if (scan->nfc_quick) {
+      d.text = strip_bom(std::move(d.text));
+      return d;
+    }
   } else {
     d.text = convert_to_utf8(body, d.charset, &d.replaced);
   }
