@@ -812,7 +812,9 @@ std::optional<int64_t> date_near(const xmlNode* title, const xmlNode* root, int 
 }
 
 bool sapo_like(const xmlNode* el) {
-  for (auto t : class_tokens(class_and_id(el))) {
+  // Named: the tokens view into it (a temporary would die before the loop).
+  const std::string ci = class_and_id(el);
+  for (auto t : class_tokens(ci)) {
     if (t.find("sapo") != std::string_view::npos) return true;
     if (t == "lead" || t == "summary" || t == "description" || t == "excerpt" || t == "intro" ||
         t == "tom-tat" || t == "tomtat" || t == "chapeau" || t == "teaser" || t == "standfirst")
@@ -1187,7 +1189,8 @@ Extraction extract_article(std::string_view html, const std::string& url,
     for (xmlNode* n = root; n != nullptr; n = next_in_order(n, root)) {
       if (!is_element(n)) continue;
       bool hint = false;
-      for (auto t : class_tokens(class_and_id(n)))
+      const std::string ci = class_and_id(n);
+      for (auto t : class_tokens(ci))
         if (t == "author" || t == "tac-gia" || t == "tacgia" || t == "byline" ||
             t.find("author") != std::string_view::npos)
           hint = true;
