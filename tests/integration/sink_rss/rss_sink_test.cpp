@@ -175,6 +175,32 @@ TEST_F(RssSinkTest, RestartOverTheSameStateKeepsTheItems) {
   EXPECT_EQ(read_feed().titles, (Strings{"Tin số 3", "Tin số 2", "Tin số 1"}));
 }
 
+// A state store that cannot save (disk full under SQLite, say).
+class FailingStore final : public ph::StateStore {
+ public:
+  std::optional<std::string> get(const std::string&, const std::string&) override { return {}; }
+  bool put(const std::string&, const std::string&, const std::string&) override { return false; }
+  bool erase(const std::string&, const std::string&) override { return false; }
+};
+
+TEST_F(RssSinkTest, UnsavableItemListIsTransientAndWritesNothing) {
+  FailingStore failing;
+  Sink sink(body(), failing, [] { return kNow; });
+  ASSERT_TRUE(sink.created()) << sink.problems();
+  const Result r = sink.deliver(article(1, kNow));
+  EXPECT_EQ(r.status, SYNDICD_ERR_TRANSIENT);
+  EXPECT_NE(r.message.find(path_.string()), std::string::npos) << r.message;
+  // The file only ever shows items the state holds.
+  EXPECT_FALSE(fs::exists(path_));
+}
+
+TEST_F(RssSinkTest, UnreadableStoredListStartsANewOne) {
+  store_.put("feed", "items", "{not json");
+  auto sink = make();
+  ASSERT_EQ(sink->deliver(article(1, kNow)).status, SYNDICD_OK);
+  EXPECT_EQ(read_feed().titles, Strings{"Tin số 1"});
+}
+
 TEST_F(RssSinkTest, HostileArticlesGiveAWellFormedFeed) {
   auto sink = make();
   Strings expected;
