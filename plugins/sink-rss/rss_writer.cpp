@@ -132,6 +132,27 @@ Item item_from_article(const Article& article, int64_t now) {
 
 namespace {
 
+std::string html_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
 void text_element(tinyxml2::XMLPrinter& out, const char* name, const std::string& text) {
   out.OpenElement(name);
   out.PushText(text.c_str());
@@ -197,8 +218,11 @@ std::string render(const Channel& channel, const std::vector<Item>& items) {
     for (const auto& c : raw.categories)
       if (const std::string category = xml_line(c); !category.empty())
         text_element(out, "category", category);
+    // Readers take <description> as HTML; the lead is plain text, so it is
+    // escaped once for HTML (and again by the printer for XML) to show as
+    // written: "giá < 50" must not open a tag.
     if (const std::string lead = xml_text(raw.description); !lead.empty())
-      text_element(out, "description", lead);
+      text_element(out, "description", html_escape(lead));
     if (const std::string body = xml_text(raw.content_html); !body.empty())
       cdata_element(out, "content:encoded", body);
     if (const std::string image = xml_line(raw.image_url); !image.empty()) {

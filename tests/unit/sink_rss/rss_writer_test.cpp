@@ -254,8 +254,9 @@ TEST(RssRender, HostileTextGivesAWellFormedFeedWithTheSanitisedText) {
                "A < B & C ]]> D \xEF\xBF\xBD\xEF\xBF\xBD E \"q\" 'a' Tiếng");
   EXPECT_STREQ(item->FirstChildElement("link")->GetText(), "https://example.org/a?x=1&y=<2>");
   EXPECT_STREQ(item->FirstChildElement("guid")->GetText(), "id <&> \"1\" ]]>");
+  // The lead is plain text inside HTML-by-convention <description>.
   EXPECT_STREQ(item->FirstChildElement("description")->GetText(),
-               "Lead & <b>not bold</b> ]]> \nline2");
+               "Lead &amp; &lt;b&gt;not bold&lt;/b&gt; ]]&gt; \nline2");
   EXPECT_EQ(all_text(item->FirstChildElement("content:encoded")),
             "<p>x ]]> y ]]]]> z]]</p><![CDATA[inner]]>\xEF\xBF\xBD(");
   EXPECT_STREQ(item->FirstChildElement("dc:creator")->GetText(), "<script>&amp;</script>");
@@ -372,7 +373,7 @@ TEST(RssItems, UnreadableJsonThrows) {
 
 // ---------------------------------------------------------------------------
 
-class AtomicWrite : public ::testing::Test {
+class RssAtomicWrite : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = fs::temp_directory_path() /
@@ -391,7 +392,7 @@ class AtomicWrite : public ::testing::Test {
   fs::path dir_;
 };
 
-TEST_F(AtomicWrite, CreatesDirectoriesAndReplacesTheFile) {
+TEST_F(RssAtomicWrite, CreatesDirectoriesAndReplacesTheFile) {
   const fs::path file = dir_ / "a" / "b" / "feed.xml";
   write_file_atomically(file, "first");
   EXPECT_EQ(read(file), "first");
@@ -409,7 +410,7 @@ TEST_F(AtomicWrite, CreatesDirectoriesAndReplacesTheFile) {
   EXPECT_EQ(entries, 1u);
 }
 
-TEST_F(AtomicWrite, FailureNamesThePathAndTheReason) {
+TEST_F(RssAtomicWrite, FailureNamesThePathAndTheReason) {
   // A regular file where a directory should be: fails even for root.
   fs::create_directories(dir_);
   std::ofstream(dir_ / "blocker") << "x";

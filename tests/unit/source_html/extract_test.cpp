@@ -310,6 +310,44 @@ TEST(ExplicitSelectorsOnOtherTemplates, RemoveAndTagsAndAttr) {
   EXPECT_EQ(a.tags, std::vector<std::string>{"Thông tin chỉ đạo điều hành"});
 }
 
+TEST(Extraction, JsonLdAloneGivesDateAndAuthor) {
+  const std::string page = R"(<html><head><script type="application/ld+json">
+    {"@context": "https://schema.org", "@graph": [{"@type": "WebPage"},
+     {"@type": ["NewsArticle"], "headline": "Tiêu \u0111ề",
+      "datePublished": "2020-01-09T10:15:00+07:00",
+      "author": [{"@type": "Person", "name": "Lan Anh"}]}]}
+    </script></head><body><div class="content"><p>Đoạn một, rất dài, đủ để được tính là nội dung
+    của bài viết này.</p><p>Đoạn hai, cũng dài, với nhiều dấu phẩy, để chấm điểm.</p></div>
+    </body></html>)";
+  Extraction x = extract_article(page, kBase + "a.html", {});
+  ASSERT_TRUE(x.article) << x.error;
+  EXPECT_EQ(x.article->title, "Tiêu đề");
+  EXPECT_EQ(x.article->published, 1578539700000LL);
+  EXPECT_EQ(x.article->author, "Lan Anh");
+}
+
+// The site's top bar prints today's date above everything; an article that
+// shows no date of its own must not get that one.
+TEST(Extraction, TopBarDateIsNeverThePublishTime) {
+  const std::string page = R"(<html><body>
+    <div class="top-bar"><div class="hotline">Thứ tư 08/04/2020 02:46 Hotline: 0913.068.624</div></div>
+    <div class="post"><h1>Tiêu đề bài viết</h1><div class="post-content">
+    <p>Đoạn một, rất dài, đủ để được tính là nội dung của bài viết này, không có ngày.</p>
+    <p>Đoạn hai, cũng dài, với nhiều dấu phẩy, để chấm điểm, và không có ngày.</p></div></div>
+    </body></html>)";
+  Extraction x = extract_article(page, kBase + "a.html", {});
+  ASSERT_TRUE(x.article) << x.error;
+  EXPECT_EQ(x.article->title, "Tiêu đề bài viết");
+  EXPECT_EQ(x.article->published, SYNDICD_TIME_NONE);
+}
+
+TEST(Extraction, PageWithoutTextFails) {
+  Extraction x =
+      extract_article("<html><body><h1>Only a title</h1></body></html>", kBase + "a.html", {});
+  EXPECT_FALSE(x.article);
+  EXPECT_EQ(x.error, kBase + "a.html: no article body found (automatic extraction)");
+}
+
 TEST(Sanitize, Fragment) {
   auto [html, text] = sanitize_fragment(
       "<div onclick=\"x()\"><p style=\"color:red\">A <b>b</b> <a href=\"javascript:alert(1)\">c</a>"
