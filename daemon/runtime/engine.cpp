@@ -60,6 +60,7 @@ struct Engine::SourceRunner {
   bool polling = false;
   int failures = 0;
   size_t added = 0, updated = 0, emitted = 0;
+  bool store_failed = false;  ///< an article of this poll could not be stored
 };
 
 struct Engine::SinkWorker {
@@ -234,6 +235,7 @@ void Engine::poll(SourceRunner& s) {
   }
   s.polling = true;
   s.added = s.updated = s.emitted = 0;
+  s.store_failed = false;
   ++stats_.polls;
   log::debug("poll", {{"source", s.name}});
   s.instance->poll([this, &s](const Article& a) { return accept(s, a); },
@@ -286,6 +288,7 @@ syndicd_status Engine::accept(SourceRunner& s, const Article& emitted) {
       }
     }
   } catch (const std::exception& e) {
+    s.store_failed = true;
     log::error(std::string("cannot store an article: ") + e.what(),
                {{"source", s.name}, {"url", emitted.url}});
     return SYNDICD_ERR_TRANSIENT;
@@ -306,6 +309,12 @@ void Engine::poll_done(SourceRunner& s, syndicd_status status, const std::string
   }
   st.last_poll = t;
   const bool ok = status == SYNDICD_OK;
+  // Only a poll whose articles are all stored may turn the next fetch into
+  // a 304; a failed one fetches everything again.
+  if (ok && !s.store_failed)
+    environment_.commit_validators(s.name);
+  else
+    environment_.discard_validators(s.name);
   if (ok) {
     s.failures = 0;
     st.last_success = t;
