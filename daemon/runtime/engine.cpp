@@ -171,8 +171,14 @@ void Engine::start() {
       // (or overdue) starts within a few seconds, spread out.
       const auto st = store_.source_state(name);
       s->failures = st.failures;
-      milliseconds delay = jitter(milliseconds(3000), 1.0);
-      if (st.last_poll > 0) {
+      // Spread first polls over ~100 ms per source (at least 1 s), so a
+      // restart with thousands of sources does not fire them all at once.
+      const auto spread = std::min(
+          s->every,
+          std::max(milliseconds(1000), milliseconds(100) * static_cast<int64_t>(sources_.size())));
+      milliseconds delay =
+          milliseconds(std::uniform_int_distribution<int64_t>(0, spread.count())(random_));
+      if (st.last_poll > 0 && !options_.fresh_sources.count(name)) {
         const int64_t next = st.last_poll + s->every.count();
         if (next > t) delay = milliseconds(next - t);
       }

@@ -9,6 +9,7 @@
 #include <csignal>
 #include <ctime>
 #include <iostream>
+#include <set>
 
 #include "config/config.hpp"
 #include "log/log.hpp"
@@ -113,10 +114,21 @@ class Service {
     return options;
   }
 
-  void install(std::unique_ptr<Assembly> assembly) {
+  // Everything that makes a source fetch something else: a changed one
+  // polls right after a reload instead of waiting out the old schedule.
+  static std::string fingerprint(const config::Node& n) {
+    std::string out = std::to_string(static_cast<int>(n.kind)) + ":" + n.scalar + "{";
+    for (const auto& i : n.items) out += fingerprint(i) + ",";
+    for (const auto& e : n.entries) out += e.key + "=" + fingerprint(e.value) + ",";
+    return out + "}";
+  }
+
+  void install(std::unique_ptr<Assembly> assembly, std::set<std::string> fresh = {}) {
     assembly_ = std::move(assembly);
     environment_->configure_sources(assembly_->config());
-    engine_ = std::make_unique<Engine>(*assembly_, *environment_, *store_, EngineOptions{});
+    EngineOptions options;
+    options.fresh_sources = std::move(fresh);
+    engine_ = std::make_unique<Engine>(*assembly_, *environment_, *store_, options);
     engine_->start();
   }
 
@@ -171,12 +183,20 @@ class Service {
     if (next->config().daemon.state != state_path_)
       log::warning("daemon.state changed; the new path takes effect after a restart",
                    {{"running", state_path_}, {"configured", next->config().daemon.state}});
+    std::set<std::string> changed;
+    for (const auto& [name, section] : next->config().sources) {
+      const auto& old = assembly_->config().sources;
+      auto it = old.find(name);
+      if (it == old.end() || it->second.plugin != section.plugin ||
+          fingerprint(it->second.body) != fingerprint(section.body))
+        changed.insert(name);
+    }
     reloading_ = true;
     auto shared = std::make_shared<std::unique_ptr<Assembly>>(std::move(next));
-    engine_->stop(shutdown_timeout_, [this, shared] {
+    engine_->stop(shutdown_timeout_, [this, shared, changed] {
       engine_.reset();
       assembly_.reset();
-      install(std::move(*shared));
+      install(std::move(*shared), changed);
       reloading_ = false;
       notify("READY=1\nSTATUS=" + status_line());
       log::notice("configuration reloaded", {{"status", status_line()}});
