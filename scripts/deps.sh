@@ -14,7 +14,7 @@ packages=(
   libsqlite3-dev libsystemd-dev libutf8proc-dev nlohmann-json3-dev libkainjow-mustache-dev
   zlib1g-dev libbrotli-dev
   # tests, benchmarks, checks
-  libgtest-dev libgmock-dev libbenchmark-dev clang-format python3 python3-feedparser
+  libgtest-dev libgmock-dev libbenchmark-dev clang-format python3 python3-feedparser systemd
 )
 
 # One dpkg-query for all: packages it does not know are simply not listed.

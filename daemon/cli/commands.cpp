@@ -21,6 +21,7 @@
 #include "runtime/engine.hpp"
 #include "runtime/environment.hpp"
 #include "runtime/preview.hpp"
+#include "runtime/service.hpp"
 #include "store/sqlite_store.hpp"
 #include "text/suggest.hpp"
 
@@ -312,13 +313,6 @@ int cmd_once(const Args& args) {
   return code;
 }
 
-int not_yet(const std::string& what) {
-  std::cerr << "syndicd " << what
-            << ": not implemented yet (it lands with the running-daemon work); use `syndicd check` "
-               "to validate a configuration\n";
-  return kFailure;
-}
-
 std::vector<Command> commands() {
   return {
       {"run",
@@ -326,9 +320,7 @@ std::vector<Command> commands() {
        "run the daemon until SIGTERM (SIGHUP reloads)",
        {config_option(), plugin_path_option(), verbose_option(), help_option()},
        [](const Args& args) {
-         int exit = kOk;
-         if (!assemble(args, {}, exit)) return exit;
-         return not_yet("run");
+         return runtime::run_service({config_path(args), extra_paths(args), args.has("verbose")});
        }},
       {"check",
        "check -c FILE | check --reference",

@@ -599,7 +599,7 @@ class Fetcher::Impl : public std::enable_shared_from_this<Impl> {
     const bool sends_body = (m == "POST" || m == "PUT" || m == "PATCH" || !t.req.body.empty());
     if (sends_body && !has_header("expect")) add("Expect:");  // no 100-continue round trip
     if ((t.req.flags & kConditional) != 0 && !t.file) {
-      if (std::optional<Validators> v = store_.get(t.req.url)) {
+      if (std::optional<Validators> v = validators_for(t.req).get(t.req.url)) {
         if (!v->etag.empty() && !has_header("if-none-match")) {
           add("If-None-Match: " + v->etag);
           t.sent_conditional = true;
@@ -880,7 +880,7 @@ class Fetcher::Impl : public std::enable_shared_from_this<Impl> {
           Validators v;
           if (const std::string* etag = r.header("etag")) v.etag = *etag;
           if (const std::string* lm = r.header("last-modified")) v.last_modified = *lm;
-          store_.put(t.req.url, v);
+          validators_for(t.req).put(t.req.url, v);
         }
         std::string body = take_body(t);
         if ((t.req.flags & kRaw) == 0 && is_text_media_type(r.content_type) && !body.empty()) {
@@ -1144,6 +1144,9 @@ class Fetcher::Impl : public std::enable_shared_from_this<Impl> {
   asio::io_context& io_;
   std::shared_ptr<const Settings> settings_;
   ValidatorStore& store_;
+  ValidatorStore& validators_for(const Request& req) {
+    return req.validators ? *req.validators : store_;
+  }
   CURLM* multi_ = nullptr;
   asio::steady_timer timer_;
   std::optional<Clock::time_point> deadline_;  // curl's, when it wants one

@@ -93,6 +93,11 @@ struct Request {
   /// Per-source settings; null = the fetcher's. Only the politeness of the
   /// first request queued for a host decides that host's cap and delay.
   std::shared_ptr<const Settings> settings;
+  /// Where this request's ETag/Last-Modified are read and written; null =
+  /// the fetcher's store. The daemon gives each source one that commits
+  /// only when the source's poll succeeds, so a crash between the fetch and
+  /// storing the articles cannot turn the next poll into a 304 that hides them.
+  std::shared_ptr<ValidatorStore> validators;
 };
 
 struct Response {

@@ -10,6 +10,11 @@ void FetcherService::set_settings(const std::string& instance, fetch::Settings s
   settings_[instance] = std::make_shared<const fetch::Settings>(std::move(settings));
 }
 
+void FetcherService::set_validators(const std::string& instance,
+                                    std::shared_ptr<fetch::ValidatorStore> validators) {
+  validators_[instance] = std::move(validators);
+}
+
 uint64_t FetcherService::fetch(const std::string& instance, const syndicd_fetch_request& request,
                                std::function<void(const syndicd_fetch_response&)> done) {
   fetch::Request req;
@@ -22,6 +27,7 @@ uint64_t FetcherService::fetch(const std::string& instance, const syndicd_fetch_
   if (request.timeout_ms > 0) req.timeout = std::chrono::milliseconds(request.timeout_ms);
   if (request.max_body > 0) req.max_body = static_cast<size_t>(request.max_body);
   if (auto it = settings_.find(instance); it != settings_.end()) req.settings = it->second;
+  if (auto it = validators_.find(instance); it != validators_.end()) req.validators = it->second;
 
   return fetcher_.fetch(std::move(req), [done = std::move(done)](fetch::Response r) {
     // The views below live until `done` returns, as the ABI promises.

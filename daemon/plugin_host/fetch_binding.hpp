@@ -17,6 +17,9 @@ class FetcherService final : public FetchService {
 
   /// Fetches of `instance` use these settings instead of the fetcher's.
   void set_settings(const std::string& instance, fetch::Settings settings);
+  /// Fetches of `instance` keep their ETag/Last-Modified in `validators`.
+  void set_validators(const std::string& instance,
+                      std::shared_ptr<fetch::ValidatorStore> validators);
 
   uint64_t fetch(const std::string& instance, const syndicd_fetch_request& request,
                  std::function<void(const syndicd_fetch_response&)> done) override;
@@ -25,6 +28,7 @@ class FetcherService final : public FetchService {
  private:
   fetch::Fetcher& fetcher_;
   std::map<std::string, std::shared_ptr<const fetch::Settings>> settings_;
+  std::map<std::string, std::shared_ptr<fetch::ValidatorStore>> validators_;
 };
 
 }  // namespace syndicd::plugin_host

@@ -60,6 +60,7 @@ struct Engine::SourceRunner {
   bool polling = false;
   int failures = 0;
   size_t added = 0, updated = 0, emitted = 0;
+  bool store_failed = false;  ///< an article of this poll could not be stored
 };
 
 struct Engine::SinkWorker {
@@ -170,8 +171,14 @@ void Engine::start() {
       // (or overdue) starts within a few seconds, spread out.
       const auto st = store_.source_state(name);
       s->failures = st.failures;
-      milliseconds delay = jitter(milliseconds(3000), 1.0);
-      if (st.last_poll > 0) {
+      // Spread first polls over ~100 ms per source (at least 1 s), so a
+      // restart with thousands of sources does not fire them all at once.
+      const auto spread = std::min(
+          s->every,
+          std::max(milliseconds(1000), milliseconds(100) * static_cast<int64_t>(sources_.size())));
+      milliseconds delay =
+          milliseconds(std::uniform_int_distribution<int64_t>(0, spread.count())(random_));
+      if (st.last_poll > 0 && !options_.fresh_sources.count(name)) {
         const int64_t next = st.last_poll + s->every.count();
         if (next > t) delay = milliseconds(next - t);
       }
@@ -234,6 +241,7 @@ void Engine::poll(SourceRunner& s) {
   }
   s.polling = true;
   s.added = s.updated = s.emitted = 0;
+  s.store_failed = false;
   ++stats_.polls;
   log::debug("poll", {{"source", s.name}});
   s.instance->poll([this, &s](const Article& a) { return accept(s, a); },
@@ -286,6 +294,7 @@ syndicd_status Engine::accept(SourceRunner& s, const Article& emitted) {
       }
     }
   } catch (const std::exception& e) {
+    s.store_failed = true;
     log::error(std::string("cannot store an article: ") + e.what(),
                {{"source", s.name}, {"url", emitted.url}});
     return SYNDICD_ERR_TRANSIENT;
@@ -306,6 +315,12 @@ void Engine::poll_done(SourceRunner& s, syndicd_status status, const std::string
   }
   st.last_poll = t;
   const bool ok = status == SYNDICD_OK;
+  // Only a poll whose articles are all stored may turn the next fetch into
+  // a 304; a failed one fetches everything again.
+  if (ok && !s.store_failed)
+    environment_.commit_validators(s.name);
+  else
+    environment_.discard_validators(s.name);
   if (ok) {
     s.failures = 0;
     st.last_success = t;

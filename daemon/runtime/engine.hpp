@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,8 @@ struct EngineOptions {
   /// Deliver nothing: list what would be delivered on `report` instead.
   bool dry_run = false;
   std::ostream* report = nullptr;
+  /// Sources to poll soon whatever their last poll was (changed by a reload).
+  std::set<std::string> fresh_sources;
   /// Wall clock in ms (tests move it); default: the system clock.
   std::function<int64_t()> clock;
 };

@@ -37,7 +37,22 @@ void Environment::configure_sources(const config::Config& config) {
     settings.allow_file =
         url != nullptr && url->value.is_scalar() && url->value.scalar.starts_with("file://");
     fetch_service_->set_settings(name, std::move(settings));
+    auto deferred = std::make_shared<DeferredValidators>(fetcher_validators());
+    validators_[name] = deferred;
+    fetch_service_->set_validators(name, deferred);
   }
+}
+
+fetch::ValidatorStore& Environment::fetcher_validators() {
+  return store_ != nullptr ? static_cast<fetch::ValidatorStore&>(*store_) : memory_validators_;
+}
+
+void Environment::commit_validators(const std::string& source) {
+  if (auto it = validators_.find(source); it != validators_.end()) it->second->commit();
+}
+
+void Environment::discard_validators(const std::string& source) {
+  if (auto it = validators_.find(source); it != validators_.end()) it->second->discard();
 }
 
 }  // namespace syndicd::runtime

@@ -6,13 +6,16 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <map>
 #include <memory>
+#include <string>
 
 #include "config/config.hpp"
 #include "fetch/fetcher.hpp"
 #include "fetch/validator_store.hpp"
 #include "plugin_host/fetch_binding.hpp"
 #include "plugin_host/instance.hpp"
+#include "runtime/deferred_validators.hpp"
 #include "store/store.hpp"
 
 namespace syndicd::runtime {
@@ -35,10 +38,17 @@ class Environment {
   /// file:// URL (the offline demo and saved pages).
   void configure_sources(const config::Config& config);
 
+  /// A source's poll succeeded: keep the validators its fetches received.
+  void commit_validators(const std::string& source);
+  /// It failed: forget them, so the next poll fetches everything again.
+  void discard_validators(const std::string& source);
+
   boost::asio::io_context& io() { return io_; }
   fetch::Fetcher& fetcher() { return *fetcher_; }
 
  private:
+  fetch::ValidatorStore& fetcher_validators();
+
   boost::asio::io_context io_;
   fetch::MemoryValidatorStore memory_validators_;
   plugin_host::MemoryStateStore memory_state_;
@@ -46,6 +56,7 @@ class Environment {
   std::unique_ptr<fetch::Fetcher> fetcher_;
   std::unique_ptr<plugin_host::FetcherService> fetch_service_;
   boost::asio::thread_pool workers_;
+  std::map<std::string, std::shared_ptr<DeferredValidators>> validators_;
 };
 
 }  // namespace syndicd::runtime

@@ -1,0 +1,244 @@
+#include "runtime/service.hpp"
+
+#include <systemd/sd-daemon.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <csignal>
+#include <ctime>
+#include <iostream>
+#include <set>
+
+#include "config/config.hpp"
+#include "log/log.hpp"
+#include "runtime/assembly.hpp"
+#include "runtime/engine.hpp"
+#include "runtime/environment.hpp"
+#include "store/sqlite_store.hpp"
+
+namespace syndicd::runtime {
+namespace {
+
+log::Level level_named(const std::string& name) {
+  if (name == "error") return log::Level::error;
+  if (name == "warning") return log::Level::warning;
+  if (name == "notice") return log::Level::notice;
+  if (name == "debug") return log::Level::debug;
+  return log::Level::info;
+}
+
+void notify(const std::string& state) {
+  // Returns 0 and does nothing when not started by systemd.
+  sd_notify(0, state.c_str());
+}
+
+uint64_t monotonic_usec() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1'000'000 + static_cast<uint64_t>(ts.tv_nsec) / 1000;
+}
+
+class Service {
+ public:
+  explicit Service(const ServiceOptions& options) : options_(options) {}
+
+  int run() {
+    auto loaded = config::load_file(options_.config);
+    if (!loaded.ok()) return refuse_start(std::move(loaded));
+    const config::Config& cfg = *loaded.config;
+    if (!options_.verbose) log::set_max_level(level_named(cfg.daemon.log_level));
+    try {
+      store_ = std::make_unique<store::SqliteStore>(cfg.daemon.state);
+    } catch (const store::StoreError& e) {
+      log::error(std::string("cannot start: ") + e.what());
+      return 1;
+    }
+    state_path_ = cfg.daemon.state;
+    shutdown_timeout_ = cfg.daemon.shutdown_timeout;
+    environment_ = std::make_unique<Environment>(cfg.daemon.workers, store_.get());
+    Report report;
+    auto assembly = Assembly::build(std::move(loaded), assembly_options(), report);
+    if (!assembly || report.errors() > 0) {
+      std::cerr << report.text();
+      return 78;
+    }
+    for (const auto& d : report.diagnostics()) log::warning(d.str());
+    if (!cfg.daemon.http_listen.empty())
+      log::notice(
+          "daemon.http.listen is set but the HTTP server is not built yet; feeds are files for now",
+          {{"listen", cfg.daemon.http_listen}});
+    install(std::move(assembly));
+
+    auto& io = environment_->io();
+    signals_ = std::make_unique<boost::asio::signal_set>(io, SIGTERM, SIGINT, SIGHUP);
+    wait_for_signal();
+    start_watchdog();
+    notify("READY=1\nSTATUS=" + status_line());
+    log::notice("syndicd started",
+                {{"config", options_.config.string()},
+                 {"state", state_path_},
+                 {"sources", std::to_string(assembly_->config().sources.size())},
+                 {"sinks", std::to_string(assembly_->config().sinks.size())},
+                 {"pipelines", std::to_string(assembly_->config().pipelines.size())}});
+    {
+      auto guard = boost::asio::make_work_guard(io);
+      io.run();
+    }
+    signals_.reset();  // before the io_context it belongs to
+    watchdog_.reset();
+    engine_.reset();
+    assembly_.reset();
+    environment_.reset();
+    store_.reset();
+    log::notice("syndicd stopped");
+    return 0;
+  }
+
+ private:
+  int refuse_start(config::LoadResult loaded) {
+    AssemblyOptions options;
+    options.extra_plugin_path = options_.extra_plugin_path;
+    Report report;
+    Assembly::build(std::move(loaded), options, report);
+    std::cerr << report.text() << options_.config.string() << ": " << report.errors() << " error"
+              << (report.errors() == 1 ? "" : "s") << "; not starting\n";
+    return 78;
+  }
+
+  AssemblyOptions assembly_options() {
+    AssemblyOptions options;
+    options.extra_plugin_path = options_.extra_plugin_path;
+    options.services = environment_->services();
+    return options;
+  }
+
+  // Everything that makes a source fetch something else: a changed one
+  // polls right after a reload instead of waiting out the old schedule.
+  static std::string fingerprint(const config::Node& n) {
+    std::string out = std::to_string(static_cast<int>(n.kind)) + ":" + n.scalar + "{";
+    for (const auto& i : n.items) out += fingerprint(i) + ",";
+    for (const auto& e : n.entries) out += e.key + "=" + fingerprint(e.value) + ",";
+    return out + "}";
+  }
+
+  void install(std::unique_ptr<Assembly> assembly, std::set<std::string> fresh = {}) {
+    assembly_ = std::move(assembly);
+    environment_->configure_sources(assembly_->config());
+    EngineOptions options;
+    options.fresh_sources = std::move(fresh);
+    engine_ = std::make_unique<Engine>(*assembly_, *environment_, *store_, options);
+    engine_->start();
+  }
+
+  std::string status_line() const {
+    if (!assembly_) return "starting";
+    const auto& c = assembly_->config();
+    return std::to_string(c.sources.size()) + " sources, " + std::to_string(c.sinks.size()) +
+           " sinks, " + std::to_string(c.pipelines.size()) + " pipelines";
+  }
+
+  void wait_for_signal() {
+    signals_->async_wait([this](const boost::system::error_code& ec, int signal) {
+      if (ec) return;
+      if (signal == SIGHUP) {
+        reload();
+      } else {
+        shutdown(signal);
+      }
+      if (signals_) wait_for_signal();
+    });
+  }
+
+  void shutdown(int signal) {
+    if (stopping_) {
+      log::warning(
+          "second stop signal: exiting now; deliveries in flight are reconciled at the next start");
+      environment_->io().stop();
+      return;
+    }
+    stopping_ = true;
+    notify("STOPPING=1\nSTATUS=stopping");
+    log::notice(std::string("stopping on ") + (signal == SIGINT ? "SIGINT" : "SIGTERM"));
+    watchdog_.reset();
+    engine_->stop(shutdown_timeout_, [this] { environment_->io().stop(); });
+  }
+
+  void reload() {
+    if (stopping_ || reloading_) return;
+    notify("RELOADING=1\nMONOTONIC_USEC=" + std::to_string(monotonic_usec()) +
+           "\nSTATUS=reloading");
+    log::notice("reloading the configuration", {{"config", options_.config.string()}});
+    Report report;
+    auto next = Assembly::build(options_.config, assembly_options(), report);
+    if (!next || report.errors() > 0) {
+      for (const auto& d : report.diagnostics())
+        if (d.severity == config::Diagnostic::Severity::Error) log::error(d.str());
+      log::error("reload refused: the new configuration has " + std::to_string(report.errors()) +
+                 " error(s); the running configuration stays");
+      notify("READY=1\nSTATUS=" + status_line() + " (last reload refused)");
+      return;
+    }
+    if (next->config().daemon.state != state_path_)
+      log::warning("daemon.state changed; the new path takes effect after a restart",
+                   {{"running", state_path_}, {"configured", next->config().daemon.state}});
+    std::set<std::string> changed;
+    for (const auto& [name, section] : next->config().sources) {
+      const auto& old = assembly_->config().sources;
+      auto it = old.find(name);
+      if (it == old.end() || it->second.plugin != section.plugin ||
+          fingerprint(it->second.body) != fingerprint(section.body))
+        changed.insert(name);
+    }
+    reloading_ = true;
+    auto shared = std::make_shared<std::unique_ptr<Assembly>>(std::move(next));
+    engine_->stop(shutdown_timeout_, [this, shared, changed] {
+      engine_.reset();
+      assembly_.reset();
+      install(std::move(*shared), changed);
+      reloading_ = false;
+      notify("READY=1\nSTATUS=" + status_line());
+      log::notice("configuration reloaded", {{"status", status_line()}});
+    });
+  }
+
+  void start_watchdog() {
+    uint64_t usec = 0;
+    if (sd_watchdog_enabled(0, &usec) <= 0 || usec == 0) return;
+    watchdog_ = std::make_unique<boost::asio::steady_timer>(environment_->io());
+    watchdog_interval_ = std::chrono::microseconds(usec / 2);
+    kick_watchdog();
+  }
+
+  void kick_watchdog() {
+    if (!watchdog_) return;
+    // Sent from the loop thread: if the loop hangs, systemd notices.
+    notify("WATCHDOG=1");
+    watchdog_->expires_after(watchdog_interval_);
+    watchdog_->async_wait([this](const boost::system::error_code& ec) {
+      if (!ec) kick_watchdog();
+    });
+  }
+
+  ServiceOptions options_;
+  std::unique_ptr<store::SqliteStore> store_;
+  std::unique_ptr<Environment> environment_;
+  std::unique_ptr<Assembly> assembly_;
+  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<boost::asio::signal_set> signals_;
+  std::unique_ptr<boost::asio::steady_timer> watchdog_;
+  std::chrono::microseconds watchdog_interval_{0};
+  std::string state_path_;
+  std::chrono::milliseconds shutdown_timeout_{10000};
+  bool stopping_ = false;
+  bool reloading_ = false;
+};
+
+}  // namespace
+
+int run_service(const ServiceOptions& options) {
+  return Service(options).run();
+}
+
+}  // namespace syndicd::runtime

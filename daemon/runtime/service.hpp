@@ -1,0 +1,29 @@
+// `syndicd run`: the long-running service (DESIGN.md §3, §7).
+//
+// SIGTERM/SIGINT stop polling, give deliveries in flight until
+// daemon.shutdown_timeout, and exit 0 (a second signal exits at once).
+// SIGHUP re-reads the configuration: a file that fails `check` is refused
+// with the reasons in the log and the running one stays; otherwise the
+// engine restarts on the new one (deliveries in flight finish first).
+// Under systemd (Type=notify) it sends READY=1, RELOADING=1 with
+// MONOTONIC_USEC, STOPPING=1, STATUS= and WATCHDOG=1 at half the
+// configured interval; without NOTIFY_SOCKET all of that is silent.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace syndicd::runtime {
+
+struct ServiceOptions {
+  std::filesystem::path config;
+  std::vector<std::filesystem::path> extra_plugin_path;
+  bool verbose = false;
+};
+
+/// Runs until stopped; returns the exit code (0, 1 runtime failure, 78 bad config).
+int run_service(const ServiceOptions& options);
+
+}  // namespace syndicd::runtime
