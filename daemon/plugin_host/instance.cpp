@@ -32,8 +32,13 @@ Instance::Instance(const Plugin& plugin, std::string name, std::string section, 
 
 Instance::~Instance() {
   *alive_ = false;
+  stopping_ = true;
+  // Worker jobs are short CPU work. Their `done` runs first: it may finish a
+  // poll or a delivery properly (a parse that just ended emits its articles).
+  wait_for_workers();
+  // Then whatever is still open is failed, exactly once ...
   cancel_everything();
-  // Worker jobs are short CPU work; their `done` must run before destroy().
+  // ... and jobs a cancellation callback started are drained before destroy().
   wait_for_workers();
   if (object_ != nullptr) plugin_.descriptor.destroy(object_);
 }
@@ -104,6 +109,8 @@ void Instance::fail_poll(uint64_t token, syndicd_status status, const std::strin
 syndicd_status Instance::emit(uint64_t token, const syndicd_article* article) {
   auto it = polls_.find(token);
   if (it == polls_.end()) {
+    // While stopping the poll was already failed; its articles come again next poll.
+    if (stopping_) return SYNDICD_ERR_TRANSIENT;
     log(SYNDICD_LOG_ERROR, "emit for a poll that is not running (plugin bug); article dropped");
     return SYNDICD_ERR_INTERNAL;
   }
@@ -122,7 +129,9 @@ syndicd_status Instance::emit(uint64_t token, const syndicd_article* article) {
 void Instance::poll_complete(uint64_t token, syndicd_status status, std::string_view message) {
   auto node = polls_.extract(token);
   if (!node) {
-    log(SYNDICD_LOG_WARNING, "poll_complete for a poll that is not running (plugin bug)");
+    // While stopping, the host already failed the poll; a late completion is expected.
+    if (!stopping_)
+      log(SYNDICD_LOG_WARNING, "poll_complete for a poll that is not running (plugin bug)");
     return;
   }
   node.mapped().on_done(status, std::string(message));
@@ -153,7 +162,8 @@ void Instance::deliver(const Article& article, uint32_t attempt,
 void Instance::deliver_complete(uint64_t token, const syndicd_result* result) {
   auto node = deliveries_.extract(token);
   if (!node) {
-    log(SYNDICD_LOG_WARNING, "deliver_complete for an unknown delivery (plugin bug)");
+    if (!stopping_)
+      log(SYNDICD_LOG_WARNING, "deliver_complete for an unknown delivery (plugin bug)");
     return;
   }
   syndicd_result r{};

@@ -154,6 +154,7 @@ class Instance : public syndicd_host_ctx {
   Services services_;
   MemoryStateStore fallback_state_;
   void* object_ = nullptr;
+  bool stopping_ = false;  ///< in the destructor: late completions are expected
   ConfigErrorHandler on_config_error_;
   uint64_t next_id_ = 1;
   std::map<uint64_t, Timer> timers_;

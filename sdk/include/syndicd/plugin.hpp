@@ -291,14 +291,15 @@ class Host {
     req.body = borrow(options.body);
     req.timeout_ms = options.timeout_ms;
     req.max_body = options.max_body;
-    auto* heap = new std::function<void(const FetchResponse&)>(std::move(done));
+    auto* heap =
+        new Pending<std::function<void(const FetchResponse&)>>{{api_, ctx_}, std::move(done)};
     return api_->fetch(ctx_, &req, &Host::fetch_thunk, heap);
   }
   void cancel_fetch(uint64_t id) const { api_->fetch_cancel(ctx_, id); }
 
   /// Run `fn` after `delay` on the loop; cancel_timer() prevents it.
   uint64_t after(std::chrono::milliseconds delay, std::function<void()> fn) const {
-    auto* heap = new std::function<void()>(std::move(fn));
+    auto* heap = new Pending<std::function<void()>>{{api_, ctx_}, std::move(fn)};
     return api_->timer_start(ctx_, delay.count(), &Host::timer_thunk, heap);
   }
   void cancel_timer(uint64_t id) const { api_->timer_cancel(ctx_, id); }
@@ -306,8 +307,7 @@ class Host {
   /// Run `work` on a worker thread, then `done` on the loop. `work` must not
   /// use the Host.
   void run_in_worker(std::function<void()> work, std::function<void()> done) const {
-    auto* job = new std::pair<std::function<void()>, std::function<void()>>(std::move(work),
-                                                                            std::move(done));
+    auto* job = new Job{{api_, ctx_}, std::move(work), std::move(done), {}};
     api_->run_in_worker(ctx_, &Host::work_thunk, &Host::done_thunk, job);
   }
 
@@ -327,34 +327,69 @@ class Host {
   }
 
  private:
-  // Callbacks never let an exception out: there is no caller to catch it.
-  static void fetch_thunk(void* user, const syndicd_fetch_response* r) noexcept {
-    std::unique_ptr<std::function<void(const FetchResponse&)>> fn(
-        static_cast<std::function<void(const FetchResponse&)>*>(user));
+  // Callbacks never let an exception out (there is no caller to catch it),
+  // but they say so: an exception there usually means a poll or delivery
+  // that will never complete, and that must be visible in the log.
+  struct Origin {
+    const syndicd_host_api* api;
+    syndicd_host_ctx* ctx;
+  };
+  template <class F>
+  struct Pending {
+    Origin host;
+    F fn;
+  };
+  static void report(const Origin& host, const char* where, std::exception_ptr e) noexcept {
     try {
-      (*fn)(FetchResponse::from_c(*r));
+      std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+      host.api->log(
+          host.ctx, SYNDICD_LOG_ERROR,
+          borrow(std::string("uncaught exception in a ") + where + " callback: " + ex.what()));
     } catch (...) {
+      host.api->log(host.ctx, SYNDICD_LOG_ERROR,
+                    borrow(std::string("uncaught exception in a ") + where + " callback"));
+    }
+  }
+  static void fetch_thunk(void* user, const syndicd_fetch_response* r) noexcept {
+    std::unique_ptr<Pending<std::function<void(const FetchResponse&)>>> p(
+        static_cast<Pending<std::function<void(const FetchResponse&)>>*>(user));
+    try {
+      p->fn(FetchResponse::from_c(*r));
+    } catch (...) {
+      report(p->host, "fetch", std::current_exception());
     }
   }
   static void timer_thunk(void* user, int fired) noexcept {
-    std::unique_ptr<std::function<void()>> fn(static_cast<std::function<void()>*>(user));
+    std::unique_ptr<Pending<std::function<void()>>> p(
+        static_cast<Pending<std::function<void()>>*>(user));
     try {
-      if (fired) (*fn)();
+      if (fired) p->fn();
     } catch (...) {
+      report(p->host, "timer", std::current_exception());
     }
   }
-  using Job = std::pair<std::function<void()>, std::function<void()>>;
+  struct Job {
+    Origin host;
+    std::function<void()> work;
+    std::function<void()> done;
+    std::exception_ptr failed;  // from `work`, reported on the loop
+  };
   static void work_thunk(void* user) noexcept {
+    auto* job = static_cast<Job*>(user);
     try {
-      static_cast<Job*>(user)->first();
+      job->work();
     } catch (...) {
+      job->failed = std::current_exception();  // the host table may not be used here
     }
   }
   static void done_thunk(void* user) noexcept {
     std::unique_ptr<Job> job(static_cast<Job*>(user));
+    if (job->failed) report(job->host, "worker", job->failed);
     try {
-      job->second();
+      job->done();
     } catch (...) {
+      report(job->host, "worker completion", std::current_exception());
     }
   }
 
