@@ -101,13 +101,24 @@ CREATE TABLE plugin_state(
 
 }  // namespace
 
-// A prepared statement with typed binds; reset on destruction.
+// A prepared statement with typed binds. Statements are prepared once per
+// SQL text and kept (preparing costs more than running most of them);
+// this handle resets and unbinds its statement when it goes away.
 class SqliteStore::Statement {
  public:
   Statement(SqliteStore& store, const char* sql) : store_(store) {
-    if (sqlite3_prepare_v2(store.db_, sql, -1, &stmt_, nullptr) != SQLITE_OK) store.fail("prepare");
+    auto& cached = store.statements_[sql];
+    if (cached == nullptr && sqlite3_prepare_v3(store.db_, sql, -1, SQLITE_PREPARE_PERSISTENT,
+                                                &cached, nullptr) != SQLITE_OK) {
+      cached = nullptr;
+      store.fail("prepare");
+    }
+    stmt_ = cached;
   }
-  ~Statement() { sqlite3_finalize(stmt_); }
+  ~Statement() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
 
@@ -200,6 +211,7 @@ SqliteStore::SqliteStore(const std::string& path) : path_(path) {
 }
 
 SqliteStore::~SqliteStore() {
+  for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
   if (db_ != nullptr) sqlite3_close_v2(db_);
 }
 
@@ -247,14 +259,22 @@ void SqliteStore::begin_dry_run() {
 Recorded SqliteStore::record(const ArticleRecord& r, const std::vector<std::string>& sinks,
                              const std::vector<std::string>& redeliver, int64_t now) {
   std::lock_guard lock(mutex_);
+  // The common case (seen before, unchanged) is one indexed read, outside
+  // any transaction; this connection is the only writer, so nothing can
+  // change between the read and the write transaction below.
+  int64_t row = 0;
+  {
+    Statement find(*this, "SELECT row, content_hash FROM articles WHERE pipeline = ?1 AND id = ?2");
+    find.bind(1, r.pipeline).bind(2, r.article.id);
+    if (find.step()) {
+      if (find.text(1) == r.content_hash) return Recorded::unchanged;
+      row = find.integer(0);
+    }
+  }
   Transaction t(*this);
-  Statement find(*this, "SELECT row, content_hash FROM articles WHERE pipeline = ?1 AND id = ?2");
-  find.bind(1, r.pipeline).bind(2, r.article.id);
   const std::string data = encode_article(r.article);
   const int64_t published = r.article.published;
-  if (find.step()) {
-    const int64_t row = find.integer(0);
-    if (find.text(1) == r.content_hash) return Recorded::unchanged;
+  if (row != 0) {
     Statement update(
         *this,
         "UPDATE articles SET content_hash = ?2, data = ?3, published = ?4, updated_at = ?5, "
@@ -295,7 +315,7 @@ Recorded SqliteStore::record(const ArticleRecord& r, const std::vector<std::stri
       .bind(4, r.canonical_url);
   insert.bind(5, r.content_hash).bind(6, published).bind(7, now).bind(8, data);
   insert.run();
-  const int64_t row = sqlite3_last_insert_rowid(db_);
+  row = sqlite3_last_insert_rowid(db_);
   for (const auto& sink : sinks) {
     Statement d(*this,
                 "INSERT INTO deliveries(article, sink, state, next_attempt, updated_at) "

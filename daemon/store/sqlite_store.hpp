@@ -7,6 +7,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <string>
 
@@ -67,7 +68,10 @@ class SqliteStore final : public Store {
 
   std::string path_;
   sqlite3* db_ = nullptr;
-  std::recursive_mutex mutex_;  // the fetcher's validators may be read off the loop
+  std::recursive_mutex mutex_;
+  std::map<const char*, sqlite3_stmt*>
+      statements_;  // keyed by the SQL literal's address  // the fetcher's validators may be read
+                    // off the loop
 };
 
 }  // namespace syndicd::store
