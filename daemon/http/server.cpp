@@ -132,8 +132,13 @@ class Session : public std::enable_shared_from_this<Session> {
       : stream_(std::move(socket)),
         state_(std::move(state)),
         // Room for a full header and a little of a pipelined next request;
-        // the parser's header limit trips before this fills.
-        buffer_(static_cast<size_t>(state_->options.header_limit) * 2) {}
+        // the parser's header limit trips before this fills. At least one
+        // discard() read, whatever the limit.
+        buffer_(
+            std::max<size_t>(static_cast<size_t>(state_->options.header_limit) * 2, kDiscardRead)) {
+    beast::error_code ec;
+    peer_ = stream_.socket().remote_endpoint(ec);
+  }
 
   ~Session() { state_->sessions.erase(this); }
 
@@ -382,6 +387,15 @@ class Session : public std::enable_shared_from_this<Session> {
     }
   }
 
+  /// A response and its serializer, which refers to it: built together,
+  /// never moved, owned by the pending write's handler.
+  template <class Body>
+  struct Outgoing {
+    explicit Outgoing(bhttp::response<Body>&& response) : message(std::move(response)) {}
+    bhttp::response<Body> message;
+    bhttp::response_serializer<Body> serializer{message};
+  };
+
   template <class Body>
   void send(bhttp::response<Body>&& response) {
     response.keep_alive(keep_alive_);
@@ -389,15 +403,26 @@ class Session : public std::enable_shared_from_this<Session> {
     response.set(bhttp::field::date, http_date(std::time(nullptr)));
     response.set("X-Content-Type-Options", "nosniff");
     ++state_->responses[response.result_int()];
-    auto message = std::make_shared<bhttp::response<Body>>(std::move(response));
-    const bool close = message->need_eof();
+    auto outgoing = std::make_shared<Outgoing<Body>>(std::move(response));
+    const bool close = outgoing->message.need_eof();
     writing_ = true;
+    write_some(std::move(outgoing), close);
+  }
+
+  // Piece by piece, with a fresh deadline for each: write_timeout bounds a
+  // client that stops reading, not the time a slow link needs for a big
+  // feed (like nginx's send_timeout).
+  template <class Body>
+  void write_some(std::shared_ptr<Outgoing<Body>> outgoing, bool close) {
     stream_.expires_after(state_->options.write_timeout);
-    // The handler owns the message: it must outlive the write.
-    bhttp::async_write(stream_, *message,
-                       [self = shared_from_this(), message, close](beast::error_code ec, size_t) {
-                         self->on_write(ec, close);
-                       });
+    auto& serializer = outgoing->serializer;
+    bhttp::async_write_some(stream_, serializer,
+                            [self = shared_from_this(), outgoing = std::move(outgoing), close](
+                                beast::error_code ec, size_t) mutable {
+                              if (!ec && !self->state_->stopped && !outgoing->serializer.is_done())
+                                return self->write_some(std::move(outgoing), close);
+                              self->on_write(ec, close);
+                            });
   }
 
   void on_write(beast::error_code ec, bool close) {
@@ -417,7 +442,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void discard() {
-    stream_.async_read_some(buffer_.prepare(4096),
+    stream_.async_read_some(buffer_.prepare(kDiscardRead),
                             [self = shared_from_this()](beast::error_code ec, size_t n) {
                               if (ec || self->state_->stopped) return;
                               self->lingered_ += n;
@@ -430,16 +455,17 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
   }
 
-  std::string peer() const {
-    beast::error_code ec;
-    const auto endpoint = stream_.socket().remote_endpoint(ec);
-    return ec ? std::string("?") : to_string(endpoint);
-  }
+  // Kept from the start: after a timeout the socket is closed and can no
+  // longer say whom it was connected to.
+  std::string peer() const { return to_string(peer_); }
 
   static constexpr std::string_view kFeedType = "application/rss+xml; charset=utf-8";
 
+  static constexpr size_t kDiscardRead = 4096;
+
   beast::tcp_stream stream_;
   std::shared_ptr<State> state_;
+  tcp::endpoint peer_;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::empty_body>> parser_;
   unsigned requests_ = 0;

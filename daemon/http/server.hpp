@@ -67,7 +67,8 @@ struct Options {
   /// the whole request, not per read: a client dribbling one byte a second
   /// still gets dropped.
   std::chrono::milliseconds read_timeout{15'000};
-  /// For writing one response: a client that stops reading is dropped.
+  /// How long a client may take no more of a response (per write, not for
+  /// the whole response): one that stops reading is dropped.
   std::chrono::milliseconds write_timeout{30'000};
   /// Open connections; the next one is accepted and closed straight away.
   size_t max_connections = 256;

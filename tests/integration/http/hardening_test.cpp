@@ -118,6 +118,23 @@ TEST(Hardening, IdleConnectionIsClosedAfterTheReadTimeout) {
             std::string::npos);
 }
 
+TEST(Hardening, ClientThatStopsReadingIsDropped) {
+  TempDir dir;
+  // Far more than the socket buffers on both sides hold.
+  write_file(dir.path() / "big.xml", std::string(32 * 1024 * 1024, 'x'));
+  Options options;
+  options.write_timeout = 300ms;
+  Harness harness({}, options);
+  harness.set_feeds({{"big", dir.path() / "big.xml"}});
+  RawConnection raw(harness.port(), 16 * 1024);
+  ASSERT_TRUE(raw.send("GET /feeds/big.xml HTTP/1.1\r\nHost: x\r\n\r\n"));
+  std::this_thread::sleep_for(1500ms);  // not reading
+  const auto received = raw.read_until_closed(10s);
+  EXPECT_TRUE(received.closed);
+  EXPECT_LT(received.data.size(), 32u * 1024 * 1024);
+  EXPECT_EQ(status_line(received.data), "HTTP/1.1 200 OK");
+}
+
 TEST(Hardening, ConnectionsOverTheCapAreClosed) {
   Options options;
   options.max_connections = 2;

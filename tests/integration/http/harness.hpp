@@ -161,8 +161,13 @@ inline Response get(const std::string& url, const std::vector<std::string>& head
 /// A plain TCP connection to 127.0.0.1, for requests no client library sends.
 class RawConnection {
  public:
-  explicit RawConnection(uint16_t port) : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
+  /// `receive_buffer`: SO_RCVBUF, to make a client that does not read
+  /// stall the server sooner.
+  explicit RawConnection(uint16_t port, int receive_buffer = 0)
+      : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
     if (fd_ < 0) throw std::runtime_error("socket failed");
+    if (receive_buffer > 0)
+      ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);

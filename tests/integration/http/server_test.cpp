@@ -132,6 +132,32 @@ TEST_F(FeedTest, HeadHasHeadersButNoBody) {
   }
 }
 
+TEST_F(FeedTest, LargeFeedArrivesWhole) {
+  // Many write_some rounds of the file body, and a kept-alive connection after.
+  std::string big;
+  for (int i = 0; big.size() < 3 * 1024 * 1024; ++i)
+    big += "<item><guid>" + std::to_string(i) + "</guid></item>\n";
+  write_file(file_, big);
+  Client client;
+  const Response r = client.request(harness_.url("/feeds/news.xml"));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body.size(), big.size());
+  EXPECT_TRUE(r.body == big);
+  EXPECT_EQ(client.request(harness_.url("/healthz")).new_connections, 0);
+}
+
+TEST(FeedLimits, FeedAboveTheCapIsRefused) {
+  TempDir dir;
+  write_file(dir.path() / "big.xml", std::string(2048, 'x'));
+  Options options;
+  options.max_feed_bytes = 1024;
+  Harness harness({}, options);
+  harness.set_feeds({{"big", dir.path() / "big.xml"}});
+  const Response r = get(harness.url("/feeds/big.xml"));
+  EXPECT_EQ(r.status, 500);
+  EXPECT_EQ(r.body, "feed big is too large\n");
+}
+
 TEST_F(FeedTest, UnknownAndMissingFeedsAreNotFound) {
   const Response unknown = get(harness_.url("/feeds/other.xml"));
   EXPECT_EQ(unknown.status, 404);
