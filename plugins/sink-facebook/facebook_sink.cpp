@@ -1,11 +1,37 @@
-// Sink `facebook`: one Page post per article through the Graph API, or
-// rendered posts written to a directory for review.
+// Sink `facebook`: one Page post per article through the Graph API
+// (`mode: api`), or the rendered posts written to a directory for a
+// newsroom to review (`mode: directory`).
 //
-// Declared in the foundation so configs can be validated; posting lands with
-// the social-sinks work. Until then deliveries fail and stay pending.
+// Posting is not idempotent, so the sink guards against double posts in
+// two ways. After a crash the host calls reconcile() for deliveries that
+// were in flight: the Page feed is read and a post whose link is the
+// article's is adopted. And before each POST the sink records "posting" for
+// the article in its host state; an answer that leaves it unclear whether
+// the post was made (a timeout, a 5xx, a 2xx without an id) keeps that
+// record, so the retry reads the feed before posting again.
+//
+// The access token goes in the POST body or an Authorization header, never
+// in a URL: fetch errors name their URL and URLs reach the logs. Every
+// message the sink produces is also passed through redact().
+#include <syndicd/common/dates.hpp>
+#include <syndicd/common/template.hpp>
 #include <syndicd/plugin.hpp>
 
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "graph.hpp"
+
 namespace {
+
+namespace fb = syndicd::facebook;
+namespace common = syndicd::common;
+using syndicd::ConfigError;
 
 constexpr const char* kModes[] = {"api", "directory", nullptr};
 
@@ -30,35 +56,516 @@ constexpr syndicd_field kSchema[] = {
      .description = "Graph API version."},
     {.name = "template",
      .type = SYNDICD_TYPE_STRING,
-     .default_value = "{{title}}\n\n{{lead}}\n\n{{url}}",
-     .description = "Mustache template of the post message."},
+     .default_value = "{{title}}\n\n{{short_lead}}\n\nXem chi tiết: {{url}}\n\n{{hashtags_text}}",
+     .description = "Mustache template of the post message (plain text). Fields: every article "
+                    "field, slug, hashtags / hashtags_ascii (lists), hashtags_text, date "
+                    "(HH:MM dd/MM/yyyy), short_lead, images, first_image."},
+    {.name = "timezone",
+     .type = SYNDICD_TYPE_STRING,
+     .default_value = "+07:00",
+     .description = "The zone of {{date}}, {{published}} and of file names (mode directory)."},
+    {.name = "tags",
+     .type = SYNDICD_TYPE_STRING_LIST,
+     .description = "Hashtags added to every post (after the article's own), e.g. [Thái Nguyên]."},
+    {.name = "published",
+     .type = SYNDICD_TYPE_BOOL,
+     .default_value = "true",
+     .description = "false: create unpublished posts (published=false) for review on the Page."},
+    {.name = "schedule_delay",
+     .type = SYNDICD_TYPE_DURATION,
+     .description = "Schedule each post this long after delivery (published=false + "
+                    "scheduled_publish_time); Facebook needs 10 minutes to 30 days.",
+     .min = 10LL * 60 * 1000,
+     .max = 30LL * 24 * 3600 * 1000},
+    {.name = "rate_limit_pause",
+     .type = SYNDICD_TYPE_DURATION,
+     .default_value = "15m",
+     .description = "How long to pause when the Graph API rate-limits or reports usage above 90% "
+                    "without saying when access comes back.",
+     .min = 1000,
+     .max = 24LL * 3600 * 1000},
+    {.name = "block_backoff",
+     .type = SYNDICD_TYPE_DURATION,
+     .default_value = "6h",
+     .description = "Retry delay after Facebook blocks a post as abusive for now (code 368).",
+     .min = 1000,
+     .max = 7LL * 24 * 3600 * 1000},
+    {.name = "reconcile_pages",
+     .type = SYNDICD_TYPE_INT,
+     .default_value = "3",
+     .description = "Pages of 100 feed posts read to find a post made before a crash.",
+     .min = 1,
+     .max = 50},
     {.name = "directory",
      .type = SYNDICD_TYPE_PATH,
-     .description = "Where posts are written (mode directory)."},
+     .description = "Where posts are written (mode directory): YYYYMMDD-HHMM-slug.txt and "
+                    ".json, in the configured timezone."},
     {},
 };
 
+// Facebook refuses longer messages.
+constexpr size_t kMaxMessageChars = 63206;
+// Feed posts older than the article by more than this cannot be its post
+// (posting happens after publication); reading further is pointless.
+constexpr int64_t kFeedLookback = 2LL * 24 * 3600 * 1000;
+
+constexpr std::string_view kPostingPrefix = "posting:";
+constexpr std::string_view kFilePrefix = "file:";
+constexpr std::string_view kPausedKey = "paused_until";
+
+std::string trim(std::string s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+  size_t i = 0;
+  while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
+  return s.substr(i);
+}
+
+bool plain_name(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '_' || c == '-';
+  });
+}
+
+std::string duration_text(int64_t ms) {
+  const int64_t s = (ms + 999) / 1000;
+  if (s >= 3600) return std::to_string(s / 3600) + "h" + std::to_string(s % 3600 / 60) + "m";
+  if (s >= 60) return std::to_string(s / 60) + "m" + std::to_string(s % 60) + "s";
+  return std::to_string(s) + "s";
+}
+
 class FacebookSink final : public syndicd::Sink {
  public:
+  static constexpr bool kReconciles = true;
+
   FacebookSink(syndicd::Host host, const syndicd::Config& config) : Sink(host) {
     const std::string mode = config.string("mode");
-    if (mode == "api" && config.string("page_id").empty())
-      throw syndicd::ConfigError("page_id", "required when mode is api");
-    if (mode == "api" && config.string("access_token").empty())
-      throw syndicd::ConfigError("access_token", "required when mode is api");
-    if (mode == "directory" && config.string("directory").empty())
-      throw syndicd::ConfigError("directory", "required when mode is directory");
+    directory_mode_ = mode == "directory";
+    template_ = config.string("template");
+    if (auto problem = common::check_template(template_)) throw ConfigError("template", *problem);
+    fields_.timezone = config.string("timezone");
+    if (!common::parse_utc_offset(fields_.timezone))
+      throw ConfigError("timezone",
+                        "\"" + fields_.timezone + "\" is not a UTC offset (write it like +07:00)");
+    fields_.extra_tags = config.list("tags");
+
+    if (directory_mode_) {
+      directory_ = config.string("directory");
+      if (directory_.empty()) throw ConfigError("directory", "required when mode is directory");
+      return;
+    }
+    page_id_ = config.string("page_id");
+    if (page_id_.empty()) throw ConfigError("page_id", "required when mode is api");
+    if (!plain_name(page_id_))
+      throw ConfigError("page_id", "a Page id is letters, digits, '.', '_' or '-'");
+    // A token file usually ends with a newline.
+    token_ = trim(config.string("access_token"));
+    if (token_.empty()) throw ConfigError("access_token", "required when mode is api");
+    // Never quote the token itself, not even in this error.
+    if (std::any_of(token_.begin(), token_.end(), [](char c) {
+          return std::isspace(static_cast<unsigned char>(c)) != 0 ||
+                 std::iscntrl(static_cast<unsigned char>(c)) != 0;
+        }))
+      throw ConfigError("access_token", "the token contains spaces or control characters");
+    graph_base_ = config.string("graph_base");
+    while (!graph_base_.empty() && graph_base_.back() == '/') graph_base_.pop_back();
+    api_version_ = config.string("api_version");
+    if (!plain_name(api_version_) || api_version_.front() != 'v')
+      throw ConfigError("api_version", "write the Graph API version like v21.0");
+    published_ = config.boolean("published");
+    if (config.has("schedule_delay")) schedule_delay_ms_ = config.integer("schedule_delay");
+    rate_limit_pause_ms_ = config.integer("rate_limit_pause");
+    block_backoff_ms_ = config.integer("block_backoff");
+    reconcile_pages_ = static_cast<int>(config.integer("reconcile_pages"));
   }
 
   void deliver(syndicd::Delivery delivery) override {
-    delivery.fail(SYNDICD_ERR_NOT_IMPLEMENTED, "sink plugin facebook cannot post yet");
+    if (directory_mode_) {
+      write_files(std::move(delivery));
+      return;
+    }
+    const syndicd::Article& a = delivery.article();
+    const int64_t now = host().now();
+    if (const int64_t until = paused_until(); until > now) {
+      finish(delivery, SYNDICD_ERR_RATE_LIMITED, {},
+             "Graph API usage is near its limit; not posting until " +
+                 common::format_rfc3339(until, 0),
+             until - now, until);
+      return;
+    }
+    if (!delivery.previous_external_id().empty()) {
+      // An edited article: a second post would be a double post, and the
+      // first one already links to the article.
+      host().info("article " + a.url + " was posted already as " + delivery.previous_external_id() +
+                  "; its update is not posted again");
+      delivery.succeed(delivery.previous_external_id());
+      return;
+    }
+    std::string message = render(a);
+    if (message.empty() && a.url.empty()) {
+      delivery.fail(SYNDICD_ERR_PERMANENT,
+                    "nothing to post: the template rendered an empty message and the article has "
+                    "no link");
+      return;
+    }
+    if (host().state_get(posting_key(a))) {
+      // An earlier attempt may have posted it: look before posting again.
+      find_post(a, [this, delivery, message](const Lookup& found) {
+        if (found.kind == Lookup::Kind::found) {
+          host().info("article " + delivery.article().url + " was posted already as " + found.id +
+                      "; adopting that post");
+          host().state_delete(posting_key(delivery.article()));
+          delivery.succeed(found.id);
+        } else if (found.kind == Lookup::Kind::not_found) {
+          post(delivery, message);
+        } else {
+          finish(delivery, found.status, {},
+                 found.message + "; not posting again before the Page feed could be checked",
+                 found.retry_after_ms, found.pause_until);
+        }
+      });
+      return;
+    }
+    post(delivery, std::move(message));
   }
+
+  void reconcile(syndicd::Delivery delivery) override {
+    const syndicd::Article& a = delivery.article();
+    if (directory_mode_) {
+      const auto stored = host().state_get(std::string(kFilePrefix) + a.id);
+      if (!stored && a.published == SYNDICD_TIME_NONE) {
+        delivery.reconciled(false);
+        return;
+      }
+      const std::string stem = stored ? *stored : common::post_file_stem(a, fields_, host().now());
+      std::error_code ec;
+      const bool exists = std::filesystem::exists(directory_ / (stem + ".txt"), ec) &&
+                          std::filesystem::exists(directory_ / (stem + ".json"), ec);
+      delivery.reconciled(exists, exists ? stem + ".txt" : std::string());
+      return;
+    }
+    find_post(a, [this, delivery](const Lookup& found) {
+      const std::string key = posting_key(delivery.article());
+      switch (found.kind) {
+        case Lookup::Kind::found:
+          host().state_delete(key);
+          delivery.reconciled(true, found.id);
+          break;
+        case Lookup::Kind::not_found:
+          host().state_delete(key);
+          delivery.reconciled(false);
+          break;
+        case Lookup::Kind::failed:
+          // The host delivers it again; the kept mark makes that attempt
+          // read the feed first, so it cannot post twice.
+          host().state_put(key, std::to_string(host().now()));
+          host().warning(found.message + "; the next attempt checks the feed before posting");
+          delivery.reconciled(false);
+          break;
+      }
+    });
+  }
+
+ private:
+  struct Lookup {
+    enum class Kind { found, not_found, failed } kind = Kind::failed;
+    std::string id;
+    std::string message;
+    syndicd_status status = SYNDICD_ERR_TRANSIENT;
+    int64_t retry_after_ms = 0;
+    int64_t pause_until = 0;
+
+    static Lookup found_as(std::string id) {
+      Lookup l;
+      l.kind = Kind::found;
+      l.id = std::move(id);
+      return l;
+    }
+    static Lookup none() {
+      Lookup l;
+      l.kind = Kind::not_found;
+      return l;
+    }
+    static Lookup failure(std::string message) {
+      Lookup l;
+      l.message = std::move(message);
+      return l;
+    }
+  };
+  using LookupDone = std::function<void(const Lookup&)>;
+  struct LookupState {
+    std::string url;
+    std::string link;
+    int64_t cutoff = SYNDICD_TIME_NONE;
+    int pages_left = 0;
+    LookupDone done;
+  };
+
+  static std::string posting_key(const syndicd::Article& a) {
+    return std::string(kPostingPrefix) + (a.id.empty() ? a.url : a.id);
+  }
+
+  std::string feed_url() const {
+    return graph_base_ + "/" + api_version_ + "/" + page_id_ + "/feed";
+  }
+
+  std::string render(const syndicd::Article& a) const {
+    return common::shorten(common::render_template(template_, a, fields_), kMaxMessageChars);
+  }
+
+  // Read lazily: create() must not do I/O.
+  int64_t paused_until() {
+    if (!paused_until_) {
+      paused_until_ = 0;
+      if (const auto stored = host().state_get(kPausedKey)) {
+        try {
+          paused_until_ = std::stoll(*stored);
+        } catch (const std::exception&) {
+        }
+      }
+    }
+    return *paused_until_;
+  }
+  void pause(int64_t until) {
+    if (until <= paused_until()) return;
+    paused_until_ = until;
+    // Kept across a restart: usage does not recover because we restarted.
+    host().state_put(kPausedKey, std::to_string(until));
+  }
+
+  void finish(const syndicd::Delivery& d, syndicd_status status, std::string_view external_id,
+              const std::string& message, int64_t retry_after_ms, int64_t pause_until) const {
+    const std::string safe = fb::redact(message, token_);
+    syndicd_result r{};
+    r.struct_size = sizeof r;
+    r.status = status;
+    r.external_id = syndicd::borrow(external_id);
+    r.message = syndicd::borrow(safe);
+    r.retry_after_ms = retry_after_ms;
+    r.pause_until = pause_until;
+    host().api()->deliver_complete(host().ctx(), d.token(), &r);
+  }
+
+  void post(const syndicd::Delivery& delivery, std::string message) {
+    const syndicd::Article& a = delivery.article();
+    const int64_t now = host().now();
+    fb::Params params{{"message", std::move(message)}};
+    if (!a.url.empty()) params.emplace_back("link", a.url);
+    if (schedule_delay_ms_ > 0) {
+      params.emplace_back("published", "false");
+      params.emplace_back("scheduled_publish_time",
+                          std::to_string((now + schedule_delay_ms_) / 1000));
+    } else if (!published_) {
+      params.emplace_back("published", "false");
+    }
+    params.emplace_back("access_token", token_);
+    const std::string key = posting_key(a);
+    if (!host().state_put(key, std::to_string(now))) {
+      delivery.fail(SYNDICD_ERR_TRANSIENT,
+                    "cannot record the attempt in the sink's state; not posting without it");
+      return;
+    }
+    syndicd::FetchOptions options;
+    options.method = "POST";
+    options.flags = SYNDICD_FETCH_RAW;
+    options.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
+                       {"Accept", "application/json"}};
+    options.body = fb::form_encode(params);
+    host().fetch(feed_url(), options, [this, delivery, key](const syndicd::FetchResponse& r) {
+      const fb::PostResult result = fb::classify_post(r);
+      if (!result.ambiguous) host().state_delete(key);
+      report(delivery, result);
+    });
+  }
+
+  // How long to stay away: what Facebook says, else the configured pause.
+  int64_t wait_ms(const fb::Usage& usage) const {
+    return usage.regain_ms > 0 ? usage.regain_ms : rate_limit_pause_ms_;
+  }
+
+  void report(const syndicd::Delivery& d, const fb::PostResult& result) {
+    const int64_t now = host().now();
+    const std::string message = fb::redact(result.message, token_);
+    int64_t pause_until = 0;
+    // Above 90% of any quota the next calls would be throttled: stop the
+    // whole sink, even after a success.
+    if (result.usage.known && result.usage.percent > 90) {
+      pause_until = now + wait_ms(result.usage);
+      pause(pause_until);
+      host().warning("Graph API usage at " + std::to_string(result.usage.percent) +
+                     "%; pausing posts for " + duration_text(pause_until - now));
+    }
+    switch (result.outcome) {
+      case fb::Outcome::posted:
+        finish(d, SYNDICD_OK, result.post_id, {}, 0, pause_until);
+        return;
+      case fb::Outcome::rate_limited: {
+        const int64_t wait = wait_ms(result.usage);
+        // Without usage headers nothing says the limit is only this call's.
+        if (!result.usage.known) {
+          pause_until = now + wait;
+          pause(pause_until);
+        }
+        finish(d, SYNDICD_ERR_RATE_LIMITED, {}, message, wait, pause_until);
+        return;
+      }
+      case fb::Outcome::blocked:
+        finish(d, SYNDICD_ERR_TRANSIENT, {}, message, block_backoff_ms_, pause_until);
+        return;
+      case fb::Outcome::auth:
+        // The host pauses the sink and keeps the delivery pending; say what
+        // the operator has to do.
+        host().error(message + "; posts stay queued until the Page access token is replaced");
+        finish(d, SYNDICD_ERR_AUTH, {}, message, 0, pause_until);
+        return;
+      case fb::Outcome::permanent:
+        finish(d, SYNDICD_ERR_PERMANENT, {}, message, 0, pause_until);
+        return;
+      case fb::Outcome::transient:
+        finish(d, SYNDICD_ERR_TRANSIENT, {}, message, 0, pause_until);
+        return;
+    }
+  }
+
+  // Reads the Page feed, newest first, for a post linking to `a`.
+  void find_post(const syndicd::Article& a, LookupDone done) {
+    auto st = std::make_shared<LookupState>();
+    st->url = feed_url() + "?fields=id,link,created_time&limit=100";
+    st->link = a.url;
+    if (a.published != SYNDICD_TIME_NONE) st->cutoff = a.published - kFeedLookback;
+    st->pages_left = reconcile_pages_;
+    st->done = std::move(done);
+    if (a.url.empty()) {
+      // Nothing to match a post by.
+      st->done(Lookup::none());
+      return;
+    }
+    read_feed_page(std::move(st));
+  }
+
+  void read_feed_page(std::shared_ptr<LookupState> st) {
+    syndicd::FetchOptions options;
+    options.flags = SYNDICD_FETCH_RAW;
+    options.headers = {{"Authorization", "Bearer " + token_}, {"Accept", "application/json"}};
+    const std::string url = st->url;
+    host().fetch(url, options, [this, st](const syndicd::FetchResponse& r) {
+      if (!r.ok()) {
+        const fb::PostResult why = fb::classify_post(r);
+        Lookup failed;
+        failed.message = fb::redact("cannot read the Page feed: " + why.message, token_);
+        switch (why.outcome) {
+          case fb::Outcome::auth:
+            failed.status = SYNDICD_ERR_AUTH;
+            break;
+          case fb::Outcome::rate_limited:
+            failed.status = SYNDICD_ERR_RATE_LIMITED;
+            failed.retry_after_ms = wait_ms(why.usage);
+            break;
+          default:
+            // Even a 4xx here says nothing about the post itself: retry.
+            failed.status = SYNDICD_ERR_TRANSIENT;
+        }
+        st->done(failed);
+        return;
+      }
+      const auto page = fb::parse_feed(r.body);
+      if (!page) {
+        st->done(Lookup::failure("cannot read the Page feed: the answer is not a feed"));
+        return;
+      }
+      bool older = false;
+      for (const auto& post : page->posts) {
+        if (fb::same_link(post.link, st->link)) {
+          st->done(Lookup::found_as(post.id));
+          return;
+        }
+        if (st->cutoff != SYNDICD_TIME_NONE && post.created != SYNDICD_TIME_NONE &&
+            post.created < st->cutoff)
+          older = true;
+      }
+      if (--st->pages_left <= 0 || page->next.empty() || older) {
+        st->done(Lookup::none());
+        return;
+      }
+      if (!fb::same_origin(page->next, graph_base_)) {
+        host().warning("the Page feed's next page is on another host; not following it");
+        st->done(Lookup::none());
+        return;
+      }
+      st->url = fb::strip_query_param(page->next, "access_token");
+      read_feed_page(st);
+    });
+  }
+
+  // mode: directory. The file name is chosen once per article and kept in
+  // the host state, so a re-delivery (also of an article without a date)
+  // rewrites the same two files.
+  void write_files(syndicd::Delivery delivery) {
+    const syndicd::Article& a = delivery.article();
+    const std::string key = std::string(kFilePrefix) + a.id;
+    std::string stem;
+    if (auto stored = host().state_get(key)) {
+      stem = std::move(*stored);
+    } else {
+      stem = common::post_file_stem(a, fields_, host().now());
+      if (!host().state_put(key, stem)) {
+        delivery.fail(SYNDICD_ERR_TRANSIENT, "cannot record the file name in the sink's state");
+        return;
+      }
+    }
+    struct Job {
+      std::filesystem::path text, sidecar;
+      std::string message, json, error;
+    };
+    auto job = std::make_shared<Job>();
+    job->text = directory_ / (stem + ".txt");
+    job->sidecar = directory_ / (stem + ".json");
+    job->message = render(a);
+    job->json = fb::sidecar_json(a, job->message, common::template_values(a, fields_));
+    if (!job->message.empty()) job->message += '\n';
+    host().run_in_worker(
+        [job] {
+          try {
+            // The sidecar first: a reviewer's tool that sees the .txt can
+            // rely on its .json being there.
+            fb::write_file_atomically(job->sidecar, job->json);
+            fb::write_file_atomically(job->text, job->message);
+          } catch (const std::exception& e) {
+            job->error = e.what();
+          }
+        },
+        [this, job, delivery, stem] {
+          if (job->error.empty()) {
+            delivery.succeed(stem + ".txt");
+          } else {
+            host().warning(job->error);
+            delivery.fail(SYNDICD_ERR_TRANSIENT, job->error);
+          }
+        });
+  }
+
+  bool directory_mode_ = false;
+  std::string template_;
+  common::TemplateFields fields_;
+  std::filesystem::path directory_;
+  std::string page_id_;
+  std::string token_;
+  std::string graph_base_;
+  std::string api_version_;
+  bool published_ = true;
+  int64_t schedule_delay_ms_ = 0;
+  int64_t rate_limit_pause_ms_ = 15 * 60 * 1000;
+  int64_t block_backoff_ms_ = 6LL * 3600 * 1000;
+  int reconcile_pages_ = 3;
+  std::optional<int64_t> paused_until_;
 };
 
 }  // namespace
 
-SYNDICD_SINK(FacebookSink, "facebook", "0.1.0",
-             "NOT IMPLEMENTED YET: posts each article to a Facebook Page (Graph API) or writes "
-             "the posts to a directory for review. Deliveries fail and stay pending until "
-             "posting lands.",
-             kSchema, SYNDICD_PLUGIN_INCOMPLETE)
+SYNDICD_SINK(FacebookSink, "facebook", "0.2.0",
+             "Posts each article to a Facebook Page through the Graph API (message from a "
+             "Mustache template, the article as link; optionally unpublished or scheduled), or "
+             "writes the rendered posts to a directory for review. Rate limits and usage above "
+             "90% pause the sink; a rejected token pauses it with the posts kept queued; after "
+             "a crash, posts already on the Page are found by their link instead of posted "
+             "twice.",
+             kSchema, 0)

@@ -1,0 +1,416 @@
+#include "graph.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <syndicd/common/dates.hpp>
+#include <utility>
+
+namespace syndicd::facebook {
+namespace {
+
+using json = nlohmann::json;
+
+bool unreserved(unsigned char c) {
+  return std::isalnum(c) != 0 || c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string component(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size() * 3);
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (unreserved(c)) {
+      out += ch;
+    } else if (c == ' ') {
+      out += '+';
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// Walks any of the usage headers' shapes: a flat object of percentages
+// (X-App-Usage, X-Page-Usage) or a map of business ids to lists of such
+// objects (X-Business-Use-Case-Usage).
+void walk_usage(const json& j, Usage& u) {
+  if (j.is_array()) {
+    for (const auto& e : j) walk_usage(e, u);
+    return;
+  }
+  if (!j.is_object()) return;
+  for (const auto& [key, value] : j.items()) {
+    if (value.is_number()) {
+      const double v = value.get<double>();
+      if (key == "estimated_time_to_regain_access") {
+        // Minutes.
+        u.regain_ms = std::max<int64_t>(u.regain_ms, static_cast<int64_t>(v * 60000));
+      } else if (key == "call_count" || key == "total_time" || key == "total_cputime" ||
+                 key == "acc_id_util_pct") {
+        u.percent = std::max(u.percent, static_cast<int>(v));
+      }
+    } else {
+      walk_usage(value, u);
+    }
+  }
+}
+
+// scheme://host:port, lower case, of an absolute URL; "" when none.
+std::string origin(std::string_view url) {
+  const auto scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return {};
+  const auto rest = url.substr(scheme_end + 3);
+  const auto end = rest.find_first_of("/?#");
+  return lower(url.substr(0, scheme_end + 3 + (end == std::string_view::npos ? rest.size() : end)));
+}
+
+std::string normal_link(std::string_view url) {
+  std::string s(url);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.erase(0, 1);
+  if (const auto hash = s.find('#'); hash != std::string::npos) s.resize(hash);
+  const std::string o = origin(s);
+  std::string rest = s.substr(std::min(o.size(), s.size()));
+  if (!rest.empty() && rest.back() == '/') rest.pop_back();
+  return o + rest;
+}
+
+std::string json_string(const json& j, const char* key) {
+  const auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+int json_int(const json& j, const char* key) {
+  const auto it = j.find(key);
+  return it != j.end() && it->is_number_integer() ? it->get<int>() : 0;
+}
+
+[[noreturn]] void fail(const std::filesystem::path& path, const std::string& what, int err) {
+  throw std::runtime_error("cannot write " + path.string() + ": " + what + ": " +
+                           std::strerror(err));
+}
+
+struct Fd {
+  int fd;
+  explicit Fd(int f) : fd(f) {}
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int release() { return std::exchange(fd, -1); }
+};
+
+}  // namespace
+
+std::string form_encode(const Params& params) {
+  std::string out;
+  for (const auto& [k, v] : params) {
+    if (!out.empty()) out += '&';
+    out += component(k);
+    out += '=';
+    out += component(v);
+  }
+  return out;
+}
+
+std::string form_decode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '+') {
+      out += ' ';
+    } else if (text[i] == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
+               hex_value(text[i + 2]) >= 0) {
+      out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+Params parse_form(std::string_view text) {
+  Params out;
+  while (!text.empty()) {
+    const auto amp = text.find('&');
+    const auto part = text.substr(0, amp);
+    if (!part.empty()) {
+      const auto eq = part.find('=');
+      if (eq == std::string_view::npos)
+        out.emplace_back(form_decode(part), "");
+      else
+        out.emplace_back(form_decode(part.substr(0, eq)), form_decode(part.substr(eq + 1)));
+    }
+    if (amp == std::string_view::npos) break;
+    text.remove_prefix(amp + 1);
+  }
+  return out;
+}
+
+std::string strip_query_param(std::string_view url, std::string_view name) {
+  const auto q = url.find('?');
+  if (q == std::string_view::npos) return std::string(url);
+  const auto hash = url.find('#', q);
+  const auto query = url.substr(q + 1, hash == std::string_view::npos ? url.npos : hash - q - 1);
+  std::string kept;
+  size_t start = 0;
+  while (start <= query.size()) {
+    auto amp = query.find('&', start);
+    if (amp == std::string_view::npos) amp = query.size();
+    const auto part = query.substr(start, amp - start);
+    const auto key = part.substr(0, part.find('='));
+    if (!part.empty() && form_decode(key) != name) {
+      if (!kept.empty()) kept += '&';
+      kept += part;
+    }
+    start = amp + 1;
+  }
+  std::string out(url.substr(0, q));
+  if (!kept.empty()) out += "?" + kept;
+  if (hash != std::string_view::npos) out += url.substr(hash);
+  return out;
+}
+
+std::string redact(std::string text, std::string_view secret) {
+  if (secret.empty()) return text;
+  for (size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at))
+    text.replace(at, secret.size(), "[redacted]");
+  // A token may also come back percent-encoded (a URL quoted in an error).
+  const std::string encoded = form_encode({{"", std::string(secret)}}).substr(1);
+  if (encoded != secret)
+    for (size_t at = text.find(encoded); at != std::string::npos; at = text.find(encoded, at))
+      text.replace(at, encoded.size(), "[redacted]");
+  return text;
+}
+
+Usage read_usage(const std::vector<std::pair<std::string, std::string>>& headers) {
+  Usage u;
+  for (const auto& [name, value] : headers) {
+    const std::string n = lower(name);
+    if (n != "x-app-usage" && n != "x-page-usage" && n != "x-business-use-case-usage") continue;
+    const json j = json::parse(value, nullptr, false);
+    if (j.is_discarded()) continue;
+    u.known = true;
+    walk_usage(j, u);
+  }
+  return u;
+}
+
+std::optional<GraphError> parse_error(std::string_view body) {
+  const json j = json::parse(body, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return std::nullopt;
+  const auto it = j.find("error");
+  if (it == j.end() || !it->is_object()) return std::nullopt;
+  GraphError e;
+  e.code = json_int(*it, "code");
+  e.subcode = json_int(*it, "error_subcode");
+  e.type = json_string(*it, "type");
+  e.message = json_string(*it, "message");
+  if (const auto t = it->find("is_transient"); t != it->end() && t->is_boolean())
+    e.transient = t->get<bool>();
+  return e;
+}
+
+PostResult classify_post(const syndicd::FetchResponse& r) {
+  PostResult out;
+  out.usage = read_usage(r.headers);
+  if (r.error != SYNDICD_FETCH_E_NONE) {
+    out.outcome = Outcome::transient;
+    out.message = r.error_message.empty() ? "the Graph API could not be reached" : r.error_message;
+    // Refused before anything was sent: the post cannot have been made.
+    out.ambiguous = r.error != SYNDICD_FETCH_E_BAD_URL &&
+                    r.error != SYNDICD_FETCH_E_FORBIDDEN_SCHEME &&
+                    r.error != SYNDICD_FETCH_E_FORBIDDEN_ADDRESS &&
+                    r.error != SYNDICD_FETCH_E_RESOLVE && r.error != SYNDICD_FETCH_E_CONNECT;
+    return out;
+  }
+  if (r.status >= 200 && r.status < 300) {
+    const json j = json::parse(r.body, nullptr, false);
+    if (!j.is_discarded() && j.is_object()) out.post_id = json_string(j, "id");
+    if (!out.post_id.empty()) {
+      out.outcome = Outcome::posted;
+      return out;
+    }
+    out.outcome = Outcome::transient;
+    out.ambiguous = true;
+    out.message = "the Graph API answered HTTP " + std::to_string(r.status) + " without a post id";
+    return out;
+  }
+  const auto e = parse_error(r.body);
+  const std::string what =
+      e ? "(HTTP " + std::to_string(r.status) + ", code " + std::to_string(e->code) +
+              (e->subcode != 0 ? ", subcode " + std::to_string(e->subcode) : std::string()) +
+              "): " + (e->message.empty() ? std::string("no message") : e->message)
+        : "(HTTP " + std::to_string(r.status) + ")";
+  const int code = e ? e->code : 0;
+  switch (code) {
+    case 4:      // application request limit
+    case 17:     // user request limit
+    case 32:     // page request limit
+    case 341:    // application limit reached
+    case 613:    // calls to this API exceeded the rate limit
+    case 80001:  // Pages rate limit (Business Use Case)
+      out.outcome = Outcome::rate_limited;
+      out.message = "Graph API rate limit " + what;
+      return out;
+    case 368:
+      out.outcome = Outcome::blocked;
+      out.message = "Graph API blocked the post for now " + what;
+      return out;
+    case 102:
+    case 190:
+      out.outcome = Outcome::auth;
+      out.message = "Page access token rejected " + what;
+      return out;
+    default:
+      break;
+  }
+  if (r.status == 401 && !e) {
+    out.outcome = Outcome::auth;
+    out.message = "Page access token rejected " + what;
+  } else if (r.status == 429) {
+    out.outcome = Outcome::rate_limited;
+    out.message = "Graph API rate limit " + what;
+  } else if (r.status >= 500 || (e && e->transient)) {
+    out.outcome = Outcome::transient;
+    // A 5xx may come after the post was stored.
+    out.ambiguous = r.status >= 500;
+    out.message = "Graph API error " + what;
+  } else if (r.status >= 400) {
+    out.outcome = Outcome::permanent;
+    out.message = "Graph API refused the post " + what;
+  } else {
+    out.outcome = Outcome::transient;
+    out.ambiguous = true;
+    out.message = "unexpected Graph API answer " + what;
+  }
+  return out;
+}
+
+std::optional<FeedPage> parse_feed(std::string_view body) {
+  const json j = json::parse(body, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return std::nullopt;
+  const auto data = j.find("data");
+  if (data == j.end() || !data->is_array()) return std::nullopt;
+  FeedPage page;
+  for (const auto& p : *data) {
+    if (!p.is_object()) continue;
+    FeedPost post;
+    post.id = json_string(p, "id");
+    post.link = json_string(p, "link");
+    const std::string created = json_string(p, "created_time");
+    if (!created.empty())
+      post.created = syndicd::common::parse_date(created, 0).value_or(SYNDICD_TIME_NONE);
+    if (!post.id.empty()) page.posts.push_back(std::move(post));
+  }
+  if (const auto paging = j.find("paging"); paging != j.end() && paging->is_object())
+    page.next = json_string(*paging, "next");
+  return page;
+}
+
+bool same_link(std::string_view a, std::string_view b) {
+  if (a.empty() || b.empty()) return false;
+  return normal_link(a) == normal_link(b);
+}
+
+bool same_origin(std::string_view url, std::string_view base) {
+  const std::string o = origin(base);
+  return !o.empty() && origin(url) == o;
+}
+
+std::string sidecar_json(const syndicd::Article& a, const std::string& message,
+                         const syndicd::common::TemplateValues& v) {
+  json images = json::array();
+  for (const auto& img : a.images)
+    images.push_back({{"url", img.url}, {"alt", img.alt}, {"caption", img.caption}});
+  const json j = {
+      {"message", message},
+      {"link", a.url},
+      {"id", a.id},
+      {"url", a.url},
+      {"title", a.title},
+      {"lead", a.lead},
+      {"short_lead", v.short_lead},
+      {"author", a.author},
+      {"source", a.source},
+      {"language", a.language},
+      {"published", v.published},
+      {"updated", v.updated},
+      {"date", v.date},
+      {"slug", v.slug},
+      {"tags", a.tags},
+      {"hashtags", v.hashtags},
+      {"hashtags_ascii", v.hashtags_ascii},
+      {"images", images},
+      {"videos", a.videos},
+  };
+  // Invalid UTF-8 is replaced, never a reason to lose the post.
+  return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+void write_file_atomically(const std::filesystem::path& path, std::string_view data) {
+  std::filesystem::path dir = path.parent_path();
+  if (dir.empty()) dir = ".";
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) fail(path, "creating directory " + dir.string(), ec.value());
+
+  // Hidden, so a newsroom's tools watching the directory never pick up a
+  // half-written post.
+  std::string tmp = (dir / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
+  Fd fd(::mkostemp(tmp.data(), O_CLOEXEC));
+  if (fd.fd < 0) fail(path, "creating " + tmp, errno);
+  struct Cleanup {
+    const std::string& name;
+    bool armed = true;
+    ~Cleanup() {
+      if (armed) ::unlink(name.c_str());
+    }
+  } cleanup{tmp};
+  for (size_t done = 0; done < data.size();) {
+    const ssize_t n = ::write(fd.fd, data.data() + done, data.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail(path, "writing " + tmp, errno);
+    }
+    done += static_cast<size_t>(n);
+  }
+  // mkstemp makes 0600; reviewers' tools run as other users.
+  if (::fchmod(fd.fd, 0644) != 0) fail(path, "chmod " + tmp, errno);
+  if (::fsync(fd.fd) != 0) fail(path, "fsync " + tmp, errno);
+  if (::close(fd.release()) != 0) fail(path, "closing " + tmp, errno);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) fail(path, "renaming " + tmp, errno);
+  cleanup.armed = false;
+  Fd dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (dfd.fd < 0) fail(path, "opening directory " + dir.string(), errno);
+  // Some file systems cannot fsync a directory (EINVAL).
+  if (::fsync(dfd.fd) != 0 && errno != EINVAL) fail(path, "fsync " + dir.string(), errno);
+}
+
+}  // namespace syndicd::facebook
