@@ -1,19 +1,90 @@
 // Sink `youtube`: keeps the description of an article's YouTube video in
-// step with the article, or writes the descriptions to a directory.
+// step with the article (YouTube Data API v3), or writes the descriptions to
+// a directory for a newsroom to review.
 //
-// Declared in the foundation so configs can be validated; the API work lands
-// with the social-sinks work. Until then deliveries fail and stay pending.
+// mode: api, per delivery:
+//  1. The video: the `videos` mapping (article URL or id → video), else the
+//     article's embedded videos, else a YouTube link in its body. Without
+//     one there is nothing to update: the delivery SUCCEEDS with the external
+//     id "skipped: no video" and an info log line says why — a failure would
+//     be retried for ever (or parked as dead) for an article that simply has
+//     no video.
+//  2. An access token from the refresh token (OAuth2, `token_url`), cached
+//     until shortly before it expires; concurrent deliveries share one
+//     refresh.
+//  3. videos.list?part=snippet&id=…: the current snippet. An unknown video
+//     (no item) is PERMANENT.
+//  4. When the description (and title, with update_title) already read what
+//     we would write, nothing is sent: retries and re-deliveries cost no
+//     quota and change nothing. Otherwise videos.update?part=snippet with the
+//     whole snippet sent back (the API erases what a PUT leaves out) and only
+//     the description (and title) changed.
+// Setting a description twice is harmless, hence SYNDICD_PLUGIN_IDEMPOTENT.
+//
+// Failures: token endpoint 4xx (invalid_grant, invalid_client) → AUTH, which
+// pauses the sink until an operator acts; quotaExceeded → RATE_LIMITED with
+// the sink paused until the next midnight Pacific time, when YouTube resets
+// the quota; rateLimitExceeded/429 → RATE_LIMITED after Retry-After; a 401
+// from the API → one fresh token and one more try, then AUTH; 404 and other
+// 4xx → PERMANENT; 5xx and network errors → TRANSIENT. (A quota pause is
+// RATE_LIMITED rather than AUTH because nothing is wrong with the
+// credentials; the engine counts it as an attempt of the one delivery that
+// hit it, the others wait untouched behind the pause.)
+//
+// Secrets (client secret, refresh token, access tokens) travel only in
+// request bodies and the Authorization header — never in a URL, which the
+// fetcher names in its errors — and every message is scrubbed of them
+// before it is logged or returned, since remote error text may echo them.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <syndicd/common/dates.hpp>
+#include <syndicd/common/template.hpp>
 #include <syndicd/plugin.hpp>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "youtube_api.hpp"
+#include "youtube_text.hpp"
+#include "zone.hpp"
 
 namespace {
 
+namespace fs = std::filesystem;
+namespace yt = syndicd::youtube;
+using syndicd::Article;
+using syndicd::Delivery;
+using syndicd::FetchResponse;
+using json = nlohmann::json;
+
 constexpr const char* kModes[] = {"api", "directory", nullptr};
+
+constexpr const char* kDefaultTemplate =
+    "{{title}}\n"
+    "\n"
+    "{{lead}}\n"
+    "\n"
+    "Xem chi tiết: {{url}}\n"
+    "\n"
+    "{{hashtags_text}}";
 
 constexpr syndicd_field kSchema[] = {
     {.name = "mode",
      .type = SYNDICD_TYPE_ENUM,
      .default_value = "api",
-     .description = "api: update video descriptions; directory: write them as files.",
+     .description = "api: update video descriptions; directory: write them as files for review.",
      .choices = kModes},
     {.name = "api_base",
      .type = SYNDICD_TYPE_URL,
@@ -33,46 +104,419 @@ constexpr syndicd_field kSchema[] = {
     {.name = "refresh_token",
      .type = SYNDICD_TYPE_STRING,
      .flags = SYNDICD_FIELD_SECRET,
-     .description = "OAuth2 refresh token (mode api); give it as ${file:...} or ${env:...}."},
+     .description = "OAuth2 refresh token with the youtube scope (mode api); give it as "
+                    "${file:...} or ${env:...}."},
     {.name = "template",
      .type = SYNDICD_TYPE_STRING,
-     .default_value = "{{lead}}\n\n{{url}}",
-     .description = "Mustache template of the video description."},
+     .default_value = kDefaultTemplate,
+     .description = "Mustache template of the video description: every article field plus "
+                    "slug, hashtags, hashtags_ascii, hashtags_text, date, short_lead, images. "
+                    "Cut to YouTube's 5,000 bytes by shortening body_text, body_html, lead, "
+                    "then title, so what follows them (link, hashtags) stays whole."},
     {.name = "update_title",
      .type = SYNDICD_TYPE_BOOL,
      .default_value = "false",
-     .description = "Also set the video title to the article title."},
+     .description = "Also set the video title to the article title (cut to 100 characters)."},
     {.name = "videos",
      .type = SYNDICD_TYPE_STRING_MAP,
-     .description = "Article URL to video id, for articles that embed no video."},
+     .description = "Article URL (or id) to video id or URL; wins over videos found in the "
+                    "article."},
+    {.name = "tags",
+     .type = SYNDICD_TYPE_STRING_LIST,
+     .description = "Extra hashtags for every description (after the article's own)."},
+    {.name = "timezone",
+     .type = SYNDICD_TYPE_STRING,
+     .default_value = "+07:00",
+     .description = "Zone of {{date}}, {{published}} and the file names (mode directory)."},
+    {.name = "category_id",
+     .type = SYNDICD_TYPE_STRING,
+     .default_value = "25",
+     .description = "YouTube category sent for a video that has none (the API requires one); "
+                    "25 is News & Politics."},
     {.name = "directory",
      .type = SYNDICD_TYPE_PATH,
-     .description = "Where descriptions are written (mode directory)."},
+     .description = "Where descriptions are written (mode directory): NAME.txt and NAME.json, "
+                    "NAME = YYYYMMDD-HHMM-slug."},
     {},
 };
 
+// How long before its stated expiry a cached access token is replaced: a
+// token that expires while a request travels earns a 401.
+constexpr int64_t kTokenMarginMs = 60000;
+
+// Secrets shorter than this are not scrubbed from messages: replacing every
+// "ab" in a message would garble it, and no real credential is that short.
+constexpr size_t kMinSecretLength = 6;
+
+struct Files {
+  std::string stem;
+  std::string error;
+};
+
+// Write `data` to `path` via a temp file in the same directory, fsync'd and
+// renamed, then fsync the directory: readers see the old file or the new
+// one, never a part (DESIGN.md §6).
+void write_atomically(const fs::path& path, std::string_view data) {
+  static std::atomic<unsigned> counter{0};
+  const fs::path dir = path.parent_path();
+  const fs::path tmp = dir / ("." + path.filename().string() + ".tmp-" +
+                              std::to_string(::getpid()) + "-" + std::to_string(++counter));
+  auto fail = [&](const std::string& what) {
+    const int err = errno;
+    ::unlink(tmp.c_str());
+    throw std::runtime_error(what + " " + path.string() + ": " + std::strerror(err));
+  };
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) fail("cannot create a temp file for");
+  size_t done = 0;
+  while (done < data.size()) {
+    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ::close(fd);
+      fail("cannot write");
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0) {
+    ::close(fd);
+    fail("cannot fsync");
+  }
+  if (::close(fd) != 0) fail("cannot close");
+  if (::rename(tmp.c_str(), path.c_str()) != 0) fail("cannot rename a temp file to");
+  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    // Some file systems cannot fsync a directory; the rename stands anyway.
+    (void)::fsync(dfd);
+    ::close(dfd);
+  }
+}
+
+// The article id recorded in an existing sidecar, or "" when unreadable.
+std::string sidecar_id(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return {};
+  std::stringstream s;
+  s << in.rdbuf();
+  const json j = json::parse(s.str(), nullptr, false);
+  return j.is_object() && j.contains("id") && j["id"].is_string() ? j["id"].get<std::string>()
+                                                                  : std::string();
+}
+
 class YoutubeSink final : public syndicd::Sink {
  public:
-  YoutubeSink(syndicd::Host host, const syndicd::Config& config) : Sink(host) {
-    const std::string mode = config.string("mode");
-    if (mode == "api") {
+  YoutubeSink(syndicd::Host host, const syndicd::Config& config)
+      : Sink(host),
+        directory_mode_(config.string("mode") == "directory"),
+        api_base_(config.string("api_base")),
+        token_url_(config.string("token_url")),
+        client_id_(config.string("client_id")),
+        client_secret_(config.string("client_secret")),
+        refresh_token_(config.string("refresh_token")),
+        template_(config.string("template")),
+        update_title_(config.boolean("update_title")),
+        category_id_(config.string("category_id")),
+        directory_(config.string("directory")),
+        mapping_(config.map("videos")) {
+    if (!directory_mode_) {
       for (const char* key : {"client_id", "client_secret", "refresh_token"})
         if (config.string(key).empty())
           throw syndicd::ConfigError(key, "required when mode is api");
-    } else if (config.string("directory").empty()) {
+    } else if (directory_.empty()) {
       throw syndicd::ConfigError("directory", "required when mode is directory");
+    }
+    if (auto problem = syndicd::common::check_template(template_))
+      throw syndicd::ConfigError("template", "template " + *problem);
+    fields_.timezone = config.string("timezone");
+    if (!syndicd::common::parse_utc_offset(fields_.timezone))
+      throw syndicd::ConfigError("timezone", "not a UTC offset such as \"+07:00\"");
+    fields_.extra_tags = config.list("tags");
+    while (!api_base_.empty() && api_base_.back() == '/') api_base_.pop_back();
+    for (const auto& [key, value] : mapping_)
+      if (!yt::video_id(value))
+        throw syndicd::ConfigError("videos", "\"" + value + "\" (for " + key +
+                                                 ") is neither a YouTube video id nor a video URL");
+  }
+
+  void deliver(Delivery delivery) override {
+    auto job = std::make_shared<Job>(std::move(delivery));
+    const Article& article = job->delivery.article();
+    job->video = yt::find_video(article, mapping_);
+    // A reviewer may attach the text to a video by hand: directory mode
+    // writes it whether or not the article names one.
+    if (!directory_mode_ && job->video.empty()) {
+      host().info("article " + article.url +
+                  " embeds no YouTube video and none is mapped in `videos`; nothing to update "
+                  "(recorded as \"skipped: no video\")");
+      job->delivery.succeed("skipped: no video");
+      return;
+    }
+    const yt::Description d = yt::fit_description(article, [this](const Article& a) {
+      return yt::description_text(syndicd::common::render_template(template_, a, fields_));
+    });
+    if (d.cut_hard)
+      host().warning(
+          "the template's own text is longer than YouTube's 5,000 bytes; the "
+          "description of " +
+          article.url + " was cut at the end");
+    job->description = d.text;
+    if (directory_mode_) return write_files(job);
+    if (update_title_ && !article.title.empty()) job->title = yt::fit_title(article.title);
+    read_video(job);
+  }
+
+ private:
+  struct Job {
+    explicit Job(Delivery d) : delivery(std::move(d)) {}
+    Delivery delivery;
+    std::string video;
+    std::string description;
+    std::optional<std::string> title;
+    bool refreshed_after_401 = false;
+  };
+  using JobPtr = std::shared_ptr<Job>;
+  // nullptr token = failure (then `failure` says why).
+  using TokenCallback = std::function<void(const std::string* token, const yt::Failure& failure)>;
+
+  // ---- messages ------------------------------------------------------------
+
+  std::string scrub(std::string text) const {
+    auto hide = [&text](const std::string& secret) {
+      if (secret.size() < kMinSecretLength) return;
+      for (size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at))
+        text.replace(at, secret.size(), "[redacted]");
+    };
+    hide(client_secret_);
+    hide(refresh_token_);
+    for (const auto& t : issued_tokens_) hide(t);
+    return text;
+  }
+
+  void fail(const JobPtr& job, syndicd_status status, const std::string& message,
+            int64_t retry_after_ms = 0) const {
+    job->delivery.fail(status, scrub(message), std::chrono::milliseconds(retry_after_ms));
+  }
+
+  // ---- the access token ----------------------------------------------------
+
+  void with_token(TokenCallback cb) {
+    if (token_ && host().now() < token_->expires_at) {
+      const std::string token = token_->value;
+      cb(&token, {});
+      return;
+    }
+    token_waiters_.push_back(std::move(cb));
+    if (token_waiters_.size() > 1) return;  // a refresh is already on its way
+    syndicd::FetchOptions o;
+    o.method = "POST";
+    o.flags = SYNDICD_FETCH_RAW;
+    o.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
+                 {"Accept", "application/json"}};
+    o.body = yt::form_encode({{"grant_type", "refresh_token"},
+                              {"client_id", client_id_},
+                              {"client_secret", client_secret_},
+                              {"refresh_token", refresh_token_}});
+    host().fetch(token_url_, o, [this](const FetchResponse& r) { token_arrived(r); });
+  }
+
+  void token_arrived(const FetchResponse& r) {
+    yt::Failure failure;
+    std::optional<yt::AccessToken> token;
+    if (r.cancelled()) {
+      failure.detail = "cancelled";
+    } else if (r.error != SYNDICD_FETCH_E_NONE) {
+      failure.detail = r.error_message;
+    } else if (!r.ok()) {
+      failure = yt::token_failure(r.status, r.body, r.header("retry-after"));
+    } else if (!(token = yt::parse_token(r.body))) {
+      failure.detail = "HTTP " + std::to_string(r.status) + " without an access_token";
+    }
+    if (token) {
+      issued_tokens_.push_back(token->value);
+      if (issued_tokens_.size() > 8) issued_tokens_.erase(issued_tokens_.begin());
+      const int64_t life = std::max<int64_t>(
+          token->expires_in_ms - std::min(kTokenMarginMs, token->expires_in_ms / 2), 0);
+      token_ = CachedToken{token->value, host().now() + life};
+    } else {
+      failure.detail = "token endpoint " + token_url_ + ": " + failure.detail;
+      if (failure.status == SYNDICD_ERR_AUTH)
+        failure.detail += " (check client_id, client_secret and refresh_token)";
+    }
+    // Waiters may queue a new refresh (after a 401); hand over a fresh list.
+    auto waiters = std::exchange(token_waiters_, {});
+    for (auto& w : waiters) {
+      if (token)
+        w(&token->value, failure);
+      else
+        w(nullptr, failure);
     }
   }
 
-  void deliver(syndicd::Delivery delivery) override {
-    delivery.fail(SYNDICD_ERR_NOT_IMPLEMENTED, "sink plugin youtube cannot update videos yet");
+  // ---- the API -------------------------------------------------------------
+
+  syndicd::FetchOptions api_options(const std::string& token) const {
+    syndicd::FetchOptions o;
+    o.flags = SYNDICD_FETCH_RAW;  // the exact bytes: descriptions are compared
+    o.headers = {{"Authorization", "Bearer " + token}, {"Accept", "application/json"}};
+    return o;
   }
+
+  void read_video(const JobPtr& job) {
+    with_token([this, job](const std::string* token, const yt::Failure& failure) {
+      if (token == nullptr) return failed(job, failure, "");
+      host().fetch(api_base_ + "/videos?part=snippet&id=" + yt::url_encode(job->video),
+                   api_options(*token),
+                   [this, job](const FetchResponse& r) { video_read(job, r); });
+    });
+  }
+
+  void video_read(const JobPtr& job, const FetchResponse& r) {
+    const std::string what = "video " + job->video + ": videos.list: ";
+    if (r.error != SYNDICD_FETCH_E_NONE)
+      return fail(job, SYNDICD_ERR_TRANSIENT, what + r.error_message);
+    if (!r.ok())
+      return failed(job, yt::api_failure(r.status, r.body, r.header("retry-after")), what);
+    std::optional<yt::Snippet> snippet;
+    try {
+      snippet = yt::find_snippet(r.body, job->video);
+    } catch (const std::exception& e) {
+      // A proxy's error page or a truncated answer: worth another try.
+      return fail(job, SYNDICD_ERR_TRANSIENT, what + e.what());
+    }
+    if (!snippet)
+      return fail(job, SYNDICD_ERR_PERMANENT,
+                  what + "no such video (deleted, private to another channel, or a wrong id)");
+    if (snippet->description == job->description &&
+        (!job->title || snippet->title == *job->title)) {
+      host().debug("video " + job->video + " already has this description; nothing sent");
+      return job->delivery.succeed(job->video);
+    }
+    std::optional<std::string> title = job->title;
+    // The API refuses a snippet without a title; the video should have one,
+    // but if not, the article's is better than a refused update.
+    if (!title && snippet->title.empty()) title = yt::fit_title(job->delivery.article().title);
+    const std::string body =
+        yt::update_body(*snippet, job->video, job->description, title, category_id_);
+    with_token([this, job, body](const std::string* token, const yt::Failure& failure) {
+      if (token == nullptr) return failed(job, failure, "");
+      syndicd::FetchOptions o = api_options(*token);
+      o.method = "PUT";
+      o.headers.emplace_back("Content-Type", "application/json; charset=UTF-8");
+      o.body = body;
+      host().fetch(api_base_ + "/videos?part=snippet", o,
+                   [this, job](const FetchResponse& answer) { video_updated(job, answer); });
+    });
+  }
+
+  void video_updated(const JobPtr& job, const FetchResponse& r) {
+    const std::string what = "video " + job->video + ": videos.update: ";
+    if (r.error != SYNDICD_FETCH_E_NONE)
+      return fail(job, SYNDICD_ERR_TRANSIENT, what + r.error_message);
+    if (!r.ok())
+      return failed(job, yt::api_failure(r.status, r.body, r.header("retry-after")), what);
+    host().info("updated the description of video " + job->video + " from " +
+                job->delivery.article().url);
+    job->delivery.succeed(job->video);
+  }
+
+  void failed(const JobPtr& job, const yt::Failure& f, const std::string& what) {
+    if (f.unauthorized && !job->refreshed_after_401) {
+      // Access tokens can be revoked before they expire: one fresh token and
+      // one more try before calling it an AUTH problem.
+      job->refreshed_after_401 = true;
+      token_.reset();
+      host().info("video " + job->video + ": access token refused; refreshing it");
+      return read_video(job);
+    }
+    if (f.quota) {
+      const int64_t until = yt::next_local_midnight(yt::pacific_time(), host().now());
+      const std::string message =
+          scrub(what + f.detail + "; YouTube's daily quota is spent, paused until " +
+                syndicd::common::format_rfc3339(until, 0) + " (midnight Pacific time)");
+      return job->delivery.pause(SYNDICD_ERR_RATE_LIMITED, message, until);
+    }
+    fail(job, f.status, what + f.detail, f.retry_after_ms);
+  }
+
+  // ---- mode: directory -----------------------------------------------------
+
+  void write_files(const JobPtr& job) {
+    const Article& article = job->delivery.article();
+    const auto values = syndicd::common::template_values(article, fields_);
+    json sidecar = {
+        {"id", article.id},
+        {"url", article.url},
+        {"title", yt::fit_title(article.title)},
+        {"description", job->description},
+        {"video_id", job->video},
+        {"published", values.published},
+        {"date", values.date},
+        {"slug", values.slug},
+        {"hashtags", values.hashtags},
+        {"hashtags_ascii", values.hashtags_ascii},
+        {"short_lead", values.short_lead},
+        {"source", article.source},
+        {"author", article.author},
+    };
+    auto out = std::make_shared<Files>();
+    out->stem = syndicd::common::post_file_stem(article, fields_, host().now());
+    host().run_in_worker(
+        [out, dir = fs::path(directory_), id = article.id, text = job->description + "\n",
+         data = sidecar.dump(2, ' ', false, json::error_handler_t::replace) + "\n"] {
+          try {
+            fs::create_directories(dir);
+            // Another article with the same slug in the same minute gets
+            // "-2", "-3"...; the same article again rewrites its own files.
+            const std::string base = out->stem;
+            for (int n = 2; n <= 100; ++n) {
+              const fs::path json_path = dir / (out->stem + ".json");
+              if (!fs::exists(json_path) || sidecar_id(json_path) == id) break;
+              out->stem = base + "-" + std::to_string(n);
+            }
+            // The sidecar first: a reviewer who sees the .txt finds its fields.
+            write_atomically(dir / (out->stem + ".json"), data);
+            write_atomically(dir / (out->stem + ".txt"), text);
+          } catch (const std::exception& e) {
+            out->error = e.what();
+          }
+        },
+        [this, job, out] {
+          if (!out->error.empty()) return fail(job, SYNDICD_ERR_TRANSIENT, out->error);
+          job->delivery.succeed(out->stem + ".txt");
+        });
+  }
+
+  struct CachedToken {
+    std::string value;
+    int64_t expires_at = 0;  ///< host clock, ms
+  };
+
+  bool directory_mode_;
+  std::string api_base_;
+  std::string token_url_;
+  std::string client_id_;
+  std::string client_secret_;
+  std::string refresh_token_;
+  std::string template_;
+  bool update_title_;
+  std::string category_id_;
+  std::string directory_;
+  std::vector<std::pair<std::string, std::string>> mapping_;
+  syndicd::common::TemplateFields fields_;
+  std::optional<CachedToken> token_;
+  std::vector<TokenCallback> token_waiters_;
+  // Access tokens handed out recently, scrubbed from messages like the
+  // configured secrets.
+  std::vector<std::string> issued_tokens_;
 };
 
 }  // namespace
 
-SYNDICD_SINK(YoutubeSink, "youtube", "0.1.0",
-             "NOT IMPLEMENTED YET: writes each article's text into the description of its "
-             "YouTube video (Data API v3) or into files. Deliveries fail and stay pending "
-             "until the API work lands.",
-             kSchema, SYNDICD_PLUGIN_INCOMPLETE)
+SYNDICD_SINK(YoutubeSink, "youtube", "0.2.0",
+             "Writes each article's text into the description (and optionally the title) of "
+             "its YouTube video through the Data API v3 — the video embedded in or linked from "
+             "the article, or mapped in `videos`; articles without one are recorded as "
+             "\"skipped: no video\" — or writes the descriptions to a directory for review. "
+             "Descriptions keep YouTube's limits (5,000 bytes, no < or >); a spent daily "
+             "quota pauses the sink until midnight Pacific time.",
+             kSchema, SYNDICD_PLUGIN_IDEMPOTENT)
