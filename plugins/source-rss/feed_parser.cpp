@@ -6,18 +6,20 @@
 #include <syndicd/common/entities.hpp>
 #include <syndicd/common/hash.hpp>
 #include <syndicd/common/html.hpp>
+#include <syndicd/common/sanitize.hpp>
 #include <syndicd/common/url.hpp>
 
 #include <algorithm>
 #include <cctype>
 #include <numeric>
 
-#include "html_sanitize.hpp"
 #include "xml_repair.hpp"
 
 namespace syndicd::rss {
 namespace {
 
+using common::escape_html;
+using common::sanitize_html;
 using tinyxml2::XMLElement;
 using tinyxml2::XMLNode;
 

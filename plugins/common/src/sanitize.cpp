@@ -1,7 +1,7 @@
-#include "html_sanitize.hpp"
+#include "syndicd/common/sanitize.hpp"
 
-#include <syndicd/common/entities.hpp>
-#include <syndicd/common/url.hpp>
+#include "syndicd/common/entities.hpp"
+#include "syndicd/common/url.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-namespace syndicd::rss {
+namespace syndicd::common {
 namespace {
 
 bool is_alpha(char c) {
@@ -52,6 +52,23 @@ constexpr std::string_view kDropTag[] = {"form",  "input",    "button",  "option
                                          "html",  "body",     "meta",    "link",     "base",
                                          "param", "keygen",   "isindex", "dialog",   "portal"};
 constexpr std::string_view kVoid[] = {"area", "br", "col", "hr", "img", "source", "track", "wbr"};
+// Void elements among the dropped ones: there is no content to skip (a
+// search for their end tag would swallow the rest of the fragment).
+constexpr std::string_view kVoidDropped[] = {"embed", "frame", "input",  "meta",   "link",
+                                             "base",  "param", "keygen", "isindex"};
+// Scraped bodies (Markup::article) also lose media, controls and the text
+// inside them ("Trình duyệt không hỗ trợ video", button labels).
+constexpr std::string_view kArticleDropWithContent[] = {
+    "form",   "button", "input",  "option", "optgroup", "datalist", "output",
+    "canvas", "audio",  "video",  "map",    "dialog",   "link",     "meta",
+    "base",   "keygen", "portal", "param",  "label",    "legend"};
+// What a scraped body may keep: text structure, links, images, tables.
+constexpr std::string_view kArticleTags[] = {
+    "p",     "div",   "span", "br",     "hr",      "h1",     "h2",         "h3",    "h4",
+    "h5",    "h6",    "b",    "strong", "i",       "em",     "u",          "s",     "sub",
+    "sup",   "small", "mark", "q",      "cite",    "abbr",   "code",       "pre",   "blockquote",
+    "ul",    "ol",    "li",   "dl",     "dt",      "dd",     "table",      "thead", "tbody",
+    "tfoot", "tr",    "td",   "th",     "caption", "figure", "figcaption", "img",   "a"};
 constexpr std::string_view kUrlAttrs[] = {
     "href",          "src",           "cite",   "longdesc", "poster", "background", "data-src",
     "data-original", "data-lazy-src", "lowsrc", "dynsrc",   "usemap", "xlink:href"};
@@ -192,12 +209,23 @@ bool dangerous_style(std::string_view style) {
          contains_ci(style, "-moz-binding") || contains_ci(style, "@import");
 }
 
-void write_tag(std::string& out, const Tag& t, std::string_view base) {
-  out += '<';
-  out += t.name;
+bool article_attribute(std::string_view tag, std::string_view attr) {
+  if (tag == "a") return attr == "href";
+  if (tag == "img")
+    return attr == "src" || attr == "alt" || attr == "width" || attr == "height" || attr == "title";
+  if (tag == "td" || tag == "th") return attr == "colspan" || attr == "rowspan";
+  return false;
+}
+
+// Writes the start tag; false when the element itself has to go (an
+// article-mode link or image left without its URL).
+bool write_tag(std::string& out, const Tag& t, std::string_view base, Markup markup) {
+  std::string tag = "<" + t.name;
+  bool has_url = false;
   for (const auto& a : t.attrs) {
     if (a.name.size() > 2 && a.name[0] == 'o' && a.name[1] == 'n') continue;
     if (one_of(a.name, kDropAttrs) || a.name.rfind("xmlns:", 0) == 0) continue;
+    if (markup == Markup::article && !article_attribute(t.name, a.name)) continue;
     bool ok = true;
     for (char c : a.name)
       if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == ':' ||
@@ -207,8 +235,12 @@ void write_tag(std::string& out, const Tag& t, std::string_view base) {
     std::string value = a.value;
     if (one_of(a.name, kUrlAttrs)) {
       const bool image_source = a.name == "src" && t.name == "img";
+      // Checked before resolving too: "java\tscript:" must not become a
+      // relative path under the base.
       if (dangerous_url(value, image_source)) continue;
       value = resolve(base, value);
+      if (!allowed_url(value, markup, image_source)) continue;
+      has_url = has_url || a.name == "href" || a.name == "src";
     } else if (a.name == "srcset") {
       bool bad = false;
       value = resolve_srcset(base, value, &bad);
@@ -216,22 +248,25 @@ void write_tag(std::string& out, const Tag& t, std::string_view base) {
     } else if (a.name == "style") {
       if (dangerous_style(value)) continue;
     }
-    out += ' ';
-    out += a.name;
+    tag += ' ';
+    tag += a.name;
     if (a.has_value) {
-      out += "=\"";
-      out += escape_html(value);
-      out += '"';
+      tag += "=\"";
+      tag += escape_html(value);
+      tag += '"';
     }
   }
+  if (markup == Markup::article && (t.name == "a" || t.name == "img") && !has_url) return false;
+  out += tag;
   if (t.self_closing && !one_of(t.name, kVoid)) {
     // "<p/>" is not self-closing in HTML; keep the element explicitly empty.
     out += "></";
     out += t.name;
     out += '>';
-    return;
+    return true;
   }
   out += '>';
+  return true;
 }
 
 // Index just past the end tag </name>, or the end of the text.
@@ -276,9 +311,26 @@ std::string escape_html(std::string_view text) {
   return out;
 }
 
-std::string sanitize_html(std::string_view html, std::string_view base_url) {
+bool drops_with_content(std::string_view tag, Markup markup) {
+  return one_of(tag, kDropWithContent) ||
+         (markup == Markup::article && one_of(tag, kArticleDropWithContent));
+}
+
+bool allowed_url(std::string_view url, Markup markup, bool image_source) {
+  if (dangerous_url(url, image_source)) return false;
+  if (markup == Markup::keep) return true;
+  // In-page anchors point nowhere once the body is published elsewhere.
+  if (url.empty() || url.front() == '#') return false;
+  const std::string scheme = effective_scheme(url);
+  return scheme.empty() || scheme == "http" || scheme == "https" || scheme == "file" ||
+         scheme == "mailto";
+}
+
+std::string sanitize_html(std::string_view html, std::string_view base_url, Markup markup) {
   std::string out;
   out.reserve(html.size());
+  // Article-mode <a> elements that lost their href: their end tags go too.
+  std::vector<bool> links_kept;
   size_t i = 0;
   const size_t n = html.size();
   while (i < n) {
@@ -313,23 +365,29 @@ std::string sanitize_html(std::string_view html, std::string_view base_url) {
     }
     const Tag t = parse_tag(html, i);
     i = t.end;
-    if (one_of(t.name, kDropWithContent)) {
-      // <embed> and <frame> are void: there is no content to skip.
-      if (!t.closing && !t.self_closing && t.name != "embed" && t.name != "frame")
+    if (drops_with_content(t.name, markup)) {
+      if (!t.closing && !t.self_closing && !one_of(t.name, kVoidDropped))
         i = skip_element(html, i, t.name);
       continue;
     }
     if (one_of(t.name, kDropTag) || t.name.find(':') != std::string::npos) continue;
+    if (markup == Markup::article && !one_of(t.name, kArticleTags)) continue;  // unwrapped
     if (t.closing) {
       if (one_of(t.name, kVoid)) continue;
+      if (t.name == "a" && !links_kept.empty()) {
+        const bool kept = links_kept.back();
+        links_kept.pop_back();
+        if (!kept) continue;
+      }
       out += "</";
       out += t.name;
       out += '>';
       continue;
     }
-    write_tag(out, t, base_url);
+    const bool written = write_tag(out, t, base_url, markup);
+    if (t.name == "a" && !t.self_closing) links_kept.push_back(written);
   }
   return out;
 }
 
-}  // namespace syndicd::rss
+}  // namespace syndicd::common

@@ -1,13 +1,15 @@
-// sanitize_html: nothing active survives, relative URLs become absolute,
+// sanitize_html, shared by the rss source (Markup::keep) and the html source
+// (Markup::article): nothing active survives, relative URLs become absolute,
 // ordinary article markup is kept.
 #include <gtest/gtest.h>
 
-#include "html_sanitize.hpp"
+#include "syndicd/common/sanitize.hpp"
 
 namespace {
 
-using syndicd::rss::escape_html;
-using syndicd::rss::sanitize_html;
+using syndicd::common::escape_html;
+using syndicd::common::Markup;
+using syndicd::common::sanitize_html;
 
 constexpr const char* kBase = "https://tin.example.vn/thoi-su/bai.html";
 
@@ -101,6 +103,54 @@ TEST(Sanitize, NormalisesTagsAndQuotes) {
   EXPECT_EQ(clean("<br/><hr /><p/>"), "<br><hr><p></p>");
   EXPECT_EQ(clean("1 < 2 <3"), "1 &lt; 2 &lt;3");
   EXPECT_EQ(clean("</br>"), "");
+}
+
+std::string article(std::string_view html) {
+  return sanitize_html(html, kBase, Markup::article);
+}
+
+// Everything Markup::keep refuses, Markup::article refuses too.
+TEST(SanitizeArticle, DropsWhatKeepDrops) {
+  for (const char* html :
+       {"a<script>alert('<p>x</p>')</script>b", "a<style>p{color:red}</style>b",
+        "a<iframe src=\"https://www.youtube.com/embed/x\"></iframe>b", "a<embed src=x.swf>b",
+        "a<object data=x><param name=a></object>b", "a<!-- <script>x</script> -->b"})
+    EXPECT_EQ(article(html), "ab") << html;
+  EXPECT_EQ(article("<p onclick=\"track(this)\">t</p>"), "<p>t</p>");
+  EXPECT_EQ(article("1 < 2"), "1 &lt; 2");
+}
+
+TEST(SanitizeArticle, KeepsOnlyStructureAndItsFewAttributes) {
+  EXPECT_EQ(article("<div class=\"post\" id=x><p style=\"text-align:right\">t</p></div>"),
+            "<div><p>t</p></div>");
+  EXPECT_EQ(article("<table border=1><tr><td colspan=2 width=50>ô</td></tr></table>"),
+            "<table><tr><td colspan=\"2\">ô</td></tr></table>");
+  EXPECT_EQ(article("<img class=a src=\"anh/1.jpg\" alt=\"Ảnh\" width=600 data-x=1>"),
+            "<img src=\"https://tin.example.vn/thoi-su/anh/1.jpg\" alt=\"Ảnh\" width=\"600\">");
+  EXPECT_EQ(article("<figure><img src=\"/a.jpg\"><figcaption>Chú thích</figcaption></figure>"),
+            "<figure><img src=\"https://tin.example.vn/a.jpg\"><figcaption>Chú thích</figcaption>"
+            "</figure>");
+}
+
+TEST(SanitizeArticle, UnwrapsUnknownElementsAndDropsMediaWithTheirText) {
+  EXPECT_EQ(article("<font color=red><center>Chữ</center></font>"), "Chữ");
+  EXPECT_EQ(article("a<video controls><source src=v.mp4>Không hỗ trợ video</video>b"), "ab");
+  EXPECT_EQ(article("a<form action=x><label>Tên</label><input name=q><button>Gửi</button></form>b"),
+            "ab");
+  EXPECT_EQ(article("a<audio src=x.mp3>audio</audio><canvas>c</canvas>b"), "ab");
+}
+
+TEST(SanitizeArticle, LinksWithoutAUsableHrefBecomeText) {
+  EXPECT_EQ(article("<a href=\"javascript:openPopup('x')\">xem</a>"), "xem");
+  EXPECT_EQ(article("<a href=\"#muc-1\">mục</a> <a name=top>đầu</a>"), "mục đầu");
+  EXPECT_EQ(article("<a href=\"tel:0204\">gọi</a>"), "gọi");
+  EXPECT_EQ(article("<a href=\"../b.html\" target=_blank><b>b</b></a>"),
+            "<a href=\"https://tin.example.vn/b.html\"><b>b</b></a>");
+  // Nested the way broken pages nest them: each end tag matches its start.
+  EXPECT_EQ(article("<a>x <a href=/y>y</a></a>"), "x <a href=\"https://tin.example.vn/y\">y</a>");
+  EXPECT_EQ(article("<a href=\"mailto:toasoan@tin.example.vn\">thư</a>"),
+            "<a href=\"mailto:toasoan@tin.example.vn\">thư</a>");
+  EXPECT_EQ(article("<img src=\"javascript:x\" alt=a><img alt=b>"), "");
 }
 
 TEST(EscapeHtml, EscapesMarkupCharacters) {
