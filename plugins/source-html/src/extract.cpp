@@ -10,6 +10,7 @@
 #include "syndicd/common/dates.hpp"
 #include "syndicd/common/entities.hpp"
 #include "syndicd/common/html.hpp"
+#include "syndicd/common/sanitize.hpp"
 #include "syndicd/common/url.hpp"
 #include "syndicd/html_extract/dom.hpp"
 
@@ -82,6 +83,10 @@ bool positive_hint(const std::string& ci) {
 // from a chosen body.
 bool unlikely(const xmlNode* el) {
   const auto t = tag(el);
+  // An <article>'s own <header> holds its title and date, not site chrome.
+  if (t == "header")
+    for (const xmlNode* p = parent_element(el); p != nullptr; p = parent_element(p))
+      if (is_tag(p, "article")) return false;
   if (t == "nav" || t == "aside" || t == "footer" || t == "header" || t == "form" ||
       t == "button" || t == "select")
     return true;
@@ -110,33 +115,6 @@ std::string meta_content(const Document& doc, std::initializer_list<std::string_
     }
   }
   return {};
-}
-
-std::string escape_html(std::string_view s, bool attribute) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        if (attribute) {
-          out += "&quot;";
-          break;
-        }
-        [[fallthrough]];
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 // Pre-order walk of the descendants of `scope`; `visit` returns false to
@@ -572,34 +550,11 @@ Caption caption_for(const xmlNode* img) {
 }
 
 // ---------------------------------------------------------------------------
-// Sanitising
+// The body's layout
 
-bool dropped_tag(std::string_view t) {
-  static constexpr std::string_view kDrop[] = {
-      "script", "style",  "noscript", "template", "iframe",   "frame",  "frameset",
-      "form",   "object", "applet",   "svg",      "math",     "canvas", "audio",
-      "video",  "button", "input",    "select",   "textarea", "option", "link",
-      "meta",   "title",  "head",     "base",     "dialog",   "map"};
-  return std::find(std::begin(kDrop), std::end(kDrop), t) != std::end(kDrop);
-}
-
-bool kept_tag(std::string_view t) {
-  static constexpr std::string_view kKeep[] = {
-      "p",     "div",   "span", "br",     "hr",      "h1",     "h2",         "h3",    "h4",
-      "h5",    "h6",    "b",    "strong", "i",       "em",     "u",          "s",     "sub",
-      "sup",   "small", "mark", "q",      "cite",    "abbr",   "code",       "pre",   "blockquote",
-      "ul",    "ol",    "li",   "dl",     "dt",      "dd",     "table",      "thead", "tbody",
-      "tfoot", "tr",    "td",   "th",     "caption", "figure", "figcaption", "img",   "a"};
-  return std::find(std::begin(kKeep), std::end(kKeep), t) != std::end(kKeep);
-}
-
-bool void_tag(std::string_view t) {
-  return t == "br" || t == "hr" || t == "img";
-}
-
-bool safe_url(const std::string& url) {
-  const std::string scheme = common::url_scheme(url);
-  return scheme == "http" || scheme == "https" || scheme == "file" || scheme == "mailto";
+// Article-mode URL policy of the shared sanitiser: what may stay in a body.
+bool safe_url(const std::string& url, bool image) {
+  return common::allowed_url(url, common::Markup::article, image);
 }
 
 bool visible(std::string_view html) {
@@ -624,9 +579,16 @@ bool visible(std::string_view html) {
   return false;
 }
 
-class Sanitizer {
+// The layout pass over the chosen body: figures out of image tables and
+// captioned image paragraphs, empty elements and inter-block whitespace
+// dropped, words kept apart, one block per line. What is safe to keep is
+// not decided here but by common::sanitize_html (Markup::article), the
+// sanitiser the rss source uses too: tags and attributes are copied as
+// they are, and only what it would drop whole is skipped early, so that an
+// element holding nothing else counts as empty.
+class BodyWriter {
  public:
-  explicit Sanitizer(const Document& doc) : doc_(doc) {}
+  explicit BodyWriter(const Document& doc) : doc_(doc) {}
 
   std::string children(const xmlNode* parent) {
     std::string out;
@@ -635,20 +597,37 @@ class Sanitizer {
   }
 
  private:
+  static void append_attr(std::string& out, const char* name, std::string_view value) {
+    out += ' ';
+    out += name;
+    out += "=\"";
+    out += common::escape_html(value);
+    out += '"';
+  }
+
+  static std::string start_tag(const xmlNode* n) {
+    std::string out = "<" + std::string(tag(n));
+    for (const xmlAttr* a = n->properties; a != nullptr; a = a->next) {
+      const char* name = reinterpret_cast<const char*>(a->name);
+      append_attr(out, name, attr(n, name));
+    }
+    return out + ">";
+  }
+
+  // src first and from wherever the lazy loader hid it.
   std::string img_tag(const xmlNode* img) {
-    const std::string src = doc_.resolve(image_source(img));
-    if (src.empty() || !safe_url(src)) return {};
-    std::string out = "<img src=\"" + escape_html(src, true) + "\"";
+    const std::string src = image_source(img);
+    if (src.empty() || !safe_url(doc_.resolve(src), true)) return {};
+    std::string out = "<img";
+    append_attr(out, "src", src);
     for (const char* a : {"alt", "width", "height", "title"})
-      if (has_attr(img, a))
-        out += std::string(" ") + a + "=\"" +
-               escape_html(collapse_ascii_space(attr(img, a)), true) + "\"";
+      if (has_attr(img, a)) append_attr(out, a, collapse_ascii_space(attr(img, a)));
     return out + ">";
   }
 
   std::string figure(const xmlNode* img, const std::string& caption) {
     std::string out = "<figure>" + img_tag(img);
-    if (!caption.empty()) out += "<figcaption>" + escape_html(caption, false) + "</figcaption>";
+    if (!caption.empty()) out += "<figcaption>" + common::escape_html(caption) + "</figcaption>";
     return out + "</figure>\n";
   }
 
@@ -669,17 +648,17 @@ class Sanitizer {
                                     !(is_element(next) && is_block_tag(tag(next)));
         return between_inline && !raw.empty() ? " " : "";
       }
-      return (lead_space && n->prev != nullptr ? " " : "") + escape_html(text, false) +
+      return (lead_space && n->prev != nullptr ? " " : "") + common::escape_html(text) +
              (trail_space && n->next != nullptr ? " " : "");
     }
     if (!is_element(n)) return {};  // comments, processing instructions
     const std::string t(tag(n));
-    if (dropped_tag(t)) return {};
     // Void in HTML5 but containers to libxml2's HTML 4 parser: an unclosed
     // <embed> swallows the rest of the page, which must survive it.
     if (t == "embed" || t == "source" || t == "track" || t == "param" || t == "area" ||
         t == "wbr" || t == "keygen")
       return children(n);
+    if (common::drops_with_content(t, common::Markup::article)) return {};
     if (image_table(n)) {
       const xmlNode* img = find_image(n);
       return figure(img, table_caption(n));
@@ -692,30 +671,26 @@ class Sanitizer {
       }
     }
     if (t == "img") return img_tag(n);
-    if (!kept_tag(t)) return children(n);  // unknown wrappers: keep the content only
-    std::string attrs;
-    if (t == "a") {
-      const std::string href = collapse_ascii_space(attr(n, "href"));
-      const std::string abs = href.empty() || href[0] == '#' ? "" : doc_.resolve(href);
-      if (abs.empty() || !safe_url(abs)) return children(n);  // javascript:, empty: text only
-      attrs = " href=\"" + escape_html(abs, true) + "\"";
-    } else if (t == "td" || t == "th") {
-      for (const char* a : {"colspan", "rowspan"})
-        if (has_attr(n, a))
-          attrs += std::string(" ") + a + "=\"" + escape_html(attr(n, a), true) + "\"";
-    }
-    if (void_tag(t)) return "<" + t + attrs + ">" + (t == "br" ? "" : "\n");
+    if (t == "br") return "<br>";
+    if (t == "hr") return "<hr>\n";
     const std::string inner = children(n);
     const bool structural = t == "tr" || t == "td" || t == "th" || t == "li" || t == "dt" ||
                             t == "dd" || t == "thead" || t == "tbody" || t == "tfoot";
     if (!structural && !visible(inner)) return {};
-    const bool block = is_block_tag(t);
-    return "<" + t + attrs + ">" + inner + "</" + t + ">" + (block ? "\n" : "");
+    return start_tag(n) + inner + "</" + t + ">" + (is_block_tag(t) ? "\n" : "");
   }
 
   const Document& doc_;
   std::set<const xmlNode*> consumed_;
 };
+
+// The body as published: laid out, then sanitised.
+std::string body_html_of(const Document& doc, const xmlNode* body) {
+  std::string html =
+      common::sanitize_html(BodyWriter(doc).children(body), doc.base(), common::Markup::article);
+  while (!html.empty() && html.back() == '\n') html.pop_back();
+  return html;
+}
 
 // Plain text: one paragraph per block, blank line between paragraphs.
 // <br> is a line break inside the paragraph: marked with \x01 while
@@ -825,6 +800,23 @@ bool sapo_like(const xmlNode* el) {
   return false;
 }
 
+// Marked as the author's name or line by its class or id.
+bool author_hint(const xmlNode* el) {
+  // Named: the tokens view into it (a temporary would die before the loop).
+  const std::string ci = class_and_id(el);
+  for (auto t : class_tokens(ci))
+    if (t == "tac-gia" || t == "tacgia" || t == "byline" ||
+        t.find("author") != std::string_view::npos)
+      return true;
+  return false;
+}
+
+bool has_author_hint_inside(const xmlNode* el) {
+  for (const xmlNode* d = el->children; d != nullptr; d = next_in_order(d, el))
+    if (is_element(d) && author_hint(d)) return true;
+  return false;
+}
+
 // A paragraph whose whole text is bold: the lead of many CMS templates.
 bool bold_paragraph(const xmlNode* el) {
   const std::string text = clean_text(el);
@@ -866,6 +858,24 @@ bool byline_like(const std::string& text) {
   return (first >= 'A' && first <= 'Z') || first >= 0x80;
 }
 
+// The element whose whole text is <title> up to a " - " or " | " before
+// the site's name ("Tiêu đề - Cổng Thông tin điện tử tỉnh ..."), outside
+// the chrome; null when there is none.
+xmlNode* headline_in_title(xmlNode* root, const std::string& title) {
+  std::vector<std::string> heads;
+  for (std::string_view sep : {" - ", " | ", " – ", " :: "})
+    for (size_t p = title.find(sep); p != std::string::npos; p = title.find(sep, p + 1))
+      heads.push_back(title.substr(0, p));
+  if (heads.empty()) return nullptr;
+  for (xmlNode* n = root; n != nullptr; n = next_in_order(n, root)) {
+    if (!is_element(n) || is_tag(n, "title") || is_non_content_tag(tag(n))) continue;
+    if (has_block_child(n) || inside_unlikely(n)) continue;
+    const std::string text = clean_text(n);
+    if (std::find(heads.begin(), heads.end(), text) != heads.end()) return n;
+  }
+  return nullptr;
+}
+
 struct Found {
   std::string value;
   std::vector<xmlNode*> nodes;
@@ -903,9 +913,7 @@ std::pair<std::string, std::string> sanitize_fragment(std::string_view html,
   const Document doc = Document::parse(wrapped, base_url);
   xmlNode* body = body_of(doc);
   xmlNode* wrapper = first_child_element(body);
-  Sanitizer s(doc);
-  std::string out = s.children(wrapper != nullptr ? wrapper : body);
-  while (!out.empty() && out.back() == '\n') out.pop_back();
+  const std::string out = body_html_of(doc, wrapper != nullptr ? wrapper : body);
   const Document clean = Document::parse("<html><body>" + out + "</body></html>", base_url);
   return {nfc(out), nfc(plain_text(body_of(clean)))};
 }
@@ -949,6 +957,13 @@ Extraction extract_article(std::string_view html, const std::string& url,
         a.title = clean_text(n);
         break;
       }
+    // Old CMSs show the headline in a styled <span>/<td>, and <title> adds
+    // the site's name: the element showing a leading part of <title> is
+    // the headline (and where the date is looked for).
+    if (xmlNode* shown = headline_in_title(root, a.title)) {
+      title_node = shown;
+      a.title = clean_text(shown);
+    }
   }
   if (a.title.empty()) {
     result.error = url + ": no title found (no og:title, <h1> or <title>)";
@@ -1113,7 +1128,7 @@ Extraction extract_article(std::string_view html, const std::string& url,
   std::vector<const xmlNode*> captions_used;
   if (rules.images.select) {
     const Selection sel = rules.images.select->select(root);
-    if (sel.empty()) result.warnings.push_back(selector_warning(url, "images", rules.images));
+    // No warning when nothing matched: many articles have no picture.
     for (xmlNode* n : sel.nodes) {
       std::vector<const xmlNode*> imgs;
       if (is_tag(n, "img"))
@@ -1137,7 +1152,7 @@ Extraction extract_article(std::string_view html, const std::string& url,
       const std::string src = image_source(n);
       if (src.empty()) continue;
       const std::string abs = doc.resolve(src);
-      if (!safe_url(abs)) continue;
+      if (!safe_url(abs, true)) continue;
       Caption cap = caption_for(n);
       if (std::any_of(a.images.begin(), a.images.end(),
                       [&](const Image& x) { return x.url == abs; }))
@@ -1188,13 +1203,11 @@ Extraction extract_article(std::string_view html, const std::string& url,
   if (a.author.empty()) {
     for (xmlNode* n = root; n != nullptr; n = next_in_order(n, root)) {
       if (!is_element(n)) continue;
-      bool hint = false;
-      const std::string ci = class_and_id(n);
-      for (auto t : class_tokens(ci))
-        if (t == "author" || t == "tac-gia" || t == "tacgia" || t == "byline" ||
-            t.find("author") != std::string_view::npos)
-          hint = true;
+      const bool hint = author_hint(n);
       if (!hint || inside_unlikely(n)) continue;
+      // "Bài, ảnh: <span class=author>Minh Đức</span>" in a .byline: the
+      // name is the innermost marked element.
+      if (has_author_hint_inside(n)) continue;
       const std::string text = clean_text(n);
       if (!text.empty() && text_length(text) <= 60) {
         a.author = text;
@@ -1211,7 +1224,15 @@ Extraction extract_article(std::string_view html, const std::string& url,
     }
   }
   if (author_node != nullptr && contains(body, author_node) && author_node != body) {
-    remove_node(author_node);
+    // With the line it sits in, when the rest of that line is only its
+    // prefix ("Theo", "Bài, ảnh:").
+    xmlNode* line = author_node;
+    for (xmlNode* p = parent_element(line); p != nullptr && p != body && contains(body, p);
+         p = parent_element(p)) {
+      if (text_length(clean_text(p)) > text_length(clean_text(line)) + 20) break;
+      line = p;
+    }
+    remove_node(line);
   } else if (!a.author.empty() && !blocks.empty() && clean_text(blocks.back()) == a.author) {
     remove_node(blocks.back());
   }
@@ -1238,9 +1259,7 @@ Extraction extract_article(std::string_view html, const std::string& url,
   }
 
   // The body itself.
-  Sanitizer s(doc);
-  std::string body_html = s.children(body);
-  while (!body_html.empty() && body_html.back() == '\n') body_html.pop_back();
+  std::string body_html = body_html_of(doc, body);
   const Document clean = Document::parse("<html><body>" + body_html + "</body></html>", url);
   a.body_html = std::move(body_html);
   a.body_text = plain_text(body_of(clean));

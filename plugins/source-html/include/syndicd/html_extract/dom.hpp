@@ -30,6 +30,8 @@ class Document {
   /// The <html> element (never null: libxml2 builds one for any input).
   xmlNode* root() const noexcept;
   const std::string& url() const noexcept { return url_; }
+  /// The base for relative links: <base href> made absolute, else url().
+  const std::string& base() const noexcept { return base_; }
   /// `ref` made absolute against the page (and its <base href>, if any).
   std::string resolve(std::string_view ref) const;
 

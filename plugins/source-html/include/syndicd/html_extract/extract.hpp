@@ -18,8 +18,10 @@
 //               the caption row of table.image, a caption paragraph under
 //               the image), else og:image;
 //  - videos:    YouTube ids of embeds and links in the body.
-// The body comes back sanitised (allow-listed tags and attributes, absolute
-// URLs, no scripts, handlers or javascript: links) and as plain text; the
+// The body comes back sanitised by the sanitiser both sources share
+// (common::sanitize_html, Markup::article: allow-listed tags and
+// attributes, absolute URLs, no scripts, handlers or javascript: links)
+// and as plain text; the
 // lead, author line, title and date are taken out of it. All text is NFC.
 #pragma once
 
