@@ -233,11 +233,17 @@ std::string plain_of(const XMLElement* e, Kind kind) {
 }
 
 // Strip controls that a numeric reference (&#1;) smuggled past the pre-pass.
+bool control_char(char c) {
+  return static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r';
+}
+
 std::string clean(std::string_view s) {
+  // Fields rarely hold control characters: no copy when there are none.
+  if (std::none_of(s.begin(), s.end(), control_char)) return common::nfc(s);
   std::string out;
   out.reserve(s.size());
   for (char c : s)
-    if (!(static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r')) out += c;
+    if (!control_char(c)) out += c;
   return common::nfc(out);
 }
 

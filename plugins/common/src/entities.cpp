@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <vector>
 
 #include "entity_table.hpp"
 
@@ -210,14 +211,79 @@ std::string valid_utf8(std::string_view s) {
   return out;
 }
 
-std::string nfc(std::string_view text) {
-  bool ascii = true;
-  for (unsigned char c : text)
-    if (c >= 0x80) {
-      ascii = false;
-      break;
+namespace {
+
+// Whether NFC leaves code point `cp` alone whatever surrounds it: a starter
+// that nothing composes onto and that is NFC on its own. Most precomposed
+// letters (Vietnamese ế, ợ) have a decomposition but compose back to
+// themselves; singletons (U+212B) and composition exclusions do not.
+bool stays_nfc(int32_t cp) {
+  if (cp < 0x300) return true;  // no combining marks below U+0300
+  // Hangul jamo and syllables compose algorithmically, outside the tables.
+  if ((cp >= 0x1100 && cp <= 0x11FF) || (cp >= 0xAC00 && cp <= 0xD7A3)) return false;
+  const utf8proc_property_t* p = utf8proc_get_property(cp);
+  if (p->combining_class != 0 || p->comp_exclusion) return false;
+  // comb_index >= 0x8000: the second character of some composition.
+  if (p->comb_index != UINT16_MAX && p->comb_index >= 0x8000) return false;
+  if (p->decomp_seqindex == UINT16_MAX) return true;
+  std::string one;
+  append_utf8(one, static_cast<uint32_t>(cp));
+  utf8proc_uint8_t* out = nullptr;
+  const utf8proc_ssize_t len =
+      utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(one.data()),
+                   static_cast<utf8proc_ssize_t>(one.size()), &out,
+                   static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
+  const bool same = len >= 0 && std::string_view(reinterpret_cast<const char*>(out),
+                                                 static_cast<size_t>(len)) == one;
+  std::free(out);
+  return same;
+}
+
+// stays_nfc() of every BMP code point, one bit each, computed once: the
+// per-character property lookups were most of a feed's parse time.
+bool bmp_stays_nfc(uint32_t cp) {
+  static const std::vector<uint64_t> bits = [] {
+    std::vector<uint64_t> t(0x10000 / 64, 0);
+    for (int32_t c = 0; c < 0x10000; ++c)
+      if (stays_nfc(c)) t[static_cast<size_t>(c) / 64] |= uint64_t{1} << (c % 64);
+    return t;
+  }();
+  return ((bits[cp / 64] >> (cp % 64)) & 1u) != 0;
+}
+
+// Valid UTF-8 that NFC leaves as it is (the quick check's "yes"; a "no"
+// only means utf8proc has to look).
+bool already_nfc(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t n = s.size();
+  size_t i = 0;
+  while (i < n) {
+    if (p[i] < 0x80) {
+      ++i;
+      continue;
     }
-  if (ascii) return std::string(text);
+    // Two-byte sequences with a lead below 0xCC are code points below
+    // U+0300 (Latin-1, ơ, ư, đ): valid when the next byte continues them.
+    if (p[i] >= 0xC2 && p[i] < 0xCC && i + 1 < n && (p[i + 1] & 0xC0) == 0x80) {
+      i += 2;
+      continue;
+    }
+    uint32_t cp = 0;
+    const size_t len = utf8_seq(s, i, &cp);
+    if (len == 0) return false;
+    if (cp >= 0x300 && !(cp < 0x10000 ? bmp_stays_nfc(cp) : stays_nfc(static_cast<int32_t>(cp))))
+      return false;
+    i += len;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string nfc(std::string_view text) {
+  // Nearly all text is already NFC: copying it beats utf8proc's
+  // decompose-and-recompose by an order of magnitude.
+  if (already_nfc(text)) return std::string(text);
   const std::string valid = valid_utf8(text);
   utf8proc_uint8_t* result = nullptr;
   const utf8proc_ssize_t len =

@@ -51,6 +51,18 @@ TEST(Nfc, ComposesVietnamese) {
   EXPECT_EQ(nfc(""), "");
 }
 
+// nfc() copies text that passes its quick check; these must not pass it.
+TEST(Nfc, QuickCheckLetsNothingThroughThatNfcChanges) {
+  EXPECT_EQ(nfc("Ngh\u1ec7 An \u201cT\u1ebft\u201d"), "Nghệ An “Tết”");  // already NFC
+  EXPECT_EQ(nfc("\u212B"), "\u00C5");                                    // singleton: Angstrom sign
+  EXPECT_EQ(nfc("\u0958"), "\u0915\u093C");                              // composition exclusion
+  EXPECT_EQ(nfc("\u1100\u1161"), "\uAC00");                              // Hangul L + V
+  EXPECT_EQ(nfc("\uAC00\u11A8"), "\uAC01");                              // Hangul LV + T
+  EXPECT_EQ(nfc("\u1ec7\u0301"), "\u1ec7\u0301");        // ệ + acute: nothing to compose
+  EXPECT_EQ(nfc("a\u0328\u0301"), "\u0105\u0301");       // reordered marks compose
+  EXPECT_EQ(nfc("\U0001D15E"), "\U0001D157\U0001D165");  // outside the BMP: excluded
+}
+
 TEST(ValidUtf8, ReplacesBrokenSequences) {
   EXPECT_EQ(valid_utf8("ok ộ"), "ok ộ");
   EXPECT_EQ(valid_utf8("\xC3"), "\uFFFD");

@@ -1,0 +1,217 @@
+// source_bench: throughput of the two source plugins' parsing on the test
+// fixtures, each beside the bare parser it is built on, fed the same bytes
+// in the same run (issue #4's targets: feed parsing >= 0.5x bare tinyxml2,
+// article extraction >= 0.3x bare libxml2). Google Benchmark; see
+// README.md "Sources" for the command and the figures.
+//
+// Feeds: every fixture feed that is well-formed XML (tinyxml2 must accept
+// it, or the bare side would stop at the first error and measure nothing),
+// parsed one after the other per iteration; bytes/s is the MB/s figure.
+// Pages: every article page of the sample sites as the fetcher hands it
+// over (UTF-8; the windows-1258 ones decoded once at start-up), one
+// automatic extraction each per iteration; items/s is pages/s on one core.
+#include <benchmark/benchmark.h>
+#include <iconv.h>
+#include <libxml/HTMLparser.h>
+#include <tinyxml2.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "feed_parser.hpp"
+#include "syndicd/html_extract/dom.hpp"
+#include "syndicd/html_extract/extract.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const fs::path kFixtures = SYNDICD_TEST_FIXTURES;
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + p.string());
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string from_windows_1258(const std::string& raw) {
+  iconv_t cd = iconv_open("UTF-8", "WINDOWS-1258");
+  if (cd == reinterpret_cast<iconv_t>(-1)) throw std::runtime_error("iconv: no WINDOWS-1258");
+  std::string out(raw.size() * 4, '\0');
+  char* in = const_cast<char*>(raw.data());
+  size_t in_left = raw.size();
+  char* o = out.data();
+  size_t out_left = out.size();
+  const size_t rc = iconv(cd, &in, &in_left, &o, &out_left);
+  iconv_close(cd);
+  if (rc == static_cast<size_t>(-1)) throw std::runtime_error("iconv failed");
+  out.resize(out.size() - out_left);
+  return out;
+}
+
+struct Doc {
+  std::string name;
+  std::string url;
+  std::string bytes;
+};
+
+std::vector<Doc> load_feeds() {
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(kFixtures / "feeds"))
+    if (e.path().extension() == ".xml") files.push_back(e.path());
+  files.push_back(kFixtures / "sites/thainguyen/feed.rss");
+  files.push_back(kFixtures / "sites/thainguyen/feed-atom.xml");
+  std::sort(files.begin(), files.end());
+  std::vector<Doc> out;
+  for (const auto& f : files) {
+    Doc d{f.filename().string(), "https://tin.example.vn/" + f.filename().string(), slurp(f)};
+    tinyxml2::XMLDocument probe;
+    if (probe.Parse(d.bytes.data(), d.bytes.size()) != tinyxml2::XML_SUCCESS) {
+      std::fprintf(stderr, "source_bench: feed %s left out (not well-formed XML)\n",
+                   d.name.c_str());
+      continue;
+    }
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+std::vector<Doc> load_pages() {
+  std::vector<Doc> out;
+  for (const char* site : {"thainguyen", "bacgiang-cp1258", "langson-nfd"}) {
+    std::vector<fs::path> files;
+    for (const auto& e : fs::directory_iterator(kFixtures / "sites" / site / "articles"))
+      files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+    for (const auto& f : files) {
+      std::string bytes = slurp(f);
+      // What the fetcher would have decoded (meta charset windows-1258).
+      if (bytes.find("charset=windows-1258") != std::string::npos) bytes = from_windows_1258(bytes);
+      out.push_back(
+          {std::string(site) + "/" + f.filename().string(),
+           "https://" + std::string(site) + ".example.vn/articles/" + f.filename().string(),
+           std::move(bytes)});
+    }
+  }
+  return out;
+}
+
+const std::vector<Doc>& feeds() {
+  static const std::vector<Doc> d = load_feeds();
+  return d;
+}
+
+const std::vector<Doc>& pages() {
+  static const std::vector<Doc> d = load_pages();
+  return d;
+}
+
+int64_t total_bytes(const std::vector<Doc>& docs) {
+  int64_t n = 0;
+  for (const auto& d : docs) n += static_cast<int64_t>(d.bytes.size());
+  return n;
+}
+
+// ---------------------------------------------------------------------------
+// Feeds
+
+void BM_FeedBareTinyxml2(benchmark::State& state) {
+  for (auto _ : state) {
+    for (const auto& d : feeds()) {
+      tinyxml2::XMLDocument doc;
+      const auto rc = doc.Parse(d.bytes.data(), d.bytes.size());
+      benchmark::DoNotOptimize(rc);
+    }
+  }
+  state.SetBytesProcessed(state.iterations() * total_bytes(feeds()));
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(feeds().size()));
+}
+
+// The rss source's parse: dialects, dates, entities, sanitising, NFC.
+void BM_FeedParse(benchmark::State& state) {
+  size_t articles = 0;
+  for (auto _ : state) {
+    for (const auto& d : feeds()) {
+      syndicd::rss::ParseOptions o;
+      o.feed_url = d.url;
+      o.now_ms = 1586288760000;
+      const auto r = syndicd::rss::parse_feed(d.bytes, o);
+      articles += r.articles.size();
+      benchmark::DoNotOptimize(r.articles.data());
+    }
+  }
+  state.SetBytesProcessed(state.iterations() * total_bytes(feeds()));
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(feeds().size()));
+  state.counters["articles/feed"] =
+      static_cast<double>(articles) / static_cast<double>(state.iterations() * feeds().size());
+}
+
+// What the plugin does per fetched feed: charset decoding + parse.
+void BM_FeedDecodeAndParse(benchmark::State& state) {
+  for (auto _ : state) {
+    for (const auto& d : feeds()) {
+      const auto text = syndicd::rss::decode_feed_bytes(d.bytes, "");
+      syndicd::rss::ParseOptions o;
+      o.feed_url = d.url;
+      o.now_ms = 1586288760000;
+      const auto r = syndicd::rss::parse_feed(text.text, o);
+      benchmark::DoNotOptimize(r.articles.data());
+    }
+  }
+  state.SetBytesProcessed(state.iterations() * total_bytes(feeds()));
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(feeds().size()));
+}
+
+// ---------------------------------------------------------------------------
+// Article pages
+
+// The same parse the extractor starts with (options and encoding alike).
+void BM_PageBareLibxml2(benchmark::State& state) {
+  syndicd::html::init_libxml();
+  const int options = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                      HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC;
+  for (auto _ : state) {
+    for (const auto& d : pages()) {
+      htmlDocPtr doc = htmlReadMemory(d.bytes.data(), static_cast<int>(d.bytes.size()),
+                                      d.url.c_str(), "UTF-8", options);
+      benchmark::DoNotOptimize(doc);
+      xmlFreeDoc(doc);
+    }
+  }
+  state.SetBytesProcessed(state.iterations() * total_bytes(pages()));
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(pages().size()));
+}
+
+// Automatic extraction (no selectors): the heavier of the two modes.
+void BM_PageExtract(benchmark::State& state) {
+  const syndicd::html::ArticleRules rules;
+  size_t failed = 0;
+  for (auto _ : state) {
+    for (const auto& d : pages()) {
+      const auto x = syndicd::html::extract_article(d.bytes, d.url, rules);
+      if (!x.article) ++failed;
+      benchmark::DoNotOptimize(x.article);
+    }
+  }
+  if (failed != 0) state.SkipWithError("an article page did not extract");
+  state.SetBytesProcessed(state.iterations() * total_bytes(pages()));
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(pages().size()));
+}
+
+BENCHMARK(BM_FeedBareTinyxml2);
+BENCHMARK(BM_FeedParse);
+BENCHMARK(BM_FeedDecodeAndParse);
+BENCHMARK(BM_PageBareLibxml2);
+BENCHMARK(BM_PageExtract);
+
+}  // namespace
+
+BENCHMARK_MAIN();
