@@ -123,6 +123,18 @@ Engine::~Engine() {
   for (auto& [n, k] : sinks_) k->timer->cancel();
 }
 
+std::vector<Engine::SinkView> Engine::sinks() const {
+  std::vector<SinkView> out;
+  for (const auto& [name, k] : sinks_) out.push_back({name, k->in_flight, k->paused_until});
+  return out;
+}
+
+std::vector<std::string> Engine::sources() const {
+  std::vector<std::string> out;
+  for (const auto& [name, s] : sources_) out.push_back(name);
+  return out;
+}
+
 int64_t Engine::now() const {
   if (options_.clock) return options_.clock();
   return std::chrono::duration_cast<milliseconds>(

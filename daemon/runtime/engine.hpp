@@ -68,6 +68,15 @@ class Engine {
 
   const EngineStats& stats() const { return stats_; }
 
+  /// What /api/status and /metrics show of each sink and source.
+  struct SinkView {
+    std::string name;
+    size_t in_flight = 0;
+    int64_t paused_until = 0;  ///< ms since epoch; 0 = running
+  };
+  std::vector<SinkView> sinks() const;
+  std::vector<std::string> sources() const;
+
  private:
   struct SourceRunner;
   struct SinkWorker;

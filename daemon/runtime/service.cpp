@@ -11,7 +11,10 @@
 #include <iostream>
 #include <set>
 
+#include <nlohmann/json.hpp>
+
 #include "config/config.hpp"
+#include "http/server.hpp"
 #include "log/log.hpp"
 #include "runtime/assembly.hpp"
 #include "runtime/engine.hpp"
@@ -65,11 +68,20 @@ class Service {
       return 78;
     }
     for (const auto& d : report.diagnostics()) log::warning(d.str());
-    if (!cfg.daemon.http_listen.empty())
-      log::notice(
-          "daemon.http.listen is set but the HTTP server is not built yet; feeds are files for now",
-          {{"listen", cfg.daemon.http_listen}});
+    listen_ = assembly->config().daemon.http_listen;  // `cfg` was moved into the assembly
     install(std::move(assembly));
+    if (!listen_.empty()) {
+      try {
+        server_ = std::make_unique<http::Server>(environment_->io(), listen_, status_source());
+      } catch (const std::exception& e) {
+        log::error(std::string("cannot start the HTTP server: ") + e.what());
+        engine_.reset();
+        assembly_.reset();
+        return 1;
+      }
+      server_->set_feeds(feeds());
+      log::notice("serving HTTP", {{"listen", server_->address()}});
+    }
 
     auto& io = environment_->io();
     signals_ = std::make_unique<boost::asio::signal_set>(io, SIGTERM, SIGINT, SIGHUP);
@@ -87,6 +99,7 @@ class Service {
       io.run();
     }
     signals_.reset();  // before the io_context it belongs to
+    server_.reset();
     watchdog_.reset();
     engine_.reset();
     assembly_.reset();
@@ -112,6 +125,105 @@ class Service {
     options.extra_plugin_path = options_.extra_plugin_path;
     options.services = environment_->services();
     return options;
+  }
+
+  // The files of the rss sinks, served as /feeds/<sink>.xml.
+  std::vector<http::Feed> feeds() const {
+    std::vector<http::Feed> out;
+    const auto& cfg = assembly_->config();
+    const std::filesystem::path dir = std::filesystem::absolute(cfg.file).parent_path();
+    for (const auto& [name, section] : cfg.sinks) {
+      if (section.plugin != "rss") continue;
+      const auto* path = section.body.find("path");
+      if (path == nullptr || !path->value.is_scalar()) continue;
+      std::filesystem::path file(path->value.scalar);
+      if (file.is_relative()) file = dir / file;
+      out.push_back({name, file.lexically_normal()});
+    }
+    return out;
+  }
+
+  http::StatusSource status_source() {
+    http::StatusSource s;
+    s.healthy = [this] { return engine_ != nullptr && !stopping_; };
+    s.status_json = [this] { return status_json(); };
+    s.metrics_text = [this] { return metrics_text(); };
+    return s;
+  }
+
+  std::string status_json() const {
+    nlohmann::ordered_json j;
+    j["version"] = SYNDICD_VERSION;
+    j["state"] = stopping_ ? "stopping" : reloading_ ? "reloading" : "running";
+    j["config"] = options_.config.string();
+    const auto& st = engine_->stats();
+    j["stats"] = {{"polls", st.polls},
+                  {"poll_failures", st.poll_failures},
+                  {"articles_added", st.articles_added},
+                  {"articles_updated", st.articles_updated},
+                  {"delivered", st.delivered},
+                  {"retried", st.retried},
+                  {"dead", st.dead}};
+    j["sources"] = nlohmann::ordered_json::array();
+    for (const auto& name : engine_->sources()) {
+      const auto ss = store_->source_state(name);
+      j["sources"].push_back({{"name", name},
+                              {"last_poll_ms", ss.last_poll},
+                              {"last_success_ms", ss.last_success},
+                              {"failures", ss.failures},
+                              {"last_error", ss.last_error}});
+    }
+    j["sinks"] = nlohmann::ordered_json::array();
+    for (const auto& k : engine_->sinks()) {
+      const auto c = store_->counts(k.name);
+      j["sinks"].push_back({{"name", k.name},
+                            {"paused_until_ms", k.paused_until},
+                            {"pending", c.pending},
+                            {"in_flight", c.in_flight},
+                            {"done", c.done},
+                            {"dead", c.dead}});
+    }
+    return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+  }
+
+  std::string metrics_text() const {
+    const auto& st = engine_->stats();
+    std::string out;
+    auto counter = [&](const char* name, const char* help, uint64_t value) {
+      out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " counter\n" + name +
+             " " + std::to_string(value) + "\n";
+    };
+    counter("syndicd_polls_total", "Source polls started.", st.polls);
+    counter("syndicd_poll_failures_total", "Source polls that failed.", st.poll_failures);
+    counter("syndicd_articles_added_total", "New articles stored.", st.articles_added);
+    counter("syndicd_articles_updated_total", "Articles changed at the source.",
+            st.articles_updated);
+    counter("syndicd_articles_filtered_total", "Articles dropped by a filter.",
+            st.articles_filtered);
+    counter("syndicd_delivered_total", "Deliveries made.", st.delivered);
+    counter("syndicd_retries_total", "Delivery attempts that failed and will be retried.",
+            st.retried);
+    out +=
+        "# HELP syndicd_deliveries Deliveries in the store by sink and state.\n# TYPE "
+        "syndicd_deliveries gauge\n";
+    for (const auto& k : engine_->sinks()) {
+      const auto c = store_->counts(k.name);
+      for (const auto& [state, n] :
+           {std::pair{"pending", c.pending}, std::pair{"in_flight", c.in_flight},
+            std::pair{"done", c.done}, std::pair{"dead", c.dead}})
+        out += "syndicd_deliveries{sink=\"" + k.name + "\",state=\"" + state + "\"} " +
+               std::to_string(n) + "\n";
+    }
+    out +=
+        "# HELP syndicd_sink_paused Whether a sink is paused (1) or running (0).\n# TYPE "
+        "syndicd_sink_paused gauge\n";
+    const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+    for (const auto& k : engine_->sinks())
+      out += "syndicd_sink_paused{sink=\"" + k.name + "\"} " +
+             (k.paused_until > now_ms ? "1" : "0") + "\n";
+    return out;
   }
 
   // Everything that makes a source fetch something else: a changed one
@@ -162,6 +274,7 @@ class Service {
     notify("STOPPING=1\nSTATUS=stopping");
     log::notice(std::string("stopping on ") + (signal == SIGINT ? "SIGINT" : "SIGTERM"));
     watchdog_.reset();
+    if (server_) server_->stop();
     engine_->stop(shutdown_timeout_, [this] { environment_->io().stop(); });
   }
 
@@ -180,6 +293,9 @@ class Service {
       notify("READY=1\nSTATUS=" + status_line() + " (last reload refused)");
       return;
     }
+    if (next->config().daemon.http_listen != listen_)
+      log::warning("daemon.http.listen changed; the new address takes effect after a restart",
+                   {{"running", listen_}, {"configured", next->config().daemon.http_listen}});
     if (next->config().daemon.state != state_path_)
       log::warning("daemon.state changed; the new path takes effect after a restart",
                    {{"running", state_path_}, {"configured", next->config().daemon.state}});
@@ -197,6 +313,7 @@ class Service {
       engine_.reset();
       assembly_.reset();
       install(std::move(*shared), changed);
+      if (server_) server_->set_feeds(feeds());
       reloading_ = false;
       notify("READY=1\nSTATUS=" + status_line());
       log::notice("configuration reloaded", {{"status", status_line()}});
@@ -226,6 +343,8 @@ class Service {
   std::unique_ptr<Environment> environment_;
   std::unique_ptr<Assembly> assembly_;
   std::unique_ptr<Engine> engine_;
+  std::unique_ptr<http::Server> server_;
+  std::string listen_;
   std::unique_ptr<boost::asio::signal_set> signals_;
   std::unique_ptr<boost::asio::steady_timer> watchdog_;
   std::chrono::microseconds watchdog_interval_{0};

@@ -1,6 +1,7 @@
 // `syndicd run` end to end with real signals: graceful SIGTERM during a
 // delivery, SIGHUP with a broken and a valid config, and kill -9 at random
 // moments over many rounds without losing or doubling a delivery.
+#include <curl/curl.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -34,6 +35,28 @@ std::string feed(int first, int count) {
            "</title><link>https://tin.example/" + std::to_string(i) + ".html</link>" +
            "<pubDate>Fri, 01 Jan 2038 05:58:00 +0700</pubDate></item>";
   return xml + "</channel></rss>\n";
+}
+
+// One GET over loopback with libcurl; returns status and body.
+std::pair<long, std::string> http_get(const std::string& url, const std::string& header = "") {
+  std::string body;
+  CURL* c = curl_easy_init();
+  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
+  curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
+  curl_easy_setopt(
+      c, CURLOPT_WRITEFUNCTION, +[](char* p, size_t n, size_t m, void* out) {
+        static_cast<std::string*>(out)->append(p, n * m);
+        return n * m;
+      });
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
+  curl_slist* headers = header.empty() ? nullptr : curl_slist_append(nullptr, header.c_str());
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+  long code = 0;
+  if (curl_easy_perform(c) == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+  curl_slist_free_all(headers);
+  curl_easy_cleanup(c);
+  return {code, body};
 }
 
 class RunE2e : public ::testing::Test {
@@ -210,6 +233,42 @@ TEST_F(RunE2e, KillNineAtRandomMomentsLosesNothingAndDoublesNothing) {
         << id;  // delivered (idempotent: repeats are harmless)
     EXPECT_EQ(page.count(id) ? page.at(id) : 0, 1) << id << " posted to the page not exactly once";
   }
+}
+
+TEST_F(RunE2e, ServesFeedsHealthMetricsAndStatus) {
+  const fs::path p = dir_ / "http.yaml";
+  std::ofstream(p)
+      << "daemon:\n  state: " << (dir_ / "state.db").string()
+      << "\n  http: { listen: \"127.0.0.1:0\" }\n  plugin_path: [" << SYNDICD_PLUGIN_DIR
+      << "]\n  fetch: { allow_private: true, delay: 0, retries: 0 }\n"
+         "sources:\n  tin: { plugin: rss, url: \""
+      << server_.url("/a.xml")
+      << "\" }\nsinks:\n  feed: { plugin: rss, title: Tin, link: \"https://tin.example/\", path: "
+      << (dir_ / "feeds" / "tin.xml").string()
+      << " }\npipelines:\n  p: { from: [tin], to: [feed] }\n";
+  auto daemon = start(p);
+  std::string base;
+  ASSERT_TRUE(eventually([&] {
+    const auto text = log();
+    const auto at = text.find("serving HTTP listen=");
+    if (at == std::string::npos) return false;
+    base = "http://" + text.substr(at + 20, text.find('\n', at) - at - 20);
+    return true;
+  })) << log();
+  ASSERT_TRUE(eventually([&] {
+    return http_get(base + "/metrics").second.find("syndicd_delivered_total 3") !=
+           std::string::npos;
+  })) << log();
+  auto [code, feed] = http_get(base + "/feeds/feed.xml");
+  EXPECT_EQ(code, 200);
+  EXPECT_NE(feed.find("<title>Bài số 2</title>"), std::string::npos) << feed;
+  EXPECT_EQ(http_get(base + "/healthz"), (std::pair<long, std::string>{200, "ok\n"}));
+  const auto status = http_get(base + "/api/status").second;
+  EXPECT_NE(status.find("\"name\": \"feed\""), std::string::npos) << status;
+  EXPECT_NE(status.find("\"done\": 3"), std::string::npos) << status;
+  EXPECT_EQ(http_get(base + "/feeds/nope.xml").first, 404);
+  daemon->signal(SIGTERM);
+  EXPECT_EQ(daemon->wait(), 0) << log();
 }
 
 }  // namespace
