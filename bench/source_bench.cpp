@@ -11,7 +11,6 @@
 // over (UTF-8; the windows-1258 ones decoded once at start-up), one
 // automatic extraction each per iteration; items/s is pages/s on one core.
 #include <benchmark/benchmark.h>
-#include <iconv.h>
 #include <libxml/HTMLparser.h>
 #include <tinyxml2.h>
 
@@ -25,6 +24,7 @@
 #include <vector>
 
 #include "feed_parser.hpp"
+#include "sites/pages.hpp"
 #include "syndicd/html_extract/dom.hpp"
 #include "syndicd/html_extract/extract.hpp"
 
@@ -34,27 +34,10 @@ namespace {
 
 const fs::path kFixtures = SYNDICD_TEST_FIXTURES;
 
-std::string slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + p.string());
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using syndicd::testing::sites::from_windows_1258;
 
-std::string from_windows_1258(const std::string& raw) {
-  iconv_t cd = iconv_open("UTF-8", "WINDOWS-1258");
-  if (cd == reinterpret_cast<iconv_t>(-1)) throw std::runtime_error("iconv: no WINDOWS-1258");
-  std::string out(raw.size() * 4, '\0');
-  char* in = const_cast<char*>(raw.data());
-  size_t in_left = raw.size();
-  char* o = out.data();
-  size_t out_left = out.size();
-  const size_t rc = iconv(cd, &in, &in_left, &o, &out_left);
-  iconv_close(cd);
-  if (rc == static_cast<size_t>(-1)) throw std::runtime_error("iconv failed");
-  out.resize(out.size() - out_left);
-  return out;
+std::string slurp(const fs::path& p) {
+  return syndicd::testing::sites::read_bytes(p.string());
 }
 
 struct Doc {

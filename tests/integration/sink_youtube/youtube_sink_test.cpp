@@ -166,6 +166,14 @@ class Harness {
     if (!done()) throw std::runtime_error("delivery did not complete within 10 s");
   }
 
+  /// Run the loop for a while (to let requests start).
+  void run_for(std::chrono::milliseconds d) {
+    auto guard = asio::make_work_guard(io_);
+    io_.restart();
+    const auto until = std::chrono::steady_clock::now() + d;
+    while (std::chrono::steady_clock::now() < until) io_.run_one_for(10ms);
+  }
+
   Result deliver(const Article& article) {
     auto slot = start(article);
     wait({slot});
@@ -491,6 +499,28 @@ TEST_F(YoutubeSinkTest, NotOurVideoIsPermanentMissingScopeIsAuth) {
   google_.fail(FakeGoogle::list,
                FakeGoogle::api_error(403, "insufficientPermissions", "Insufficient Permission"));
   EXPECT_EQ(deliver(article()).status, SYNDICD_ERR_AUTH);
+}
+
+TEST_F(YoutubeSinkTest, StoppingWithARequestInFlightEndsTheDelivery) {
+  syndicd::testing::Behaviour slow;
+  slow.delay = 2s;
+  slow.handler = [](const syndicd::testing::Request&) {
+    return syndicd::testing::Reply{200,
+                                   {{"Content-Type", "application/json"}},
+                                   R"({"access_token":"ya29.never-seen","expires_in":3600})"};
+  };
+  server_.set_prefix("/token", slow);
+  make();
+  auto first = harness_->start(article(1));
+  auto second = harness_->start(article(2));  // waits for the same refresh
+  harness_->run_for(200ms);
+  EXPECT_FALSE(first->has_value());
+  harness_.reset();  // the daemon stopping or reloading
+  ASSERT_TRUE(first->has_value());
+  ASSERT_TRUE(second->has_value());
+  EXPECT_EQ((*first)->status, SYNDICD_ERR_TRANSIENT);
+  EXPECT_EQ((*second)->status, SYNDICD_ERR_TRANSIENT);
+  EXPECT_EQ(google_.updates_accepted(), 0);
 }
 
 // ---- configuration -----------------------------------------------------------

@@ -2,13 +2,13 @@
 // with no article selectors must find every field the site README lists;
 // explicit css:/xpath: rules; sanitising; NFC; the windows-1258 page.
 #include <gtest/gtest.h>
-#include <iconv.h>
 
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "sites/pages.hpp"
 #include "syndicd/common/entities.hpp"
 #include "syndicd/html_extract/extract.hpp"
 
@@ -205,17 +205,8 @@ TEST(Extraction, NfdPageGivesTheNfcArticle) {
 // The fetcher decodes charsets; the extractor gets UTF-8 and must not
 // re-decode it because of the page's <meta charset=windows-1258>.
 TEST(Extraction, Windows1258PageDecodedToUtf8) {
-  const std::string raw = read("articles/legacy-cp1258.html");
-  iconv_t cd = iconv_open("UTF-8", "WINDOWS-1258");
-  ASSERT_NE(cd, reinterpret_cast<iconv_t>(-1));
-  std::string utf8(raw.size() * 4, '\0');
-  char* in = const_cast<char*>(raw.data());
-  size_t in_left = raw.size();
-  char* out = utf8.data();
-  size_t out_left = utf8.size();
-  ASSERT_NE(iconv(cd, &in, &in_left, &out, &out_left), static_cast<size_t>(-1));
-  iconv_close(cd);
-  utf8.resize(utf8.size() - out_left);
+  const std::string utf8 =
+      syndicd::testing::sites::from_windows_1258(read("articles/legacy-cp1258.html"));
   const std::string url = kBase + "articles/song-cong-ra-quan-thuy-loi-2020.html";
   Extraction x = extract_article(utf8, url, {});
   ASSERT_TRUE(x.article) << x.error;

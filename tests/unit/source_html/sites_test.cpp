@@ -4,7 +4,6 @@
 // thainguyen on purpose: a table-layout CMS in windows-1258 with no <h1>,
 // and a modern <article>/og: template whose text is NFD.
 #include <gtest/gtest.h>
-#include <iconv.h>
 
 #include <algorithm>
 #include <fstream>
@@ -14,6 +13,7 @@
 #include <vector>
 
 #include "sites/expected.hpp"
+#include "sites/pages.hpp"
 #include "syndicd/common/entities.hpp"
 #include "syndicd/html_extract/extract.hpp"
 #include "syndicd/html_extract/links.hpp"
@@ -23,33 +23,11 @@ namespace {
 using namespace syndicd::html;
 using namespace syndicd::testing::sites;
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  EXPECT_TRUE(in) << path;
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::string from_windows_1258(const std::string& raw) {
-  iconv_t cd = iconv_open("UTF-8", "WINDOWS-1258");
-  EXPECT_NE(cd, reinterpret_cast<iconv_t>(-1));
-  std::string utf8(raw.size() * 4, '\0');
-  char* in = const_cast<char*>(raw.data());
-  size_t in_left = raw.size();
-  char* out = utf8.data();
-  size_t out_left = utf8.size();
-  EXPECT_NE(iconv(cd, &in, &in_left, &out, &out_left), static_cast<size_t>(-1));
-  iconv_close(cd);
-  utf8.resize(utf8.size() - out_left);
-  return utf8;
-}
-
-// A page as the fetcher hands it over: UTF-8, in whatever normalisation the
-// site wrote (iconv leaves windows-1258's combining tone marks combining).
+// A page as the fetcher hands it over: UTF-8 (windows-1258 decoded), in
+// whatever normalisation the site wrote.
 std::string page(const Site& site, const std::string& rel) {
   const std::string raw =
-      read_file(std::string(SYNDICD_TEST_FIXTURES) + "/sites/" + site.dir + "/" + rel);
+      read_bytes(std::string(SYNDICD_TEST_FIXTURES) + "/sites/" + site.dir + "/" + rel);
   return site.windows_1258 ? from_windows_1258(raw) : raw;
 }
 
@@ -204,7 +182,7 @@ TEST(SiteFixtures, EncodingsAreTheAdvertisedOnes) {
   for (const auto& e : kArticles) {
     const std::string rel = std::string("articles/") + e.name + ".html";
     const std::string raw =
-        read_file(std::string(SYNDICD_TEST_FIXTURES) + "/sites/" + e.site->dir + "/" + rel);
+        read_bytes(std::string(SYNDICD_TEST_FIXTURES) + "/sites/" + e.site->dir + "/" + rel);
     if (e.site->windows_1258) {
       EXPECT_NE(syndicd::common::valid_utf8(raw), raw) << rel << " should not be UTF-8";
       // Most tones are combining bytes after a base letter (0xEC: acute).
