@@ -204,6 +204,10 @@ SqliteStore::SqliteStore(const std::string& path) : path_(path) {
     exec("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON");
     migrate();
   } catch (...) {
+    // Statements prepared on the way (schema_version) must go first, or
+    // the connection cannot close and leaks.
+    for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+    statements_.clear();
     sqlite3_close(db_);
     db_ = nullptr;
     throw;
