@@ -6,7 +6,7 @@
 #include "config/units.hpp"
 #include "syndicd/common/entities.hpp"
 #include "syndicd/common/hash.hpp"
-#include "text/unicode.hpp"
+#include "syndicd/common/text.hpp"
 
 namespace syndicd::pipeline {
 namespace {
@@ -127,7 +127,7 @@ std::optional<std::string> Pipeline::rejects(const Article& a, int64_t now) cons
         for (const auto& [field, words] : f.words) {
           const std::string text = field_text(a, field);
           for (const auto& w : words)
-            if (text::contains_phrase(text, w)) hit = field + " contains \"" + w + "\"";
+            if (common::contains_phrase(text, w)) hit = field + " contains \"" + w + "\"";
         }
         if (f.kind == config::Filter::Kind::Exclude && hit) return "excluded: " + *hit;
         if (f.kind == config::Filter::Kind::Include && !hit) return "not included by any word";
@@ -149,12 +149,12 @@ void Pipeline::transform(Article& a) const {
   };
   for (const auto& t : config_.transforms) {
     if (t.name == "slug") {
-      set_extra("slug", text::slug(a.title));
+      set_extra("slug", common::make_slug(a.title));
     } else if (t.name == "hashtags") {
       std::string tags, ascii;
       for (const auto& tag : a.tags) {
-        if (auto h = text::hashtag(tag); !h.empty()) tags += (tags.empty() ? "#" : " #") + h;
-        if (auto h = text::hashtag(tag, true); !h.empty())
+        if (auto h = common::make_hashtag(tag); !h.empty()) tags += (tags.empty() ? "#" : " #") + h;
+        if (auto h = common::make_hashtag(tag, true); !h.empty())
           ascii += (ascii.empty() ? "#" : " #") + h;
       }
       set_extra("hashtags", tags);
@@ -166,7 +166,7 @@ void Pipeline::transform(Article& a) const {
       const int64_t max =
           max_it == t.options.end() ? 300 : config::parse_integer(max_it->second).value_or(300);
       std::string* target = field == "title" ? &a.title : field == "body" ? &a.body_text : &a.lead;
-      if (max > 0) *target = text::truncate_chars(*target, static_cast<size_t>(max));
+      if (max > 0) *target = common::shorten(*target, static_cast<size_t>(max));
     }
   }
 }

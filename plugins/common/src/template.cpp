@@ -22,109 +22,6 @@ namespace mu = kainjow::mustache;
 constexpr int kDefaultOffset = 7 * 60;
 constexpr size_t kShortLeadChars = 200;
 
-// Decodes UTF-8 into code points; invalid bytes become U+FFFD.
-std::vector<utf8proc_int32_t> decode(std::string_view s) {
-  std::vector<utf8proc_int32_t> out;
-  out.reserve(s.size());
-  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
-  auto left = static_cast<utf8proc_ssize_t>(s.size());
-  while (left > 0) {
-    utf8proc_int32_t cp = 0;
-    utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
-    if (n <= 0) {
-      cp = 0xFFFD;
-      n = 1;
-    }
-    out.push_back(cp);
-    p += n;
-    left -= n;
-  }
-  return out;
-}
-
-void encode(utf8proc_int32_t cp, std::string& out) {
-  utf8proc_uint8_t buf[4];
-  const auto n = utf8proc_encode_char(cp, buf);
-  out.append(reinterpret_cast<const char*>(buf), static_cast<size_t>(n));
-}
-
-// utf8proc_map over valid UTF-8 (utf8proc refuses the whole string on one
-// bad byte, so repair first).
-std::string map(std::string_view s, int options) {
-  std::string valid;
-  for (auto cp : decode(s)) encode(cp, valid);
-  utf8proc_uint8_t* result = nullptr;
-  const auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(valid.data()),
-                              static_cast<utf8proc_ssize_t>(valid.size()), &result,
-                              static_cast<utf8proc_option_t>(options));
-  if (n < 0) return valid;
-  std::string out(reinterpret_cast<char*>(result), static_cast<size_t>(n));
-  std::free(result);
-  return out;
-}
-
-bool is_letter(utf8proc_int32_t cp) {
-  switch (utf8proc_category(cp)) {
-    case UTF8PROC_CATEGORY_LU:
-    case UTF8PROC_CATEGORY_LL:
-    case UTF8PROC_CATEGORY_LT:
-    case UTF8PROC_CATEGORY_LM:
-    case UTF8PROC_CATEGORY_LO:
-      return true;
-    default:
-      return false;
-  }
-}
-
-bool is_word_char(utf8proc_int32_t cp) {
-  switch (utf8proc_category(cp)) {
-    case UTF8PROC_CATEGORY_MN:
-    case UTF8PROC_CATEGORY_MC:
-    case UTF8PROC_CATEGORY_ND:
-      return true;
-    default:
-      return cp == '_' || is_letter(cp);
-  }
-}
-
-// Base letters without marks: NFD, marks dropped, and đ/Đ, which have no
-// decomposition, mapped by hand.
-std::vector<utf8proc_int32_t> strip_marks(std::string_view s) {
-  std::vector<utf8proc_int32_t> out;
-  for (auto cp : decode(map(s, UTF8PROC_DECOMPOSE | UTF8PROC_STABLE))) {
-    if (utf8proc_category(cp) == UTF8PROC_CATEGORY_MN) continue;
-    if (cp == 0x0111) cp = 'd';
-    if (cp == 0x0110) cp = 'D';
-    out.push_back(cp);
-  }
-  return out;
-}
-
-// Byte offsets where a grapheme cluster starts, plus the end: cutting
-// anywhere else could separate a Vietnamese letter from its tone mark.
-std::vector<size_t> grapheme_starts(std::string_view s) {
-  std::vector<size_t> starts;
-  const auto* base = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
-  utf8proc_ssize_t pos = 0;
-  const auto size = static_cast<utf8proc_ssize_t>(s.size());
-  utf8proc_int32_t previous = -1;
-  utf8proc_int32_t state = 0;
-  while (pos < size) {
-    utf8proc_int32_t cp = 0;
-    utf8proc_ssize_t n = utf8proc_iterate(base + pos, size - pos, &cp);
-    if (n <= 0) {
-      cp = 0xFFFD;
-      n = 1;
-    }
-    if (previous < 0 || utf8proc_grapheme_break_stateful(previous, cp, &state))
-      starts.push_back(static_cast<size_t>(pos));
-    previous = cp;
-    pos += n;
-  }
-  starts.push_back(s.size());
-  return starts;
-}
-
 struct Civil {
   int64_t year;
   unsigned month, day, hour, minute;
@@ -155,11 +52,6 @@ Civil civil(int64_t ms, int offset_minutes) {
 
 int offset_of(const TemplateFields& fields) {
   return parse_utc_offset(fields.timezone).value_or(kDefaultOffset);
-}
-
-// Case-insensitive identity of a hashtag: "ThờiSự" and "Thờisự" are one tag.
-std::string fold(std::string_view s) {
-  return map(s, UTF8PROC_COMPOSE | UTF8PROC_STABLE | UTF8PROC_CASEFOLD);
 }
 
 // Adds `tag` unless an equal one (case-insensitively) is there already.
@@ -286,63 +178,6 @@ std::optional<std::string> check_template(std::string_view text) {
     }
   }
   return "line " + std::to_string(line) + ", column " + std::to_string(column) + ": " + what;
-}
-
-std::string make_slug(std::string_view text, size_t max_length) {
-  std::string out;
-  bool dash = false;
-  for (auto cp : strip_marks(text)) {
-    if (cp < 0x80 && std::isalnum(static_cast<unsigned char>(cp))) {
-      if (dash && !out.empty()) out += '-';
-      dash = false;
-      out += static_cast<char>(std::tolower(static_cast<unsigned char>(cp)));
-    } else {
-      dash = true;
-    }
-  }
-  if (out.size() > max_length) {
-    out.resize(max_length);
-    if (const auto cut = out.rfind('-'); cut != std::string::npos && cut > max_length / 2)
-      out.resize(cut);
-    while (!out.empty() && out.back() == '-') out.pop_back();
-  }
-  return out;
-}
-
-std::string make_hashtag(std::string_view text, bool ascii) {
-  std::string out;
-  bool start = true;
-  bool letter = false;
-  const auto cps =
-      ascii ? strip_marks(text) : decode(map(text, UTF8PROC_COMPOSE | UTF8PROC_STABLE));
-  for (auto cp : cps) {
-    if (!is_word_char(cp) || (ascii && cp >= 0x80)) {
-      start = true;
-      continue;
-    }
-    letter = letter || is_letter(cp);
-    encode(start ? utf8proc_toupper(cp) : cp, out);
-    start = false;
-  }
-  // Marks were dropped in ASCII form; composing again keeps the kept form NFC.
-  if (!letter) return {};
-  return ascii ? out : map(out, UTF8PROC_COMPOSE | UTF8PROC_STABLE);
-}
-
-std::string shorten(std::string_view text, size_t max_chars) {
-  const auto starts = grapheme_starts(text);
-  const size_t count = starts.size() - 1;
-  if (count <= max_chars) return std::string(text);
-  if (max_chars == 0) return {};
-  // The ellipsis takes one of the characters.
-  size_t cut = starts[max_chars - 1];
-  const auto space = text.substr(0, cut).find_last_of(" \t\n");
-  if (space != std::string_view::npos && space > cut / 2) cut = space;
-  std::string out(text.substr(0, cut));
-  while (!out.empty() && (out.back() == ' ' || out.back() == ',' || out.back() == '\n' ||
-                          out.back() == ';' || out.back() == ':' || out.back() == '\t'))
-    out.pop_back();
-  return out + "…";
 }
 
 std::string format_local_date(int64_t ms, int offset_minutes) {

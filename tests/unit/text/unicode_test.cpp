@@ -2,9 +2,9 @@
 // with composed (NFC) and decomposed (NFD) input.
 #include <gtest/gtest.h>
 
-#include "text/unicode.hpp"
+#include "syndicd/common/text.hpp"
 
-using namespace syndicd::text;
+using namespace syndicd::common;
 
 namespace {
 
@@ -33,26 +33,26 @@ TEST(Unicode, ContainsPhraseOnWordBoundaries) {
 TEST(Unicode, Slug) {
   const std::string title =
       "Tổng kết công tác dân vận và đánh giá kết quả thực hiện “Năm dân vận chính quyền” 2019";
-  EXPECT_EQ(slug(title, 200),
+  EXPECT_EQ(make_slug(title, 200),
             "tong-ket-cong-tac-dan-van-va-danh-gia-ket-qua-thuc-hien-nam-dan-van-chinh-quyen-2019");
   // The default cap (80 bytes) cuts at a word.
-  EXPECT_EQ(slug(title),
+  EXPECT_EQ(make_slug(title),
             "tong-ket-cong-tac-dan-van-va-danh-gia-ket-qua-thuc-hien-nam-dan-van-chinh-quyen");
-  EXPECT_EQ(slug("Đại Từ: Nông dân vào vụ thu hoạch chè xuân"),
+  EXPECT_EQ(make_slug("Đại Từ: Nông dân vào vụ thu hoạch chè xuân"),
             "dai-tu-nong-dan-vao-vu-thu-hoach-che-xuan");
-  EXPECT_EQ(slug(kQuangCaoNfd), "quang-cao");
-  EXPECT_EQ(slug("  --- !!! ---  "), "");
-  const auto s = slug("Tổng kết công tác dân vận và đánh giá kết quả", 20);
+  EXPECT_EQ(make_slug(kQuangCaoNfd), "quang-cao");
+  EXPECT_EQ(make_slug("  --- !!! ---  "), "");
+  const auto s = make_slug("Tổng kết công tác dân vận và đánh giá kết quả", 20);
   EXPECT_LE(s.size(), 20u);
   EXPECT_EQ(s, "tong-ket-cong-tac");
 }
 
 TEST(Unicode, Hashtags) {
-  EXPECT_EQ(hashtag("thời sự"), "ThờiSự");
-  EXPECT_EQ(hashtag("thời sự", true), "ThoiSu");
-  EXPECT_EQ(hashtag("Thái Nguyên 2020"), "TháiNguyên2020");
-  EXPECT_EQ(hashtag("đắk lắk", true), "DakLak");
-  EXPECT_EQ(hashtag("#!?"), "");
+  EXPECT_EQ(make_hashtag("thời sự"), "ThờiSự");
+  EXPECT_EQ(make_hashtag("thời sự", true), "ThoiSu");
+  EXPECT_EQ(make_hashtag("Thái Nguyên 2020"), "TháiNguyên2020");
+  EXPECT_EQ(make_hashtag("đắk lắk", true), "DakLak");
+  EXPECT_EQ(make_hashtag("#!?"), "");
 }
 
 TEST(Unicode, TruncateNeverSplitsACharacter) {

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <syndicd/plugin.hpp>
+#include "syndicd/common/text.hpp"  // make_slug, make_hashtag, shorten: used with templates
 
 #include <cstddef>
 #include <cstdint>
@@ -73,22 +74,6 @@ TemplateValues template_values(const syndicd::Article& article, const TemplateFi
 /// "post" plus a hash of the article id when the title gives none.
 std::string post_file_stem(const syndicd::Article& article, const TemplateFields& fields,
                            int64_t fallback_ms);
-
-/// ASCII slug: Vietnamese diacritics removed (đ → d), lower case, runs of
-/// anything else → one '-', at most `max_length` bytes, cut at a '-' when
-/// possible. "Tổng kết công tác 2019" → "tong-ket-cong-tac-2019".
-std::string make_slug(std::string_view text, size_t max_length = 80);
-
-/// A hashtag body without '#': words joined in CamelCase, diacritics kept
-/// ("thời sự" → "ThờiSự") or removed with `ascii` ("ThoiSu"). Characters
-/// other than letters, digits and '_' are dropped; empty when nothing is
-/// left or when no letter is left (a "#2024" is no hashtag on Facebook).
-std::string make_hashtag(std::string_view text, bool ascii = false);
-
-/// At most `max_chars` characters (grapheme clusters), cut on a word
-/// boundary when there is one in the second half, "…" appended when cut (and
-/// counted in the limit).
-std::string shorten(std::string_view text, size_t max_chars);
 
 /// "HH:MM dd/MM/yyyy" of `ms` at `offset_minutes` east of UTC.
 std::string format_local_date(int64_t ms, int offset_minutes);

@@ -1,12 +1,16 @@
-#include "text/unicode.hpp"
+// Vietnamese-aware text helpers shared by the daemon's pipeline and the
+// plugins' templates: one implementation of folding, slugs, hashtags and
+// grapheme-safe truncation, on utf8proc.
+#include "syndicd/common/text.hpp"
 
 #include <utf8proc.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <vector>
 
-namespace syndicd::text {
+namespace syndicd::common {
 namespace {
 
 // Decodes UTF-8 into code points; invalid bytes become U+FFFD.
@@ -14,7 +18,7 @@ std::vector<utf8proc_int32_t> decode(std::string_view s) {
   std::vector<utf8proc_int32_t> out;
   out.reserve(s.size());
   const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
-  utf8proc_ssize_t left = static_cast<utf8proc_ssize_t>(s.size());
+  auto left = static_cast<utf8proc_ssize_t>(s.size());
   while (left > 0) {
     utf8proc_int32_t cp = 0;
     utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
@@ -35,6 +39,8 @@ void encode(utf8proc_int32_t cp, std::string& out) {
   out.append(reinterpret_cast<const char*>(buf), static_cast<size_t>(n));
 }
 
+// utf8proc_map over valid UTF-8 (utf8proc refuses the whole string on one
+// bad byte, so repair first).
 std::string map(std::string_view s, int options) {
   std::string valid;
   for (auto cp : decode(s)) encode(cp, valid);
@@ -48,24 +54,32 @@ std::string map(std::string_view s, int options) {
   return out;
 }
 
-bool is_word_char(utf8proc_int32_t cp) {
+bool is_letter(utf8proc_int32_t cp) {
   switch (utf8proc_category(cp)) {
     case UTF8PROC_CATEGORY_LU:
     case UTF8PROC_CATEGORY_LL:
     case UTF8PROC_CATEGORY_LT:
     case UTF8PROC_CATEGORY_LM:
     case UTF8PROC_CATEGORY_LO:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool is_word_char(utf8proc_int32_t cp) {
+  switch (utf8proc_category(cp)) {
     case UTF8PROC_CATEGORY_MN:
     case UTF8PROC_CATEGORY_MC:
     case UTF8PROC_CATEGORY_ND:
       return true;
     default:
-      return cp == '_';
+      return cp == '_' || is_letter(cp);
   }
 }
 
-// Base letters of Vietnamese text without marks: NFD, marks dropped, and
-// đ/Đ, which have no decomposition, mapped by hand.
+// Base letters without marks: NFD, marks dropped, and đ/Đ, which have no
+// decomposition, mapped by hand.
 std::vector<utf8proc_int32_t> strip_marks(std::string_view s) {
   std::vector<utf8proc_int32_t> out;
   for (auto cp : decode(map(s, UTF8PROC_DECOMPOSE | UTF8PROC_STABLE))) {
@@ -77,7 +91,8 @@ std::vector<utf8proc_int32_t> strip_marks(std::string_view s) {
   return out;
 }
 
-// Byte offsets where a grapheme cluster starts, plus the end.
+// Byte offsets where a grapheme cluster starts, plus the end: cutting
+// anywhere else could separate a Vietnamese letter from its tone mark.
 std::vector<size_t> grapheme_starts(std::string_view s) {
   std::vector<size_t> starts;
   const auto* base = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
@@ -123,7 +138,7 @@ bool contains_phrase(std::string_view text, std::string_view phrase) {
   return false;
 }
 
-std::string slug(std::string_view text, size_t max_length) {
+std::string make_slug(std::string_view text, size_t max_length) {
   std::string out;
   bool dash = false;
   for (auto cp : strip_marks(text)) {
@@ -144,9 +159,10 @@ std::string slug(std::string_view text, size_t max_length) {
   return out;
 }
 
-std::string hashtag(std::string_view text, bool ascii) {
+std::string make_hashtag(std::string_view text, bool ascii) {
   std::string out;
   bool start = true;
+  bool letter = false;
   const auto cps =
       ascii ? strip_marks(text) : decode(map(text, UTF8PROC_COMPOSE | UTF8PROC_STABLE));
   for (auto cp : cps) {
@@ -154,10 +170,29 @@ std::string hashtag(std::string_view text, bool ascii) {
       start = true;
       continue;
     }
+    letter = letter || is_letter(cp);
     encode(start ? utf8proc_toupper(cp) : cp, out);
     start = false;
   }
-  return out;
+  // Marks were dropped in ASCII form; composing again keeps the kept form NFC.
+  if (!letter) return {};
+  return ascii ? out : map(out, UTF8PROC_COMPOSE | UTF8PROC_STABLE);
+}
+
+std::string shorten(std::string_view text, size_t max_chars) {
+  const auto starts = grapheme_starts(text);
+  const size_t count = starts.size() - 1;
+  if (count <= max_chars) return std::string(text);
+  if (max_chars == 0) return {};
+  // The ellipsis takes one of the characters.
+  size_t cut = starts[max_chars - 1];
+  const auto space = text.substr(0, cut).find_last_of(" \t\n");
+  if (space != std::string_view::npos && space > cut / 2) cut = space;
+  std::string out(text.substr(0, cut));
+  while (!out.empty() && (out.back() == ' ' || out.back() == ',' || out.back() == '\n' ||
+                          out.back() == ';' || out.back() == ':' || out.back() == '\t'))
+    out.pop_back();
+  return out + "…";
 }
 
 std::string truncate_utf8(std::string_view text, size_t max_bytes, std::string_view ellipsis) {
@@ -188,10 +223,4 @@ size_t grapheme_prefix(std::string_view text, size_t graphemes) {
   return graphemes < starts.size() ? starts[graphemes] : text.size();
 }
 
-std::string truncate_chars(std::string_view text, size_t max_chars, std::string_view ellipsis) {
-  if (grapheme_count(text) <= max_chars) return std::string(text);
-  if (max_chars == 0) return {};
-  return truncate_utf8(text, grapheme_prefix(text, max_chars - 1) + ellipsis.size(), ellipsis);
-}
-
-}  // namespace syndicd::text
+}  // namespace syndicd::common
