@@ -42,8 +42,11 @@ beast::string_view view(std::string_view text) {
 // same rule here means a URL can only ever name a configured feed.
 bool valid_feed_name(std::string_view name) {
   if (name.empty() || name.size() > 64 || name.front() == '.') return false;
-  for (unsigned char c : name)
-    if (!(std::isalnum(c) || c == '-' || c == '_' || c == '.')) return false;
+  // ASCII by hand: std::isalnum follows the locale.
+  for (char c : name)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+          c == '_' || c == '.'))
+      return false;
   return true;
 }
 

@@ -104,7 +104,8 @@ class Server {
   std::string address() const;
 
   /// Close the listening socket and every connection; requests in flight
-  /// are dropped and the callbacks are never called again. Idempotent.
+  /// are dropped and the callbacks are released and never called again.
+  /// Idempotent. Not from inside a StatusSource callback (it destroys them).
   void stop();
 
  private:
