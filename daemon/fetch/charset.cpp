@@ -1,7 +1,8 @@
 #include "fetch/charset.hpp"
 
 #include <iconv.h>
-#include <utf8proc.h>
+
+#include <syndicd/common/utf8.hpp>
 
 #include <algorithm>
 #include <cerrno>
@@ -43,40 +44,6 @@ std::string_view unquote(std::string_view s) {
     s = s.substr(1, s.size() - 2);
   }
   return trim(s);
-}
-
-// Index of the first non-ASCII byte at or after i (n when none). Eight bytes
-// at a time: most of a page is ASCII markup, and the fetcher scans every
-// text body at least once (bench/README.md).
-inline std::size_t skip_ascii(const unsigned char* p, std::size_t i, std::size_t n) {
-  while (i + 8 <= n) {
-    std::uint64_t w;
-    std::memcpy(&w, p + i, 8);
-    if ((w & 0x8080808080808080ull) != 0) break;
-    i += 8;
-  }
-  while (i < n && p[i] < 0x80) ++i;
-  return i;
-}
-
-// Length of the well-formed UTF-8 sequence at p (n bytes available), 0 if
-// ill-formed (Unicode Table 3-7). Inlined: called once per non-ASCII character.
-[[gnu::always_inline]] inline std::size_t utf8_sequence(const unsigned char* p, std::size_t n) {
-  const unsigned c = p[0];
-  if (c < 0x80) return 1;
-  if (c < 0xC2 || c > 0xF4) return 0;
-  auto cont = [](unsigned b) { return (b & 0xC0u) == 0x80u; };
-  if (c < 0xE0) return (n >= 2 && cont(p[1])) ? 2 : 0;
-  if (c < 0xF0) {
-    if (n < 3 || !cont(p[1]) || !cont(p[2])) return 0;
-    if (c == 0xE0 && p[1] < 0xA0) return 0;   // overlong
-    if (c == 0xED && p[1] >= 0xA0) return 0;  // surrogate
-    return 3;
-  }
-  if (n < 4 || !cont(p[1]) || !cont(p[2]) || !cont(p[3])) return 0;
-  if (c == 0xF0 && p[1] < 0x90) return 0;   // overlong
-  if (c == 0xF4 && p[1] >= 0x90) return 0;  // above U+10FFFF
-  return 4;
 }
 
 bool is_ascii(std::string_view s) {
@@ -251,196 +218,12 @@ std::string declared_charset(std::string_view body, CharsetSource* source) {
   return {};
 }
 
-bool valid_utf8(std::string_view text) {
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const std::size_t n = text.size();
-  std::size_t i = 0;
-  while ((i = skip_ascii(p, i, n)) < n) {
-    const std::size_t len = utf8_sequence(p + i, n - i);
-    if (len == 0) return false;
-    i += len;
-  }
-  return true;
-}
-
-std::string sanitize_utf8(std::string_view text, bool* replaced) {
-  if (valid_utf8(text)) return std::string(text);
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const std::size_t n = text.size();
-  std::string out;
-  out.reserve(n + 16);
-  std::size_t i = 0;
-  while (i < n) {
-    const std::size_t len = utf8_sequence(p + i, n - i);
-    if (len == 0) {
-      out.append(kReplacement);
-      if (replaced) *replaced = true;
-      ++i;
-    } else {
-      out.append(text.data() + i, len);
-      i += len;
-    }
-  }
-  return out;
-}
-
-namespace {
-
-std::string encode_utf8(std::int32_t cp) {
-  std::string out;
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-  return out;
-}
-
-// Whether code point `cp` can be left alone by NFC whatever surrounds it
-// (see is_nfc_quick()): a starter, not the second half of any composition,
-// and NFC-invariant on its own (which rules out singletons such as U+212B,
-// composition exclusions and non-starter decompositions).
-bool nfc_stable_uncached(std::int32_t cp) {
-  if (cp < 0x300) return true;                     // no combining marks, nothing composes onto them
-  if (cp >= 0x1100 && cp <= 0x11FF) return false;  // Hangul jamo compose algorithmically
-  if (cp >= 0xAC00 && cp <= 0xD7A3) return false;  // Hangul syllables (LV + T)
-  const utf8proc_property_t* p = utf8proc_get_property(cp);
-  if (p->combining_class != 0 || p->comp_exclusion) return false;
-  // comb_index >= 0x8000: the second character of some composition.
-  if (p->comb_index != UINT16_MAX && p->comb_index >= 0x8000) return false;
-  if (p->decomp_seqindex == UINT16_MAX) return true;  // no decomposition at all
-  const std::string one = encode_utf8(cp);
-  utf8proc_uint8_t* out = nullptr;
-  const utf8proc_ssize_t len =
-      utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(one.data()),
-                   static_cast<utf8proc_ssize_t>(one.size()), &out,
-                   static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
-  const bool same = len >= 0 && std::string_view(reinterpret_cast<const char*>(out),
-                                                 static_cast<std::size_t>(len)) == one;
-  std::free(out);
-  return same;
-}
-
-// One bit per BMP code point: nfc_stable_uncached(), decided once (a few
-// thousand decomposable code points). Scanners fetch the pointer once per
-// body and test bits inline: a call and a guard check per character showed
-// up in the bench's profile.
-const std::uint64_t* bmp_stable_bits() {
-  static const std::vector<std::uint64_t> bits = [] {
-    std::vector<std::uint64_t> t(0x10000 / 64, 0);
-    for (std::int32_t c = 0; c < 0x10000; ++c) {
-      if ((c >= 0xD800 && c <= 0xDFFF) || nfc_stable_uncached(c)) {
-        t[static_cast<std::size_t>(c) / 64] |= std::uint64_t{1} << (c % 64);
-      }
-    }
-    return t;
-  }();
-  return bits.data();
-}
-
-[[gnu::always_inline]] inline bool nfc_stable(const std::uint64_t* bits, std::int32_t cp) {
-  if (cp < 0x10000) {
-    return ((bits[static_cast<std::size_t>(cp) / 64] >> (cp % 64)) & 1u) != 0;
-  }
-  return nfc_stable_uncached(cp);
-}
-
-// `valid` must be well-formed UTF-8.
-std::string nfc_of_valid(std::string valid) {
-  if (is_nfc_quick(valid)) return valid;
-  utf8proc_uint8_t* out = nullptr;
-  const utf8proc_ssize_t len =
-      utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(valid.data()),
-                   static_cast<utf8proc_ssize_t>(valid.size()), &out,
-                   static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
-  if (len < 0) {
-    std::free(out);
-    return valid;
-  }
-  std::string result(reinterpret_cast<const char*>(out), static_cast<std::size_t>(len));
-  std::free(out);
-  return result;
-}
-
-}  // namespace
-
-namespace {
-
-// The code point of the well-formed `len`-byte sequence at p.
-[[gnu::always_inline]] inline std::int32_t decode_sequence(const unsigned char* p,
-                                                           std::size_t len) {
-  const unsigned c = p[0];
-  if (len == 2) return static_cast<std::int32_t>(((c & 0x1Fu) << 6) | (p[1] & 0x3Fu));
-  if (len == 3) {
-    return static_cast<std::int32_t>(((c & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu));
-  }
-  return static_cast<std::int32_t>(((c & 0x07u) << 18) | ((p[1] & 0x3Fu) << 12) |
-                                   ((p[2] & 0x3Fu) << 6) | (p[3] & 0x3Fu));
-}
-
-struct Utf8Scan {
-  bool valid = true;       ///< well-formed UTF-8
-  bool nfc_quick = false;  ///< valid and is_nfc_quick() holds
-};
-
-// valid_utf8() and is_nfc_quick() in one pass, for the common case of a
-// UTF-8 body (one read of the body instead of two).
-Utf8Scan scan_utf8(std::string_view text) {
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const std::size_t n = text.size();
-  std::size_t i = 0;
-  bool nfc = true;
-  const std::uint64_t* bits = bmp_stable_bits();
-  while ((i = skip_ascii(p, i, n)) < n) {
-    const std::size_t len = utf8_sequence(p + i, n - i);
-    if (len == 0) return {false, false};
-    // Lead bytes below 0xCC encode code points below U+0300: always stable.
-    if (nfc && p[i] >= 0xCC && !nfc_stable(bits, decode_sequence(p + i, len))) nfc = false;
-    i += len;
-  }
-  return {true, nfc};
-}
-
-}  // namespace
-
-bool is_nfc_quick(std::string_view text) {
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const std::size_t n = text.size();
-  std::size_t i = 0;
-  const std::uint64_t* bits = bmp_stable_bits();
-  while ((i = skip_ascii(p, i, n)) < n) {
-    if (p[i] < 0xCC) {  // lead bytes below 0xCC encode code points below U+0300
-      ++i;
-      continue;
-    }
-    const std::size_t len = utf8_sequence(p + i, n - i);
-    if (len == 0) return false;
-    if (!nfc_stable(bits, decode_sequence(p + i, len))) return false;
-    i += len;
-  }
-  return true;
-}
-
-std::string to_nfc(std::string_view text) {
-  return nfc_of_valid(sanitize_utf8(text));
-}
-
 std::string convert_to_utf8(std::string_view bytes, std::string_view charset, bool* replaced) {
   const std::string cs = canonical_charset(charset);
-  if (cs.empty() || cs == "utf-8") return sanitize_utf8(bytes, replaced);
+  if (cs.empty() || cs == "utf-8") return common::valid_utf8(bytes, replaced);
   if (ascii_compatible(cs) && is_ascii(bytes)) return std::string(bytes);
   iconv_t cd = iconv_open("UTF-8", cs.c_str());
-  if (cd == reinterpret_cast<iconv_t>(-1)) return sanitize_utf8(bytes, replaced);
+  if (cd == reinterpret_cast<iconv_t>(-1)) return common::valid_utf8(bytes, replaced);
   const std::size_t unit = is_utf16(cs) ? 2 : (cs.rfind("utf-32", 0) == 0 ? 4 : 1);
 
   std::string out(std::max<std::size_t>(64, bytes.size() * 2), '\0');
@@ -497,9 +280,9 @@ Decoded decode_to_utf8(std::string_view body, std::string_view header_charset,
                        std::string_view fallback) {
   Decoded d;
   const std::string header = canonical_charset(header_charset);
-  std::optional<Utf8Scan> scan;  // computed at most once
+  std::optional<common::Utf8Scan> scan;  // computed at most once
   auto is_valid = [&] {
-    if (!scan) scan = scan_utf8(body);
+    if (!scan) scan = common::scan_utf8(body);
     return scan->valid;
   };
   // A BOM is checked first only because it is the one thing that overrules
@@ -553,7 +336,7 @@ Decoded decode_to_utf8(std::string_view body, std::string_view header_charset,
   } else {
     d.text = convert_to_utf8(body, d.charset, &d.replaced);
   }
-  d.text = nfc_of_valid(strip_bom(std::move(d.text)));
+  d.text = common::nfc_of_valid(strip_bom(std::move(d.text)));
   return d;
 }
 

@@ -67,17 +67,8 @@ Decoded decode_to_utf8(std::string_view body, std::string_view header_charset = 
 std::string convert_to_utf8(std::string_view bytes, std::string_view charset,
                             bool* replaced = nullptr);
 
-/// Whether `text` is well-formed UTF-8 (no overlongs, surrogates or values
-/// above U+10FFFF).
-bool valid_utf8(std::string_view text);
-/// `text` with every ill-formed sequence replaced by U+FFFD.
-std::string sanitize_utf8(std::string_view text, bool* replaced = nullptr);
-/// Unicode NFC of `text`; ill-formed input is sanitised first.
-std::string to_nfc(std::string_view text);
-/// Quick check: true when well-formed `text` is certainly NFC already (every
-/// code point a starter that neither decomposes differently nor composes with
-/// what precedes it — all of Vietnamese in precomposed form), false when
-/// normalisation might change it (to_nfc() then does the full work).
-bool is_nfc_quick(std::string_view text);
+// UTF-8 validity, replacement and NFC: syndicd/common/utf8.hpp
+// (common::is_valid_utf8, valid_utf8, nfc, is_nfc_quick), shared with the
+// plugins.
 
 }  // namespace syndicd::fetch

@@ -232,19 +232,38 @@ std::string plain_of(const XMLElement* e, Kind kind) {
   return common::html_to_text(markup_of(e, kind));
 }
 
-// Strip controls that a numeric reference (&#1;) smuggled past the pre-pass.
-bool control_char(char c) {
-  return static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r';
+// A field as stored: valid UTF-8, NFC, without the C0 controls that a
+// numeric reference (&#1;) can smuggle past the repair pass. Fields nearly
+// always pass as they are: one read, no copy.
+std::string clean(std::string s) {
+  if (common::is_clean_text(s)) return s;
+  std::erase_if(s, [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r';
+  });
+  return common::nfc(s);
 }
 
-std::string clean(std::string_view s) {
-  // Fields rarely hold control characters: no copy when there are none.
-  if (std::none_of(s.begin(), s.end(), control_char)) return common::nfc(s);
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s)
-    if (!control_char(c)) out += c;
-  return common::nfc(out);
+// Whether every field cut from `doc` is already clean text, so that
+// clean() can be skipped: `doc` is valid NFC by the quick check, which
+// every substring and every concatenation with ASCII keeps (each code point
+// is one that NFC leaves alone in any company, and the repair pass removed
+// raw controls), and no character reference in it, at the XML level or one
+// level down in escaped or CDATA HTML, can bring in a control or a code
+// point NFC might change. Numeric references could be anything: any one
+// means checking each field.
+bool references_keep_text_clean(std::string_view doc) {
+  for (size_t i = doc.find('&'); i != std::string_view::npos; i = doc.find('&', i + 1)) {
+    std::string_view rest = doc.substr(i + 1);
+    if (rest.starts_with("amp;")) rest.remove_prefix(4);  // "&amp;eacute;" in escaped HTML
+    if (rest.starts_with("#")) return false;
+    size_t j = 0;
+    while (j < rest.size() && j < 32 && std::isalnum(static_cast<unsigned char>(rest[j]))) ++j;
+    if (j == 0) continue;
+    std::string ref = "&";
+    ref.append(rest.substr(0, j)) += ';';
+    if (!common::is_clean_text(common::decode_html_entities(ref))) return false;
+  }
+  return true;
 }
 
 struct Context {
@@ -255,6 +274,7 @@ struct Context {
   std::string feed_author;   // Atom feed-level author
   std::string_view core_ns;  // namespace of the dialect's own elements
   bool atom = false;
+  bool fields_clean = false;  // references_keep_text_clean(): clean() can be skipped
 };
 
 // The base URL in scope at `e`: xml:base attributes from the root down,
@@ -415,19 +435,15 @@ void finish_article(Article& a, const Dates& dates, const std::string& lead_html
     a.id = "hash:" + common::stable_hash_hex(a.title + "\n" + dates.published_text);
   }
 
-  a.id = clean(a.id);
-  a.url = clean(a.url);
-  a.title = clean(a.title);
-  a.lead = clean(a.lead);
-  a.body_html = clean(a.body_html);
-  a.body_text = clean(a.body_text);
-  a.author = clean(a.author);
-  a.language = clean(a.language);
-  for (auto& t : a.tags) t = clean(t);
+  if (ctx.fields_clean) return;
+  for (auto* f :
+       {&a.id, &a.url, &a.title, &a.lead, &a.body_html, &a.body_text, &a.author, &a.language})
+    *f = clean(std::move(*f));
+  for (auto& t : a.tags) t = clean(std::move(t));
   for (auto& img : a.images) {
-    img.url = clean(img.url);
-    img.alt = clean(img.alt);
-    img.caption = clean(img.caption);
+    img.url = clean(std::move(img.url));
+    img.alt = clean(std::move(img.alt));
+    img.caption = clean(std::move(img.caption));
   }
 }
 
@@ -649,11 +665,19 @@ void keep_newest(std::vector<Article>& articles, size_t max) {
 
 ParseResult parse_feed(std::string_view input, const ParseOptions& options) {
   ParseResult result;
-  std::string text = common::valid_utf8(input);
-  if (text.size() != input.size() || text != input)
-    result.warnings.push_back("invalid UTF-8 bytes replaced with U+FFFD");
-  text = common::nfc(text);
-  if (text.rfind("\xEF\xBB\xBF", 0) == 0) text.erase(0, 3);
+  // Feeds are nearly always valid NFC already: then the input is read in
+  // place, and one scan is all this step costs.
+  std::string owned;
+  std::string_view text = input;
+  const common::Utf8Scan scan = common::scan_utf8(input);
+  if (!scan.nfc_quick) {
+    bool replaced = false;
+    owned = common::nfc_of_valid(scan.valid ? std::string(input)
+                                            : common::valid_utf8(input, &replaced));
+    if (replaced) result.warnings.push_back("invalid UTF-8 bytes replaced with U+FFFD");
+    text = owned;
+  }
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   if (trim(text).empty()) {
     result.error = "the document is empty";
     return result;
@@ -690,6 +714,7 @@ ParseResult parse_feed(std::string_view input, const ParseOptions& options) {
     return result;
   }
   Context ctx{options, result.warnings, options.feed_url, options.language, {}, {}, false};
+  ctx.fields_clean = scan.nfc_quick && references_keep_text_clean(text);
   const std::string_view root_local = local_of(root->Name());
   const std::string_view root_ns = ns_of(root);
   std::vector<const XMLElement*> items;

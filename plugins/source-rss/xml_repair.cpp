@@ -1,8 +1,12 @@
 #include "xml_repair.hpp"
 
 #include <syndicd/common/entities.hpp>
+#include <syndicd/common/utf8.hpp>
 
+#include <array>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -32,6 +36,19 @@ bool is_bad_control(char c) {
   const auto u = static_cast<unsigned char>(c);
   return u < 0x20 && c != '\t' && c != '\n' && c != '\r';
 }
+
+// Bytes that end a run of plain copying: in text, '&', '<' and controls;
+// inside a tag also the quotes and '>'.
+constexpr std::array<bool, 256> byte_table(std::string_view specials, bool controls) {
+  std::array<bool, 256> t{};
+  for (char c : specials) t[static_cast<unsigned char>(c)] = true;
+  if (controls)
+    for (int c = 0; c < 0x20; ++c) t[c] = c != '\t' && c != '\n' && c != '\r';
+  return t;
+}
+constexpr auto kTextSpecial = byte_table("&<", true);
+constexpr auto kTagSpecial = byte_table("&<>\"'", true);
+constexpr auto kControl = byte_table("", true);
 
 std::string_view local_name(std::string_view qname) {
   const size_t colon = qname.rfind(':');
@@ -71,21 +88,22 @@ class Repairer {
 
   RepairedXml run() {
     while (i_ < s_.size() && !done_) {
+      const size_t stop = find_special(i_, kTextSpecial);
+      out_.append(s_.substr(i_, stop - i_));
+      i_ = stop;
+      if (i_ >= s_.size()) break;
       const char c = s_[i_];
-      if (is_bad_control(c)) {
-        ++controls_;
-        ++i_;
-      } else if (c == '&') {
+      if (c == '&') {
         reference();
       } else if (c == '<') {
         markup();
-      } else {
-        out_ += c;
+      } else {  // a control character
+        ++controls_;
         ++i_;
       }
     }
     RepairedXml r;
-    r.root = root_;
+    r.root = std::string(root_);
     r.root_closed = root_closed_;
     if (amps_)
       r.warnings.push_back("escaped " + std::to_string(amps_) +
@@ -98,11 +116,11 @@ class Repairer {
     if (controls_)
       r.warnings.push_back("removed " + std::to_string(controls_) + " control characters");
     if (trailing_)
-      r.warnings.push_back("ignored content after the end of the root element </" + root_ + ">");
+      r.warnings.push_back("ignored content after the end of the root element </" + r.root + ">");
     if (!root_closed_ && item_cut_ > 0) {
       r.truncated = out_.substr(0, item_cut_);
       for (auto it = item_stack_.rbegin(); it != item_stack_.rend(); ++it)
-        r.truncated += "</" + *it + ">";
+        (r.truncated += "</").append(*it) += '>';
     }
     r.xml = std::move(out_);
     return r;
@@ -111,16 +129,40 @@ class Repairer {
  private:
   bool at(std::string_view word) const { return s_.compare(i_, word.size(), word) == 0; }
 
+  // Index of the first byte at or after `from` that `special` flags.
+  size_t find_special(size_t from, const std::array<bool, 256>& special, size_t to) const {
+    const auto* p = reinterpret_cast<const unsigned char*>(s_.data());
+    while (from < to && !special[p[from]]) {
+      ++from;
+      // Runs of text are long: skip words holding no '&', '<', '>', quote
+      // or control (every table here flags a subset of those).
+      while (from + 8 <= to) {
+        std::uint64_t w;
+        std::memcpy(&w, p + from, 8);
+        if (common::utf8::word_has_less(w, 0x20) || common::utf8::word_has_byte(w, '&') ||
+            common::utf8::word_has_byte(w, '<') || common::utf8::word_has_byte(w, '>') ||
+            common::utf8::word_has_byte(w, '"') || common::utf8::word_has_byte(w, '\''))
+          break;
+        from += 8;
+      }
+    }
+    return from;
+  }
+  size_t find_special(size_t from, const std::array<bool, 256>& special) const {
+    return find_special(from, special, s_.size());
+  }
+
   // Copy up to and including `end` (or to the end of the text).
   void copy_until(std::string_view end) {
     const size_t stop = s_.find(end, i_);
     const size_t to = stop == std::string_view::npos ? s_.size() : stop + end.size();
-    for (; i_ < to; ++i_) {
-      if (is_bad_control(s_[i_]))
-        ++controls_;
-      else
-        out_ += s_[i_];
+    while (i_ < to) {
+      const size_t bad = find_special(i_, kControl, to);
+      out_.append(s_.substr(i_, bad - i_));
+      if (bad < to) ++controls_;
+      i_ = bad + 1;
     }
+    i_ = to;
   }
 
   void reference() {
@@ -195,22 +237,26 @@ class Repairer {
     i_ = to;
   }
 
-  std::string read_name(size_t from, size_t* end) const {
+  std::string_view read_name(size_t from, size_t* end) const {
     size_t j = from;
     while (j < s_.size() && is_name_char(s_[j])) ++j;
     *end = j;
-    return std::string(s_.substr(from, j - from));
+    return s_.substr(from, j - from);
   }
 
   void start_tag() {
     size_t j;
-    const std::string name = read_name(i_ + 1, &j);
+    const std::string_view name = read_name(i_ + 1, &j);
     out_ += '<';
     out_ += name;
     i_ = j;
     char quote = 0;
     bool self_closing = false;
     while (i_ < s_.size()) {
+      const size_t stop = find_special(i_, kTagSpecial);
+      out_.append(s_.substr(i_, stop - i_));
+      i_ = stop;
+      if (i_ >= s_.size()) break;
       const char c = s_[i_];
       if (is_bad_control(c)) {
         ++controls_;
@@ -246,7 +292,7 @@ class Repairer {
 
   void end_tag() {
     size_t j;
-    const std::string name = read_name(i_ + 2, &j);
+    const std::string_view name = read_name(i_ + 2, &j);
     const size_t gt = s_.find('>', j);
     const size_t to = gt == std::string_view::npos ? s_.size() : gt + 1;
     out_.append(s_.substr(i_, to - i_));
@@ -278,13 +324,13 @@ class Repairer {
   std::string_view s_;
   size_t i_ = 0;
   std::string out_;
-  std::string root_;
-  std::vector<std::string> stack_;
+  std::string_view root_;  // names are views into s_
+  std::vector<std::string_view> stack_;
   bool root_closed_ = false;
   bool done_ = false;
   bool trailing_ = false;
   size_t item_cut_ = 0;
-  std::vector<std::string> item_stack_;
+  std::vector<std::string_view> item_stack_;
   int amps_ = 0, entities_ = 0, lts_ = 0, controls_ = 0;
   std::string first_entity_;
 };

@@ -1,7 +1,5 @@
 #include "syndicd/common/entities.hpp"
 
-#include <utf8proc.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
@@ -35,45 +33,19 @@ constexpr uint16_t kC1[32] = {0x20AC, 0x81,   0x201A, 0x0192, 0x201E, 0x2026, 0x
                               0x90,   0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
                               0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D,   0x017E, 0x0178};
 
-// Length of the valid UTF-8 sequence at s[i], or 0.
-size_t utf8_seq(std::string_view s, size_t i, uint32_t* cp_out) {
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  const size_t n = s.size();
-  const unsigned char c = p[i];
-  if (c < 0x80) {
-    if (cp_out) *cp_out = c;
-    return 1;
-  }
-  size_t len;
-  uint32_t cp;
-  if (c >= 0xC2 && c <= 0xDF) {
-    len = 2;
-    cp = c & 0x1F;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    len = 3;
-    cp = c & 0x0F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    len = 4;
-    cp = c & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + len > n) return 0;
-  for (size_t k = 1; k < len; ++k) {
-    if ((p[i + k] & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (p[i + k] & 0x3F);
-  }
-  if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-      (cp >= 0xD800 && cp <= 0xDFFF))
-    return 0;
-  if (cp_out) *cp_out = cp;
+// Length of the valid UTF-8 sequence at s[i], or 0; its code point in *cp_out.
+[[gnu::always_inline]] inline size_t utf8_seq(std::string_view s, size_t i, uint32_t* cp_out) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data()) + i;
+  const size_t len = utf8::sequence_length(p, s.size() - i);
+  if (len != 0 && cp_out) *cp_out = utf8::decode(p, len);
   return len;
 }
 
 bool is_space_cp(uint32_t cp) {
-  return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' || cp == '\v' ||
-         cp == 0xA0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 ||
-         cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
+  if (cp < 0x80) return cp == ' ' || (cp >= '\t' && cp <= '\r');
+  if (cp < 0x2000) return cp == 0xA0 || cp == 0x1680;  // all of Vietnamese is below U+2000
+  return (cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F || cp == 0x205F ||
+         cp == 0x3000;
 }
 
 bool is_invisible_cp(uint32_t cp) {
@@ -185,157 +157,79 @@ std::string decode_html_entities(std::string_view s) {
   return out;
 }
 
-std::string valid_utf8(std::string_view s) {
-  size_t i = 0;
-  const size_t n = s.size();
-  // Fast path: scan until the first problem.
-  while (i < n) {
-    const size_t len = utf8_seq(s, i, nullptr);
-    if (len == 0) break;
-    i += len;
-  }
-  if (i == n) return std::string(s);
-  std::string out(s.substr(0, i));
-  while (i < n) {
-    const size_t len = utf8_seq(s, i, nullptr);
-    if (len == 0) {
-      out += "\xEF\xBF\xBD";
-      ++i;
-      // Skip the continuation bytes of a broken sequence.
-      while (i < n && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80) ++i;
-    } else {
-      out.append(s.substr(i, len));
-      i += len;
-    }
-  }
-  return out;
-}
-
 namespace {
 
-// Whether NFC leaves code point `cp` alone whatever surrounds it: a starter
-// that nothing composes onto and that is NFC on its own. Most precomposed
-// letters (Vietnamese ế, ợ) have a decomposition but compose back to
-// themselves; singletons (U+212B) and composition exclusions do not.
-bool stays_nfc(int32_t cp) {
-  if (cp < 0x300) return true;  // no combining marks below U+0300
-  // Hangul jamo and syllables compose algorithmically, outside the tables.
-  if ((cp >= 0x1100 && cp <= 0x11FF) || (cp >= 0xAC00 && cp <= 0xD7A3)) return false;
-  const utf8proc_property_t* p = utf8proc_get_property(cp);
-  if (p->combining_class != 0 || p->comp_exclusion) return false;
-  // comb_index >= 0x8000: the second character of some composition.
-  if (p->comb_index != UINT16_MAX && p->comb_index >= 0x8000) return false;
-  if (p->decomp_seqindex == UINT16_MAX) return true;
-  std::string one;
-  append_utf8(one, static_cast<uint32_t>(cp));
-  utf8proc_uint8_t* out = nullptr;
-  const utf8proc_ssize_t len =
-      utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(one.data()),
-                   static_cast<utf8proc_ssize_t>(one.size()), &out,
-                   static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
-  const bool same = len >= 0 && std::string_view(reinterpret_cast<const char*>(out),
-                                                 static_cast<size_t>(len)) == one;
-  std::free(out);
-  return same;
-}
-
-// stays_nfc() of every BMP code point, one bit each, computed once: the
-// per-character property lookups were most of a feed's parse time.
-bool bmp_stays_nfc(uint32_t cp) {
-  static const std::vector<uint64_t> bits = [] {
-    std::vector<uint64_t> t(0x10000 / 64, 0);
-    for (int32_t c = 0; c < 0x10000; ++c)
-      if (stays_nfc(c)) t[static_cast<size_t>(c) / 64] |= uint64_t{1} << (c % 64);
-    return t;
-  }();
-  return ((bits[cp / 64] >> (cp % 64)) & 1u) != 0;
-}
-
-// Valid UTF-8 that NFC leaves as it is (the quick check's "yes"; a "no"
-// only means utf8proc has to look).
-bool already_nfc(std::string_view s) {
+// collapse_whitespace() appending to `out`, which may already hold text:
+// `pending_space` carries a space seen at the end of one piece over to the
+// next, and a space is never written at the start of `out`.
+void collapse_into(std::string& out, bool& pending_space, std::string_view s) {
+  // Copies runs, not characters: a run is everything up to the next
+  // whitespace that is not a lone ASCII space between two words.
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const size_t n = s.size();
+  auto ascii_space = [](unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); };
+  // Whether the character at j is ordinary text (not whitespace, not dropped).
+  auto ordinary_at = [&](size_t j) {
+    if (p[j] < 0x80) return !ascii_space(p[j]);
+    uint32_t cp = 0;
+    return utf8_seq(s, j, &cp) == 0 || (!is_space_cp(cp) && !is_invisible_cp(cp));
+  };
   size_t i = 0;
   while (i < n) {
-    if (p[i] < 0x80) {
-      ++i;
-      continue;
+    const size_t start = i;
+    while (i < n) {
+      // Eight bytes of printable ASCII at a time.
+      while (i + 8 <= n) {
+        uint64_t w;
+        std::memcpy(&w, p + i, 8);
+        if ((w & 0x8080808080808080ull) != 0 || utf8::word_has_less(w, 0x21)) break;
+        i += 8;
+      }
+      if (i >= n) break;
+      const unsigned char c = p[i];
+      if (c < 0x80) {
+        if (ascii_space(c) && !(c == ' ' && i > start && i + 1 < n && ordinary_at(i + 1))) break;
+        ++i;
+        continue;
+      }
+      const size_t len = utf8::sequence_length(p + i, n - i);
+      if (len == 0) {  // keep invalid bytes as they are; nfc() repairs them
+        ++i;
+        continue;
+      }
+      // Only these lead bytes start a space or an invisible character
+      // (U+00A0, U+1680, U+2000-U+205F, U+3000, U+FEFF).
+      if (c == 0xC2 || c == 0xE1 || c == 0xE2 || c == 0xE3 || c == 0xEF) {
+        const uint32_t cp = utf8::decode(p + i, len);
+        if (is_space_cp(cp) || is_invisible_cp(cp)) break;
+      }
+      i += len;
     }
-    // Two-byte sequences with a lead below 0xCC are code points below
-    // U+0300 (Latin-1, ơ, ư, đ): valid when the next byte continues them.
-    if (p[i] >= 0xC2 && p[i] < 0xCC && i + 1 < n && (p[i + 1] & 0xC0) == 0x80) {
-      i += 2;
+    if (i > start) {
+      if (pending_space && !out.empty()) out += ' ';
+      pending_space = false;
+      out.append(s.substr(start, i - start));
+    }
+    if (i >= n) break;
+    // Whitespace, or an invisible character that is dropped.
+    if (p[i] < 0x80) {
+      pending_space = true;
+      ++i;
       continue;
     }
     uint32_t cp = 0;
-    const size_t len = utf8_seq(s, i, &cp);
-    if (len == 0) return false;
-    if (cp >= 0x300 && !(cp < 0x10000 ? bmp_stays_nfc(cp) : stays_nfc(static_cast<int32_t>(cp))))
-      return false;
-    i += len;
+    i += utf8_seq(s, i, &cp);
+    if (is_space_cp(cp)) pending_space = true;
   }
-  return true;
 }
 
 }  // namespace
-
-std::string nfc(std::string_view text) {
-  // Nearly all text is already NFC: copying it beats utf8proc's
-  // decompose-and-recompose by an order of magnitude.
-  if (already_nfc(text)) return std::string(text);
-  const std::string valid = valid_utf8(text);
-  utf8proc_uint8_t* result = nullptr;
-  const utf8proc_ssize_t len =
-      utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(valid.data()),
-                   static_cast<utf8proc_ssize_t>(valid.size()), &result,
-                   static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
-  if (len < 0) {
-    std::free(result);
-    return valid;
-  }
-  std::string out(reinterpret_cast<const char*>(result), static_cast<size_t>(len));
-  std::free(result);
-  return out;
-}
 
 std::string collapse_whitespace(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   bool pending_space = false;
-  size_t i = 0;
-  const size_t n = s.size();
-  while (i < n) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
-        pending_space = true;
-      } else {
-        if (pending_space && !out.empty()) out += ' ';
-        pending_space = false;
-        out += static_cast<char>(c);
-      }
-      ++i;
-      continue;
-    }
-    uint32_t cp = 0;
-    size_t len = utf8_seq(s, i, &cp);
-    if (len == 0) {  // keep invalid bytes as they are; nfc() repairs them
-      if (pending_space && !out.empty()) out += ' ';
-      pending_space = false;
-      out += static_cast<char>(c);
-      ++i;
-      continue;
-    }
-    if (is_space_cp(cp)) {
-      pending_space = true;
-    } else if (!is_invisible_cp(cp)) {
-      if (pending_space && !out.empty()) out += ' ';
-      pending_space = false;
-      out.append(s.substr(i, len));
-    }
-    i += len;
-  }
+  collapse_into(out, pending_space, s);
   return out;
 }
 
@@ -363,8 +257,17 @@ bool is_block_tag(std::string_view name) {
 }  // namespace
 
 std::string html_to_text(std::string_view html) {
-  std::string raw;
-  raw.reserve(html.size());
+  // One pass: each run of text between tags is decoded and collapsed
+  // straight into the result (a reference never spans a tag).
+  std::string out;
+  out.reserve(html.size());
+  bool pending_space = false;
+  auto text = [&](std::string_view run) {
+    if (run.find('&') == std::string_view::npos)
+      collapse_into(out, pending_space, run);
+    else
+      collapse_into(out, pending_space, decode_html_entities(run));
+  };
   size_t i = 0;
   const size_t n = html.size();
   while (i < n) {
@@ -372,7 +275,7 @@ std::string html_to_text(std::string_view html) {
     if (c != '<') {
       const size_t next = html.find('<', i);
       const size_t stop = next == std::string_view::npos ? n : next;
-      raw.append(html.substr(i, stop - i));
+      text(html.substr(i, stop - i));
       i = stop;
       continue;
     }
@@ -382,7 +285,7 @@ std::string html_to_text(std::string_view html) {
       continue;
     }
     if (i + 1 >= n) {
-      raw += '<';
+      text("<");
       ++i;
       continue;
     }
@@ -392,7 +295,7 @@ std::string html_to_text(std::string_view html) {
         std::isalpha(static_cast<unsigned char>(d)) || d == '!' || d == '?' ||
         (closing && i + 2 < n && std::isalpha(static_cast<unsigned char>(html[i + 2])));
     if (!tagish) {
-      raw += '<';
+      text("<");
       ++i;
       continue;
     }
@@ -434,12 +337,12 @@ std::string html_to_text(std::string_view html) {
         k = lt + 2;
       }
       i = k;
-      raw += ' ';
+      pending_space = true;
       continue;
     }
-    if (is_block_tag(name)) raw += ' ';
+    if (is_block_tag(name)) pending_space = true;
   }
-  return collapse_whitespace(decode_html_entities(raw));
+  return out;
 }
 
 }  // namespace syndicd::common

@@ -7,9 +7,12 @@
 #include <cstdlib>
 #include <string>
 
+#include <syndicd/common/utf8.hpp>
 #include "fetch/address.hpp"
+
 #include "fetch/charset.hpp"
 
+namespace common = syndicd::common;
 namespace fetch = syndicd::fetch;
 
 namespace {
@@ -85,15 +88,15 @@ TEST(Charset, DeclarationsInTheDocument) {
 }
 
 TEST(Charset, Utf8ValidityAndReplacement) {
-  EXPECT_TRUE(fetch::valid_utf8(kVietnamese));
-  EXPECT_FALSE(fetch::valid_utf8("\xC0\xAF"));          // overlong
-  EXPECT_FALSE(fetch::valid_utf8("\xED\xA0\x80"));      // surrogate
-  EXPECT_FALSE(fetch::valid_utf8("\xF4\x90\x80\x80"));  // > U+10FFFF
-  EXPECT_FALSE(fetch::valid_utf8("abc\xE1\xBA"));       // truncated
+  EXPECT_TRUE(common::is_valid_utf8(kVietnamese));
+  EXPECT_FALSE(common::is_valid_utf8("\xC0\xAF"));          // overlong
+  EXPECT_FALSE(common::is_valid_utf8("\xED\xA0\x80"));      // surrogate
+  EXPECT_FALSE(common::is_valid_utf8("\xF4\x90\x80\x80"));  // > U+10FFFF
+  EXPECT_FALSE(common::is_valid_utf8("abc\xE1\xBA"));       // truncated
   bool replaced = false;
-  EXPECT_EQ(fetch::sanitize_utf8("a\xFF"
-                                 "b",
-                                 &replaced),
+  EXPECT_EQ(common::valid_utf8("a\xFF"
+                               "b",
+                               &replaced),
             "a\xEF\xBF\xBD"
             "b");
   EXPECT_TRUE(replaced);
@@ -102,16 +105,16 @@ TEST(Charset, Utf8ValidityAndReplacement) {
   for (int i = 0; i < 4096; ++i) junk += static_cast<char>((i * 7919) & 0xFF);
   for (const char* cs : {"utf-8", "windows-1258", "utf-16le", "utf-16be", "shift_jis", "viscii"}) {
     const fetch::Decoded d = fetch::decode_to_utf8(junk, cs);
-    EXPECT_TRUE(fetch::valid_utf8(d.text)) << cs;
+    EXPECT_TRUE(common::is_valid_utf8(d.text)) << cs;
   }
-  EXPECT_TRUE(fetch::valid_utf8(fetch::decode_to_utf8("\xFF\xFE\x00", "").text));  // odd UTF-16
+  EXPECT_TRUE(common::is_valid_utf8(fetch::decode_to_utf8("\xFF\xFE\x00", "").text));  // odd UTF-16
 }
 
 TEST(Charset, NfcNormalisation) {
   const std::string decomposed = nfd(kVietnamese);
   ASSERT_NE(decomposed, kVietnamese);
-  EXPECT_EQ(fetch::to_nfc(decomposed), kVietnamese);
-  EXPECT_EQ(fetch::to_nfc("plain ascii"), "plain ascii");
+  EXPECT_EQ(common::nfc(decomposed), kVietnamese);
+  EXPECT_EQ(common::nfc("plain ascii"), "plain ascii");
   const fetch::Decoded d = fetch::decode_to_utf8(decomposed, "utf-8");
   EXPECT_EQ(d.text, kVietnamese);
 }
@@ -233,15 +236,15 @@ TEST(Charset, NfcQuickCheckIsSound) {
   for (std::int32_t cp = 0; cp <= 0x10FFFF; ++cp) {
     if (cp >= 0xD800 && cp <= 0xDFFF) continue;
     const std::string c = encode(cp);
-    if (!fetch::is_nfc_quick(c)) continue;
+    if (!common::is_nfc_quick(c)) continue;
     ++accepted;
     for (const std::string& prefix : prefixes) {
-      const std::string s = fetch::to_nfc(prefix) + c;
-      if (!fetch::is_nfc_quick(s)) continue;
+      const std::string s = common::nfc(prefix) + c;
+      if (!common::is_nfc_quick(s)) continue;
       ASSERT_EQ(full_nfc(s), s) << "U+" << std::hex << cp << " after \"" << prefix << "\"";
     }
   }
   EXPECT_GT(accepted, 1000000);
-  EXPECT_TRUE(fetch::is_nfc_quick(kVietnamese));
-  EXPECT_FALSE(fetch::is_nfc_quick(nfd(kVietnamese)));
+  EXPECT_TRUE(common::is_nfc_quick(kVietnamese));
+  EXPECT_FALSE(common::is_nfc_quick(nfd(kVietnamese)));
 }

@@ -18,11 +18,14 @@
 #include <thread>
 #include <vector>
 
+#include <syndicd/common/utf8.hpp>
+
 #include "fetch/charset.hpp"
 #include "fetch/fetcher.hpp"
 #include "fixture_server.hpp"
 
 namespace asio = boost::asio;
+namespace common = syndicd::common;
 namespace fetch = syndicd::fetch;
 using fetch::Error;
 using syndicd::testing::Behaviour;
@@ -508,7 +511,7 @@ TEST_F(FetchTest, DelayBetweenRequestsToOneHost) {
 
 TEST_F(FetchTest, Windows1258DeclaredInHeader) {
   const std::string bytes = to_charset("<p>" + kVietnamese + "</p>", "WINDOWS-1258");
-  ASSERT_FALSE(syndicd::fetch::valid_utf8(bytes));
+  ASSERT_FALSE(syndicd::common::is_valid_utf8(bytes));
   server_.set("/vi", FixtureServer::text(bytes, "text/html; charset=windows-1258"));
   fetch::Response r = get(server_.url("/vi"));
   EXPECT_EQ(r.body, "<p>" + kVietnamese + "</p>");
@@ -929,7 +932,7 @@ TEST_F(FetchTest, LegacyWindows1258PageComesOutAsTheUtf8NfcPage) {
       at, utf8_meta.size(),
       "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1258\">");
   const std::string raw = read_file(kSite + "/articles/legacy-cp1258.html");
-  ASSERT_FALSE(fetch::valid_utf8(raw));
+  ASSERT_FALSE(common::is_valid_utf8(raw));
 
   // Served as text/html without a charset: the http-equiv decides.
   fetch::Response r = get(site.url("/articles/legacy-cp1258.html"));

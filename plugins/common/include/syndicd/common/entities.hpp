@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "syndicd/common/utf8.hpp"  // nfc(), valid_utf8()
+
 namespace syndicd::common {
 
 /// Decode HTML named entities (HTML5 names that matter in practice: all of
@@ -21,12 +23,6 @@ std::string decode_html_entities(std::string_view text);
 /// The code point of the named entity `name` (without & and ;), or -1. For
 /// the few two-code-point entities only the first is returned.
 long lookup_html_entity(std::string_view name);
-
-/// Unicode NFC (utf8proc). Invalid UTF-8 bytes become U+FFFD.
-std::string nfc(std::string_view text);
-
-/// Replace invalid UTF-8 sequences with U+FFFD (no normalisation).
-std::string valid_utf8(std::string_view text);
 
 /// Collapse runs of whitespace (ASCII space, tab, CR, LF, FF, VT, U+00A0 and
 /// the other Unicode spaces U+2000-U+200A, U+202F, U+205F, U+3000, and
