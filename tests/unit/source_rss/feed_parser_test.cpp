@@ -2,6 +2,8 @@
 // feeds: exact fields, ids, links, dates, namespaces, images, videos.
 #include <gtest/gtest.h>
 
+#include <syndicd/common/utf8.hpp>
+
 #include <vector>
 
 #include "test_util.hpp"
@@ -478,6 +480,29 @@ TEST(Text, OutputIsNfc) {
       options());
   ASSERT_EQ(r.articles.size(), 1u);
   EXPECT_EQ(at(r, 0).title, "Thái Nguyên");
+}
+
+// A document that is NFC already skips the per-field check unless a
+// reference could bring in a combining mark or a control: each way in.
+TEST(Text, ReferencesInAnNfcDocumentStillComeOutNfc) {
+  auto r = parse_feed(
+      "<rss><channel><item><title>Nguye&#x302;n</title><link>https://a.example/1</link>"
+      "<description><![CDATA[<p>Nguye&#x302;n</p>]]></description></item>"
+      "<item><title>Nguye&amp;#x302;n</title><link>https://a.example/2</link>"
+      "<description>&lt;p&gt;a&amp;DownBreve; b&lt;/p&gt;</description></item>"
+      "<item><title>a&DownBreve;</title><link>https://a.example/3</link>"
+      "<description>A&#1;B</description></item></channel></rss>",
+      options());
+  ASSERT_EQ(r.articles.size(), 3u);
+  EXPECT_EQ(at(r, 0).title, "Nguyên");
+  EXPECT_EQ(at(r, 0).body_text, "Nguyên");
+  EXPECT_EQ(at(r, 1).title, "Nguyên");
+  EXPECT_EQ(at(r, 1).body_text, "\u0203 b");  // a + combining inverted breve
+  EXPECT_EQ(at(r, 2).title, "\u0203");
+  EXPECT_EQ(at(r, 2).body_text, "AB");  // the control a reference smuggled in is gone
+  for (const auto& a : r.articles)
+    for (const std::string* f : {&a.title, &a.lead, &a.body_html, &a.body_text})
+      EXPECT_TRUE(syndicd::common::is_clean_text(*f)) << *f;
 }
 
 TEST(Text, UnescapedHtmlInsideDescriptionIsKept) {
