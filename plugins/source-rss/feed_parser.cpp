@@ -12,6 +12,9 @@
 #include <algorithm>
 #include <cctype>
 #include <numeric>
+#include <optional>
+#include <utility>
+#include <vector>
 
 #include "xml_repair.hpp"
 
@@ -71,10 +74,85 @@ const XMLElement* parent_element(const XMLElement* e) {
   return p ? p->ToElement() : nullptr;
 }
 
+// The namespace declarations of a document that makes them all on its root
+// element, as nearly every feed does: a prefix then resolves by a look at
+// this short list instead of a walk up the tree at every element.
+class RootNamespaces {
+ public:
+  // `text` is what the document was parsed from.
+  RootNamespaces(const XMLElement* root, std::string_view text) {
+    // A declaration anywhere below the root is written "xmlns" in the text
+    // after the root's start tag (names cannot hide behind references).
+    const size_t start = root_start_tag_end(text);
+    if (start == std::string_view::npos || text.find("xmlns", start) != std::string_view::npos)
+      return;
+    for (const auto* a = root->FirstAttribute(); a; a = a->Next()) {
+      const std::string_view name = a->Name();
+      if (name == "xmlns")
+        decls_.emplace_back(std::string_view{}, a->Value());
+      else if (name.starts_with("xmlns:"))
+        decls_.emplace_back(name.substr(6), a->Value());
+    }
+    usable_ = true;
+  }
+  bool usable() const { return usable_; }
+  // The URI of `prefix`; nullopt when it is not declared.
+  std::optional<std::string_view> find(std::string_view prefix) const {
+    for (const auto& [p, uri] : decls_)
+      if (p == prefix) return uri;
+    return std::nullopt;
+  }
+
+ private:
+  // Index just past the root element's start tag.
+  static size_t root_start_tag_end(std::string_view t) {
+    for (size_t i = t.find('<'); i != std::string_view::npos; i = t.find('<', i + 1)) {
+      if (t.compare(i, 4, "<!--") == 0) {
+        i = t.find("-->", i);
+        if (i == std::string_view::npos) return i;
+        continue;
+      }
+      if (i + 1 >= t.size() || t[i + 1] == '?' || t[i + 1] == '!') continue;
+      char quote = 0;
+      for (size_t j = i + 1; j < t.size(); ++j) {
+        if (quote) {
+          if (t[j] == quote) quote = 0;
+        } else if (t[j] == '"' || t[j] == '\'') {
+          quote = t[j];
+        } else if (t[j] == '>') {
+          return j + 1;
+        }
+      }
+      return std::string_view::npos;
+    }
+    return std::string_view::npos;
+  }
+
+  std::vector<std::pair<std::string_view, std::string_view>> decls_;
+  bool usable_ = false;
+};
+
+// The parse in progress on this thread (parse_feed is reentrant across
+// threads; the free functions below read its namespaces through this).
+thread_local const RootNamespaces* t_root_namespaces = nullptr;
+
+struct ScopedRootNamespaces {
+  explicit ScopedRootNamespaces(const RootNamespaces& ns) {
+    if (ns.usable()) t_root_namespaces = &ns;
+  }
+  ~ScopedRootNamespaces() { t_root_namespaces = nullptr; }
+  ScopedRootNamespaces(const ScopedRootNamespaces&) = delete;
+  ScopedRootNamespaces& operator=(const ScopedRootNamespaces&) = delete;
+};
+
 // tinyxml2 keeps xmlns attributes as plain attributes: resolve a prefix by
 // walking up to the nearest declaration, which gives XML's scoping rules.
 std::string_view resolve_prefix(const XMLElement* e, std::string_view prefix) {
   if (prefix == "xml") return kNsXml;
+  if (t_root_namespaces) {
+    if (auto uri = t_root_namespaces->find(prefix)) return *uri;
+    return prefix.empty() ? std::string_view{} : conventional_ns(prefix);
+  }
   const std::string attr = prefix.empty() ? "xmlns" : "xmlns:" + std::string(prefix);
   for (const XMLElement* n = e; n; n = parent_element(n))
     if (const char* v = n->Attribute(attr.c_str())) return v;
@@ -155,7 +233,10 @@ constexpr std::string_view kHtmlVoid[] = {"area",  "base",   "br",    "col",  "e
 void serialize_children(const XMLNode* e, bool top_text_is_markup, std::string& out) {
   for (const XMLNode* c = e->FirstChild(); c; c = c->NextSibling()) {
     if (const auto* t = c->ToText()) {
-      out += top_text_is_markup || t->CData() ? std::string(t->Value()) : escape_html(t->Value());
+      if (top_text_is_markup || t->CData())
+        out += t->Value();
+      else
+        out += escape_html(t->Value());
     } else if (const auto* el = c->ToElement()) {
       const std::string name(local_of(el->Name()));
       out += '<' + name;
@@ -243,27 +324,76 @@ std::string clean(std::string s) {
   return common::nfc(s);
 }
 
-// Whether every field cut from `doc` is already clean text, so that
-// clean() can be skipped: `doc` is valid NFC by the quick check, which
-// every substring and every concatenation with ASCII keeps (each code point
-// is one that NFC leaves alone in any company, and the repair pass removed
-// raw controls), and no character reference in it, at the XML level or one
-// level down in escaped or CDATA HTML, can bring in a control or a code
-// point NFC might change. Numeric references could be anything: any one
-// means checking each field.
-bool references_keep_text_clean(std::string_view doc) {
-  for (size_t i = doc.find('&'); i != std::string_view::npos; i = doc.find('&', i + 1)) {
-    std::string_view rest = doc.substr(i + 1);
-    if (rest.starts_with("amp;")) rest.remove_prefix(4);  // "&amp;eacute;" in escaped HTML
-    if (rest.starts_with("#")) return false;
+// What the references ('&') in a feed tell before it is parsed, in one
+// look at each '&':
+//  - xml_only: every '&' outside CDATA sections starts one of XML's own
+//    references, so the repair pass would leave them all alone (tinyxml2
+//    itself keeps a bare '&' or "&nbsp;" silently as text);
+//  - keep_text_clean: no reference, at the XML level or one level down in
+//    escaped or CDATA HTML, can bring in a control or a code point NFC might
+//    change. With a document that is valid NFC by the quick check (which
+//    every substring, and every concatenation with ASCII, keeps: each code
+//    point is one NFC leaves alone in any company, and the repair pass
+//    removes raw controls), every field is then clean text as cut, and
+//    clean() can be skipped. Numeric references could be anything.
+struct References {
+  bool xml_only = true;
+  bool keep_text_clean = true;
+};
+
+References look_at_references(std::string_view t) {
+  References r;
+  constexpr std::string_view kOpen = "<![CDATA[", kClose = "]]>";
+  // The next CDATA section [open, close) not ending before the '&' at hand.
+  size_t open = t.find(kOpen);
+  size_t close = open == std::string_view::npos ? open : t.find(kClose, open + kOpen.size());
+  for (size_t i = t.find('&'); i != std::string_view::npos; i = t.find('&', i + 1)) {
+    while (open != std::string_view::npos && close != std::string_view::npos && close < i) {
+      open = t.find(kOpen, close + kClose.size());
+      close = open == std::string_view::npos ? open : t.find(kClose, open + kOpen.size());
+    }
+    // Inside CDATA: HTML, decoded later, so only its cleanliness counts.
+    const bool in_cdata = open != std::string_view::npos && open < i;
+    std::string_view rest = t.substr(i + 1);
     size_t j = 0;
-    while (j < rest.size() && j < 32 && std::isalnum(static_cast<unsigned char>(rest[j]))) ++j;
-    if (j == 0) continue;
-    std::string ref = "&";
-    ref.append(rest.substr(0, j)) += ';';
-    if (!common::is_clean_text(common::decode_html_entities(ref))) return false;
+    bool xml_ref = false;
+    if (rest.starts_with('#')) {
+      r.keep_text_clean = false;
+      const bool hex = rest.size() > 1 && (rest[1] == 'x' || rest[1] == 'X');
+      j = hex ? 2 : 1;
+      const size_t digits = j;
+      while (j < rest.size() && (hex ? std::isxdigit(static_cast<unsigned char>(rest[j]))
+                                     : std::isdigit(static_cast<unsigned char>(rest[j]))))
+        ++j;
+      xml_ref = j > digits && j < rest.size() && rest[j] == ';';
+    } else {
+      while (j < rest.size() && j < 32 && std::isalnum(static_cast<unsigned char>(rest[j]))) ++j;
+      const std::string_view name = rest.substr(0, j);
+      const bool predefined =
+          name == "amp" || name == "lt" || name == "gt" || name == "quot" || name == "apos";
+      xml_ref = predefined && j < rest.size() && rest[j] == ';';
+      if (name == "amp" && xml_ref) {
+        // "&amp;" in escaped HTML: the reference one level down.
+        const std::string_view inner = rest.substr(4);
+        if (inner.starts_with('#')) {
+          r.keep_text_clean = false;
+        } else {
+          size_t k = 0;
+          while (k < inner.size() && k < 32 && std::isalnum(static_cast<unsigned char>(inner[k])))
+            ++k;
+          if (k > 0 && !common::is_clean_text(common::html_entity_text(inner.substr(0, k))))
+            r.keep_text_clean = false;
+        }
+      } else if (!predefined && j > 0 && !common::is_clean_text(common::html_entity_text(name))) {
+        r.keep_text_clean = false;
+      }
+    }
+    if (!in_cdata && !xml_ref) r.xml_only = false;
+    if (!r.xml_only && !r.keep_text_clean) break;
   }
-  return true;
+  if (open != std::string_view::npos && close == std::string_view::npos)
+    r.xml_only = false;  // an unclosed CDATA section
+  return r;
 }
 
 struct Context {
@@ -274,7 +404,7 @@ struct Context {
   std::string feed_author;   // Atom feed-level author
   std::string_view core_ns;  // namespace of the dialect's own elements
   bool atom = false;
-  bool fields_clean = false;  // references_keep_text_clean(): clean() can be skipped
+  bool fields_clean = false;  // see References::keep_text_clean: clean() can be skipped
 };
 
 // The base URL in scope at `e`: xml:base attributes from the root down,
@@ -638,6 +768,19 @@ std::optional<Article> read_atom_entry(const XMLElement* entry, size_t index, co
   return a;
 }
 
+// Whether only comments, processing instructions and whitespace follow the
+// root element (tinyxml2 accepts trailing content the repair pass cuts).
+bool nothing_after_root(const tinyxml2::XMLDocument& doc) {
+  const XMLElement* root = doc.RootElement();
+  if (!root) return false;
+  for (const XMLNode* n = root->NextSibling(); n; n = n->NextSibling()) {
+    if (n->ToComment() || n->ToDeclaration()) continue;
+    if (const auto* t = n->ToText(); t && trim(t->Value()).empty()) continue;
+    return false;
+  }
+  return true;
+}
+
 bool looks_like_html(std::string_view text) {
   std::string head(text.substr(0, 2048));
   for (auto& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -683,16 +826,31 @@ ParseResult parse_feed(std::string_view input, const ParseOptions& options) {
     return result;
   }
 
-  RepairedXml repaired = repair_xml(text);
+  // Most feeds are well-formed: tinyxml2 reads them as they are, and the
+  // repair pass runs only when something shows it could have work to do.
   tinyxml2::XMLDocument doc(true, tinyxml2::PRESERVE_WHITESPACE);
-  tinyxml2::XMLError err = doc.Parse(repaired.xml.data(), repaired.xml.size());
-  if ((err != tinyxml2::XML_SUCCESS || !repaired.root_closed) && !repaired.truncated.empty()) {
-    tinyxml2::XMLDocument cut(true, tinyxml2::PRESERVE_WHITESPACE);
-    if (cut.Parse(repaired.truncated.data(), repaired.truncated.size()) == tinyxml2::XML_SUCCESS) {
-      repaired.warnings.push_back("the document is truncated (no </" + repaired.root +
-                                  ">); read the items before the cut");
-      doc.Clear();
-      err = doc.Parse(repaired.truncated.data(), repaired.truncated.size());
+  tinyxml2::XMLError err = tinyxml2::XML_SUCCESS;
+  RepairedXml repaired;
+  std::string_view parsed = text;  // the text `doc` was read from
+  const References refs = look_at_references(text);
+  const bool well_formed = !scan.controls && refs.xml_only &&
+                           doc.Parse(text.data(), text.size()) == tinyxml2::XML_SUCCESS &&
+                           nothing_after_root(doc);
+  if (!well_formed) {
+    doc.Clear();
+    repaired = repair_xml(text);
+    parsed = repaired.xml;
+    err = doc.Parse(repaired.xml.data(), repaired.xml.size());
+    if ((err != tinyxml2::XML_SUCCESS || !repaired.root_closed) && !repaired.truncated.empty()) {
+      tinyxml2::XMLDocument cut(true, tinyxml2::PRESERVE_WHITESPACE);
+      if (cut.Parse(repaired.truncated.data(), repaired.truncated.size()) ==
+          tinyxml2::XML_SUCCESS) {
+        repaired.warnings.push_back("the document is truncated (no </" + repaired.root +
+                                    ">); read the items before the cut");
+        doc.Clear();
+        parsed = repaired.truncated;
+        err = doc.Parse(repaired.truncated.data(), repaired.truncated.size());
+      }
     }
   }
   if (err != tinyxml2::XML_SUCCESS) {
@@ -714,7 +872,9 @@ ParseResult parse_feed(std::string_view input, const ParseOptions& options) {
     return result;
   }
   Context ctx{options, result.warnings, options.feed_url, options.language, {}, {}, false};
-  ctx.fields_clean = scan.nfc_quick && references_keep_text_clean(text);
+  ctx.fields_clean = scan.nfc_quick && refs.keep_text_clean;
+  const RootNamespaces root_namespaces(root, parsed);
+  const ScopedRootNamespaces use_root_namespaces(root_namespaces);
   const std::string_view root_local = local_of(root->Name());
   const std::string_view root_ns = ns_of(root);
   std::vector<const XMLElement*> items;

@@ -4,6 +4,7 @@
 #include <syndicd/common/utf8.hpp>
 
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -129,24 +130,30 @@ class Repairer {
  private:
   bool at(std::string_view word) const { return s_.compare(i_, word.size(), word) == 0; }
 
-  // Index of the first byte at or after `from` that `special` flags.
+  // Index of the first byte at or after `from` that `special` flags. Runs
+  // of text are long: whole words holding none of the bytes any table here
+  // flags ('&', '<', '>', quotes, controls) are stepped over eight at a time.
   size_t find_special(size_t from, const std::array<bool, 256>& special, size_t to) const {
     const auto* p = reinterpret_cast<const unsigned char*>(s_.data());
-    while (from < to && !special[p[from]]) {
+    using common::utf8::bytes_equal;
+    constexpr uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    while (from < to) {
+      if (special[p[from]]) return from;
       ++from;
-      // Runs of text are long: skip words holding no '&', '<', '>', quote
-      // or control (every table here flags a subset of those).
       while (from + 8 <= to) {
-        std::uint64_t w;
+        uint64_t w;
         std::memcpy(&w, p + from, 8);
-        if (common::utf8::word_has_less(w, 0x20) || common::utf8::word_has_byte(w, '&') ||
-            common::utf8::word_has_byte(w, '<') || common::utf8::word_has_byte(w, '>') ||
-            common::utf8::word_has_byte(w, '"') || common::utf8::word_has_byte(w, '\''))
+        const uint64_t m = ((w - ones * 0x20) & ~w & highs) | bytes_equal(w, '&') |
+                           bytes_equal(w, '<') | bytes_equal(w, '>') | bytes_equal(w, '"') |
+                           bytes_equal(w, '\'');
+        if (m != 0) {
+          from += static_cast<size_t>(std::countr_zero(m)) / 8;
           break;
+        }
         from += 8;
       }
     }
-    return from;
+    return to;
   }
   size_t find_special(size_t from, const std::array<bool, 256>& special) const {
     return find_special(from, special, s_.size());

@@ -73,6 +73,11 @@ void append_utf8(std::string& out, uint32_t cp) {
   }
 }
 
+std::string_view html_entity_text(std::string_view name) {
+  const auto* e = find_entity(name);
+  return e ? std::string_view(e->utf8) : std::string_view{};
+}
+
 long lookup_html_entity(std::string_view name) {
   const auto* e = find_entity(name);
   if (!e) return -1;
@@ -177,15 +182,8 @@ void collapse_into(std::string& out, bool& pending_space, std::string_view s) {
   size_t i = 0;
   while (i < n) {
     const size_t start = i;
-    while (i < n) {
-      // Eight bytes of printable ASCII at a time.
-      while (i + 8 <= n) {
-        uint64_t w;
-        std::memcpy(&w, p + i, 8);
-        if ((w & 0x8080808080808080ull) != 0 || utf8::word_has_less(w, 0x21)) break;
-        i += 8;
-      }
-      if (i >= n) break;
+    // Printable ASCII other than the space is skipped eight bytes at a time.
+    while ((i = utf8::skip_plain(p, i, n, 0x21)) < n) {
       const unsigned char c = p[i];
       if (c < 0x80) {
         if (ascii_space(c) && !(c == ' ' && i > start && i + 1 < n && ordinary_at(i + 1))) break;

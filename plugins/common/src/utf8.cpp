@@ -110,16 +110,24 @@ Utf8Scan scan_utf8(std::string_view text) {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t n = text.size();
   std::size_t i = 0;
-  bool nfc = true;
+  Utf8Scan r{true, true, false};
   const std::uint64_t* bits = utf8::bmp_nfc_stable_bits();
-  while ((i = utf8::skip_ascii(p, i, n)) < n) {
+  // Printable ASCII is skipped eight bytes at a time.
+  while ((i = utf8::skip_plain(p, i, n, 0x20)) < n) {
+    const unsigned c = p[i];
+    if (c < 0x80) {
+      if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') r.controls = true;
+      ++i;
+      continue;
+    }
     const std::size_t len = utf8::sequence_length(p + i, n - i);
-    if (len == 0) return {false, false};
+    if (len == 0) return {false, false, r.controls};
     // Lead bytes below 0xCC encode code points below U+0300: always stable.
-    if (nfc && p[i] >= 0xCC && !utf8::nfc_stable(bits, utf8::decode(p + i, len))) nfc = false;
+    if (r.nfc_quick && c >= 0xCC && !utf8::nfc_stable(bits, utf8::decode(p + i, len)))
+      r.nfc_quick = false;
     i += len;
   }
-  return {true, nfc};
+  return r;
 }
 
 bool is_nfc_quick(std::string_view text) {
@@ -141,15 +149,8 @@ bool is_clean_text(std::string_view text) {
   const std::size_t n = text.size();
   const std::uint64_t* bits = utf8::bmp_nfc_stable_bits();
   std::size_t i = 0;
-  while (i < n) {
-    // Printable ASCII eight bytes at a time.
-    while (i + 8 <= n) {
-      std::uint64_t w;
-      std::memcpy(&w, p + i, 8);
-      if ((w & 0x8080808080808080ull) != 0 || utf8::word_has_less(w, 0x20)) break;
-      i += 8;
-    }
-    if (i >= n) break;
+  // Printable ASCII is skipped eight bytes at a time.
+  while ((i = utf8::skip_plain(p, i, n, 0x20)) < n) {
     const unsigned c = p[i];
     if (c < 0x80) {
       if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') return false;

@@ -24,6 +24,9 @@ std::string decode_html_entities(std::string_view text);
 /// the few two-code-point entities only the first is returned.
 long lookup_html_entity(std::string_view name);
 
+/// The text (UTF-8) the named entity `name` stands for; empty when unknown.
+std::string_view html_entity_text(std::string_view name);
+
 /// Collapse runs of whitespace (ASCII space, tab, CR, LF, FF, VT, U+00A0 and
 /// the other Unicode spaces U+2000-U+200A, U+202F, U+205F, U+3000, and
 /// zero-width space U+200B / BOM U+FEFF which are dropped) to one ASCII space

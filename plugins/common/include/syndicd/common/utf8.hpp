@@ -24,11 +24,28 @@ constexpr bool word_has_less(std::uint64_t w, unsigned n) {
   return ((w - ones * n) & ~w & highs) != 0;
 }
 
-/// Whether some byte of `w` equals `b`.
-constexpr bool word_has_byte(std::uint64_t w, unsigned char b) {
+/// Index of the first byte in [i, end) that is >= 0x80 or below `n`
+/// (n <= 0x80; `end` when none). Eight bytes at a time, landing on the byte
+/// itself: the lowest flag of the "hasless" test is always exact.
+inline std::size_t skip_plain(const unsigned char* p, std::size_t i, std::size_t end, unsigned n) {
+  constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+  while (i + 8 <= end) {
+    std::uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    if (const std::uint64_t m = ((w - ones * n) & ~w & highs) | (w & highs); m != 0)
+      return i + static_cast<std::size_t>(std::countr_zero(m)) / 8;
+    i += 8;
+  }
+  while (i < end && p[i] >= n && p[i] < 0x80) ++i;
+  return i;
+}
+
+/// The high bit set in the bytes of `w` equal to `b` (the lowest flag is
+/// exact; flags above it may not be).
+constexpr std::uint64_t bytes_equal(std::uint64_t w, unsigned char b) {
   constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
   const std::uint64_t x = w ^ (ones * b);
-  return ((x - ones) & ~x & highs) != 0;
+  return (x - ones) & ~x & highs;
 }
 
 /// Index of the first byte >= 0x80 at or after `i` (`n` when none). Eight
@@ -107,6 +124,9 @@ bool is_nfc_quick(std::string_view text);
 struct Utf8Scan {
   bool valid = true;       ///< well-formed UTF-8
   bool nfc_quick = false;  ///< valid and is_nfc_quick() holds
+  /// C0 control characters other than tab, LF and CR occur (up to the first
+  /// ill-formed byte, where the scan stops).
+  bool controls = false;
 };
 Utf8Scan scan_utf8(std::string_view text);
 
