@@ -10,6 +10,7 @@
 #include <syndicd/common/url.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <numeric>
 #include <optional>
@@ -133,14 +134,15 @@ class RootNamespaces {
 };
 
 // The parse in progress on this thread (parse_feed is reentrant across
-// threads; the free functions below read its namespaces through this).
+// threads; the free functions below read its namespaces through this). The
+// scope also forgets the child indexes below when the parse ends.
 thread_local const RootNamespaces* t_root_namespaces = nullptr;
 
 struct ScopedRootNamespaces {
   explicit ScopedRootNamespaces(const RootNamespaces& ns) {
     if (ns.usable()) t_root_namespaces = &ns;
   }
-  ~ScopedRootNamespaces() { t_root_namespaces = nullptr; }
+  ~ScopedRootNamespaces();
   ScopedRootNamespaces(const ScopedRootNamespaces&) = delete;
   ScopedRootNamespaces& operator=(const ScopedRootNamespaces&) = delete;
 };
@@ -163,14 +165,47 @@ std::string_view ns_of(const XMLElement* e) {
   return resolve_prefix(e, prefix_of(e->Name()));
 }
 
-bool is(const XMLElement* e, std::string_view ns, std::string_view local) {
-  return e && local_of(e->Name()) == local && same_ns(ns_of(e), ns);
+// The element children of an element with their namespace and local name
+// resolved once: an item is asked for some twenty children by name. Two
+// are kept (an item and the author or group inside it being read); the
+// parse in progress clears them when it ends, as the elements go with it.
+struct ChildIndex {
+  struct Entry {
+    std::string_view ns;  // canonical_ns()
+    std::string_view local;
+    const XMLElement* element;
+  };
+  const XMLElement* parent = nullptr;
+  std::vector<Entry> entries;
+};
+thread_local std::array<ChildIndex, 2> t_child_index;
+thread_local size_t t_child_index_next = 0;
+
+const std::vector<ChildIndex::Entry>& child_index(const XMLElement* e) {
+  for (auto& ix : t_child_index)
+    if (ix.parent == e) return ix.entries;
+  ChildIndex& ix = t_child_index[t_child_index_next];
+  t_child_index_next = (t_child_index_next + 1) % t_child_index.size();
+  ix.parent = e;
+  ix.entries.clear();
+  for (const XMLElement* c = e->FirstChildElement(); c; c = c->NextSiblingElement())
+    ix.entries.push_back({canonical_ns(ns_of(c)), local_of(c->Name()), c});
+  return ix.entries;
+}
+
+ScopedRootNamespaces::~ScopedRootNamespaces() {
+  t_root_namespaces = nullptr;
+  for (auto& ix : t_child_index) {
+    ix.parent = nullptr;  // the elements go with the document
+    ix.entries.clear();
+  }
 }
 
 const XMLElement* child(const XMLElement* e, std::string_view ns, std::string_view local) {
   if (!e) return nullptr;
-  for (const XMLElement* c = e->FirstChildElement(); c; c = c->NextSiblingElement())
-    if (is(c, ns, local)) return c;
+  ns = canonical_ns(ns);
+  for (const auto& c : child_index(e))
+    if (c.local == local && c.ns == ns) return c.element;
   return nullptr;
 }
 
@@ -178,8 +213,9 @@ std::vector<const XMLElement*> children(const XMLElement* e, std::string_view ns
                                         std::string_view local) {
   std::vector<const XMLElement*> out;
   if (!e) return out;
-  for (const XMLElement* c = e->FirstChildElement(); c; c = c->NextSiblingElement())
-    if (is(c, ns, local)) out.push_back(c);
+  ns = canonical_ns(ns);
+  for (const auto& c : child_index(e))
+    if (c.local == local && c.ns == ns) out.push_back(c.element);
   return out;
 }
 
