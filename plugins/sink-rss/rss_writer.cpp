@@ -1,5 +1,7 @@
 #include "rss_writer.hpp"
 
+#include <syndicd/common/sanitize.hpp>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <tinyxml2.h>
@@ -132,27 +134,6 @@ Item item_from_article(const Article& article, int64_t now) {
 
 namespace {
 
-std::string html_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 void text_element(tinyxml2::XMLPrinter& out, const char* name, const std::string& text) {
   out.OpenElement(name);
   out.PushText(text.c_str());
@@ -222,7 +203,7 @@ std::string render(const Channel& channel, const std::vector<Item>& items) {
     // escaped once for HTML (and again by the printer for XML) to show as
     // written: "giá < 50" must not open a tag.
     if (const std::string lead = xml_text(raw.description); !lead.empty())
-      text_element(out, "description", html_escape(lead));
+      text_element(out, "description", common::escape_html(lead));
     if (const std::string body = xml_text(raw.content_html); !body.empty())
       cdata_element(out, "content:encoded", body);
     if (const std::string image = xml_line(raw.image_url); !image.empty()) {

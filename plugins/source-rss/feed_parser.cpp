@@ -272,22 +272,27 @@ void serialize_children(const XMLNode* e, bool top_text_is_markup, std::string& 
       if (top_text_is_markup || t->CData())
         out += t->Value();
       else
-        out += escape_html(t->Value());
+        common::append_escaped(out, t->Value());
     } else if (const auto* el = c->ToElement()) {
-      const std::string name(local_of(el->Name()));
-      out += '<' + name;
+      const std::string_view name = local_of(el->Name());
+      out += '<';
+      out += name;
       for (const auto* a = el->FirstAttribute(); a; a = a->Next()) {
         const std::string_view an = a->Name();
         if (an == "xmlns" || prefix_of(an) == "xmlns") continue;
         out += ' ';
         out += local_of(an);
-        out += "=\"" + escape_html(a->Value()) + '"';
+        out += "=\"";
+        common::append_escaped(out, a->Value());
+        out += '"';
       }
       out += '>';
       if (std::find(std::begin(kHtmlVoid), std::end(kHtmlVoid), name) != std::end(kHtmlVoid))
         continue;
       serialize_children(el, false, out);
-      out += "</" + name + '>';
+      out += "</";
+      out += name;
+      out += '>';
     }
   }
 }

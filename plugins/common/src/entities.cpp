@@ -190,6 +190,18 @@ void collapse_into(std::string& out, bool& pending_space, std::string_view s) {
         ++i;
         continue;
       }
+      // Vietnamese letters first: two-byte ones below U+0800 other than
+      // U+0080-U+00BF (lead 0xC2, which holds U+00A0), and the precomposed
+      // block U+1E80-U+1EFF; none of them is a space.
+      if (c >= 0xC3 && c <= 0xDF && i + 1 < n && (p[i + 1] & 0xC0) == 0x80) {
+        i += 2;
+        continue;
+      }
+      if (c == 0xE1 && i + 2 < n && (p[i + 1] == 0xBA || p[i + 1] == 0xBB) &&
+          (p[i + 2] & 0xC0) == 0x80) {
+        i += 3;
+        continue;
+      }
       const size_t len = utf8::sequence_length(p + i, n - i);
       if (len == 0) {  // keep invalid bytes as they are; nfc() repairs them
         ++i;

@@ -220,7 +220,9 @@ bool article_attribute(std::string_view tag, std::string_view attr) {
 // Writes the start tag; false when the element itself has to go (an
 // article-mode link or image left without its URL).
 bool write_tag(std::string& out, const Tag& t, std::string_view base, Markup markup) {
-  std::string tag = "<" + t.name;
+  const size_t rollback = out.size();
+  out += '<';
+  out += t.name;
   bool has_url = false;
   for (const auto& a : t.attrs) {
     if (a.name.size() > 2 && a.name[0] == 'o' && a.name[1] == 'n') continue;
@@ -232,32 +234,37 @@ bool write_tag(std::string& out, const Tag& t, std::string_view base, Markup mar
             c == '.'))
         ok = false;
     if (!ok) continue;
-    std::string value = a.value;
+    std::string resolved;  // the value when it had to change
+    std::string_view value = a.value;
     if (one_of(a.name, kUrlAttrs)) {
       const bool image_source = a.name == "src" && t.name == "img";
       // Checked before resolving too: "java\tscript:" must not become a
       // relative path under the base.
       if (dangerous_url(value, image_source)) continue;
-      value = resolve(base, value);
+      resolved = resolve(base, value);
+      value = resolved;
       if (!allowed_url(value, markup, image_source)) continue;
       has_url = has_url || a.name == "href" || a.name == "src";
     } else if (a.name == "srcset") {
       bool bad = false;
-      value = resolve_srcset(base, value, &bad);
+      resolved = resolve_srcset(base, value, &bad);
+      value = resolved;
       if (value.empty()) continue;
     } else if (a.name == "style") {
       if (dangerous_style(value)) continue;
     }
-    tag += ' ';
-    tag += a.name;
+    out += ' ';
+    out += a.name;
     if (a.has_value) {
-      tag += "=\"";
-      tag += escape_html(value);
-      tag += '"';
+      out += "=\"";
+      append_escaped(out, value);
+      out += '"';
     }
   }
-  if (markup == Markup::article && (t.name == "a" || t.name == "img") && !has_url) return false;
-  out += tag;
+  if (markup == Markup::article && (t.name == "a" || t.name == "img") && !has_url) {
+    out.resize(rollback);
+    return false;
+  }
   if (t.self_closing && !one_of(t.name, kVoid)) {
     // "<p/>" is not self-closing in HTML; keep the element explicitly empty.
     out += "></";
@@ -290,7 +297,18 @@ size_t skip_element(std::string_view html, size_t from, std::string_view name) {
 std::string escape_html(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (char c : text) {
+  append_escaped(out, text);
+  return out;
+}
+
+void append_escaped(std::string& out, std::string_view text) {
+  // Runs without anything to escape are copied whole.
+  size_t start = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c != '&' && c != '<' && c != '>' && c != '"') continue;
+    out.append(text.substr(start, i - start));
+    start = i + 1;
     switch (c) {
       case '&':
         out += "&amp;";
@@ -301,14 +319,12 @@ std::string escape_html(std::string_view text) {
       case '>':
         out += "&gt;";
         break;
-      case '"':
+      default:
         out += "&quot;";
         break;
-      default:
-        out += c;
     }
   }
-  return out;
+  out.append(text.substr(start));
 }
 
 bool drops_with_content(std::string_view tag, Markup markup) {

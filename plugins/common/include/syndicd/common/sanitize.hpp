@@ -56,4 +56,7 @@ bool allowed_url(std::string_view url, Markup markup, bool image_source);
 /// `text` with &, <, > and " escaped, for text nodes and attribute values.
 std::string escape_html(std::string_view text);
 
+/// escape_html(), appended to `out`.
+void append_escaped(std::string& out, std::string_view text);
+
 }  // namespace syndicd::common
