@@ -16,6 +16,13 @@
 // later list page that failed) records that in the instance state, and the
 // next poll fetches the list page unconditionally and retries the links.
 // Articles already stored are deduplicated by the host.
+//
+// `list.max` bounds the links read per poll: the first ones, in list
+// order (newest first on news sites). Links beyond it are not followed, by
+// this poll or a later one: the plugin cannot tell which links the host has
+// stored already, and reading older links on later polls would post old
+// news. A site that publishes more than `max` articles between two polls
+// needs a larger `max` or a shorter `every`.
 #include <syndicd/plugin.hpp>
 
 #include <deque>
@@ -54,7 +61,8 @@ constexpr syndicd_field kList[] = {
     {.name = "max",
      .type = SYNDICD_TYPE_INT,
      .default_value = "20",
-     .description = "Follow at most this many links per poll.",
+     .description = "Follow at most this many links per poll, the first on the list; the rest "
+                    "are not followed.",
      .min = 1,
      .max = 500},
     {.name = "next",
@@ -301,8 +309,9 @@ class Run : public std::enable_shared_from_this<Run> {
 
   void fetch_articles() {
     if (over_max_ > 0)
-      host_.debug(std::to_string(over_max_) + " more links beyond list.max=" +
-                  std::to_string(s_->max) + " left for later polls");
+      host_.debug(std::to_string(over_max_) +
+                  " more links beyond list.max=" + std::to_string(s_->max) +
+                  " not followed (list.max bounds the links read per poll)");
     listing_done_ = true;
     outstanding_ = links_.size();
     auto self = shared_from_this();

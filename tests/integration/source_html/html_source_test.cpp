@@ -207,13 +207,33 @@ TEST_F(HtmlSourceTest, PollOverHttpEmitsEachArticleOnce) {
   EXPECT_EQ(seed_article->images[0].url, server_.url(kSite + "images/hoi-nghi.jpg"));
 }
 
+// list.max bounds what one poll reads: the first links of the list. Those
+// beyond it are not followed, and the log must not promise otherwise.
 TEST_F(HtmlSourceTest, MaxLimitsTheLinksFollowed) {
+  std::vector<std::string> lines;
+  std::mutex lines_mutex;
+  syndicd::log::set_max_level(syndicd::log::Level::debug);
+  syndicd::log::set_writer([&](syndicd::log::Level, const std::string& line) {
+    std::lock_guard lock(lines_mutex);
+    lines.push_back(line);
+  });
   const PollResult r = poll_once("    url: " + list_url() +
                                  "\n    list: { links: \"css:.news-list h3 a\", max: 2 }\n");
+  syndicd::log::set_writer(nullptr);
+  syndicd::log::set_max_level(syndicd::log::Level::info);
   ASSERT_TRUE(r.done);
   EXPECT_EQ(r.status, SYNDICD_OK) << r.message;
-  EXPECT_EQ(r.articles.size(), 2u);
+  ASSERT_EQ(r.articles.size(), 2u);
+  // The first two links of the list.
+  EXPECT_TRUE(has_url(r.articles, server_.url(kSite + "articles/phong-chong-dich-covid-19.html")));
+  EXPECT_TRUE(has_url(r.articles, server_.url(kSite + "articles/thu-hoach-che-xuan-dai-tu.html")));
   EXPECT_EQ(server_.total_hits(), 3);
+  bool said = false;
+  for (const auto& line : lines) {
+    EXPECT_EQ(line.find("later polls"), std::string::npos) << line;
+    if (line.find("3 more links beyond list.max=2 not followed") != std::string::npos) said = true;
+  }
+  EXPECT_TRUE(said);
 }
 
 TEST_F(HtmlSourceTest, ListPageFailureIsTransient) {
