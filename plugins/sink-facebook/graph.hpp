@@ -106,6 +106,28 @@ bool same_origin(std::string_view url, std::string_view base);
 std::string sidecar_json(const syndicd::Article& article, const std::string& message,
                          const syndicd::common::TemplateValues& values);
 
+/// The article id recorded in a post's .json sidecar; "" when the file is
+/// missing, unreadable or names none.
+std::string sidecar_article_id(const std::filesystem::path& sidecar);
+
+/// How many names one base stem may take: base, base-2, ... base-100.
+constexpr int kMaxStemSuffix = 100;
+
+/// The stem (name without extension) under which article `id` already has
+/// its files in `dir`: base, base-2, ... whose .json sidecar names `id`
+/// and whose .txt exists. nullopt when there is none.
+std::optional<std::string> find_post_stem(const std::filesystem::path& dir, const std::string& base,
+                                          const std::string& id);
+
+/// The stem to write article `id` under: its own (find_post_stem), so a
+/// re-delivery rewrites the same files, else the first of base, base-2,
+/// base-3, ... that has neither a .txt nor a .json, so two articles with
+/// the same slug in the same minute never overwrite each other. nullopt
+/// when all kMaxStemSuffix names are taken. Not atomic: callers writing
+/// to one directory concurrently must serialise choosing and writing.
+std::optional<std::string> choose_post_stem(const std::filesystem::path& dir,
+                                            const std::string& base, const std::string& id);
+
 /// Write `data` to `path` through a temporary file in the same directory,
 /// fsync'd and renamed, then fsync the directory (DESIGN.md §6). Creates
 /// missing directories. Throws std::runtime_error naming the path.
