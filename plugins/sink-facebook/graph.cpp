@@ -292,7 +292,9 @@ PostResult classify_post(const syndicd::FetchResponse& r) {
     default:
       break;
   }
-  if (r.status == 401 && !e) {
+  if (r.status == 401) {
+    // HTTP says authentication failed, whatever code the body carries:
+    // the token needs an operator, and the post must stay queued.
     out.outcome = Outcome::auth;
     out.message = "Page access token rejected " + what;
   } else if (r.status == 429) {

@@ -61,7 +61,7 @@ enum class Outcome {
   posted,        ///< post_id is set
   rate_limited,  ///< codes 4, 17, 32, 613, 341, 80001 or HTTP 429: back off
   blocked,       ///< code 368: temporarily blocked for abuse; long backoff
-  auth,          ///< code 190 (or 102, HTTP 401): the token is no good
+  auth,          ///< code 190 or 102, or any HTTP 401: the token is no good
   permanent,     ///< other 4xx: this post will never be accepted
   transient,     ///< 5xx, network, an answer we cannot read: retry
 };

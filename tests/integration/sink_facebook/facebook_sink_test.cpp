@@ -469,6 +469,30 @@ TEST_F(FacebookSinkTest, WrongTokenIsAnAuthFailure) {
   EXPECT_NE(r.message.find("Invalid OAuth access token"), std::string::npos);
 }
 
+// A 401 means authentication failed whatever Graph code the body carries:
+// the post must stay queued for a new token, not be parked as dead.
+TEST_F(FacebookSinkTest, Http401WithAnyGraphCodeIsAnAuthFailure) {
+  auto h = make();
+  graph().fail_next_post(
+      {.status = 401,
+       .code = 2500,
+       .message = "An active access token must be used to query information about the current "
+                  "user."});
+  const Result r = deliver(*h, article(1));
+  EXPECT_EQ(r.status, SYNDICD_ERR_AUTH) << r.message;
+  EXPECT_NE(r.message.find("HTTP 401, code 2500"), std::string::npos) << r.message;
+  EXPECT_TRUE(logged("posts stay queued"));
+  EXPECT_TRUE(graph().made().empty());
+
+  // The same while reading the Page feed before a retry.
+  graph().fail_next_post({.status = 503, .code = 2, .store_anyway = true});
+  EXPECT_EQ(deliver(*h, article(2)).status, SYNDICD_ERR_TRANSIENT);
+  graph().fail_next_get({.status = 401, .code = 10, .message = "(#10) Permission denied"});
+  const Result lookup = deliver(*h, article(2));
+  EXPECT_EQ(lookup.status, SYNDICD_ERR_AUTH) << lookup.message;
+  EXPECT_EQ(graph().made().size(), 1u);
+}
+
 TEST_F(FacebookSinkTest, OtherClientErrorsAreDeadWithTheGraphMessage) {
   auto h = make();
   graph().fail_next_post(

@@ -86,6 +86,22 @@ TEST(Classify, Success) {
   EXPECT_FALSE(r.ambiguous);
 }
 
+// HTTP 401 is an authentication failure whatever code the body carries.
+TEST(Classify, Http401IsAuthWithAnyCode) {
+  for (const std::string& body :
+       {std::string(R"({"error":{"code":2500,"message":"An active access token must be used"}})"),
+        std::string(R"({"error":{"code":10,"message":"(#10) Permission denied"}})"),
+        std::string(R"({"error":{"code":1,"message":"An unknown error occurred"}})"),
+        std::string("<html>Unauthorized</html>")}) {
+    const auto r = fb::classify_post(answer(401, body));
+    EXPECT_EQ(r.outcome, fb::Outcome::auth) << body;
+    EXPECT_FALSE(r.ambiguous) << body;
+  }
+  // A code that says more than "unauthorized" still wins.
+  EXPECT_EQ(fb::classify_post(answer(401, R"({"error":{"code":4}})")).outcome,
+            fb::Outcome::rate_limited);
+}
+
 TEST(Classify, SuccessWithoutIdIsAmbiguous) {
   const auto r = fb::classify_post(answer(200, "<html>proxy</html>"));
   EXPECT_EQ(r.outcome, fb::Outcome::transient);
