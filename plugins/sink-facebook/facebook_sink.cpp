@@ -21,6 +21,7 @@
 #include <cctype>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -99,7 +100,8 @@ constexpr syndicd_field kSchema[] = {
     {.name = "directory",
      .type = SYNDICD_TYPE_PATH,
      .description = "Where posts are written (mode directory): YYYYMMDD-HHMM-slug.txt and "
-                    ".json, in the configured timezone."},
+                    ".json, in the configured timezone; -2, -3... when another article has the "
+                    "same name."},
     {},
 };
 
@@ -236,11 +238,13 @@ class FacebookSink final : public syndicd::Sink {
         delivery.reconciled(false);
         return;
       }
-      const std::string stem = stored ? *stored : common::post_file_stem(a, fields_, host().now());
-      std::error_code ec;
-      const bool exists = std::filesystem::exists(directory_ / (stem + ".txt"), ec) &&
-                          std::filesystem::exists(directory_ / (stem + ".json"), ec);
-      delivery.reconciled(exists, exists ? stem + ".txt" : std::string());
+      const std::string base = stored ? *stored : common::post_file_stem(a, fields_, host().now());
+      std::optional<std::string> stem;
+      {
+        std::lock_guard lock(directory_mutex());
+        stem = fb::find_post_stem(directory_, base, a.id);
+      }
+      delivery.reconciled(stem.has_value(), stem ? *stem + ".txt" : std::string());
       return;
     }
     find_post(a, [this, delivery](const Lookup& found) {
@@ -496,46 +500,65 @@ class FacebookSink final : public syndicd::Sink {
     });
   }
 
-  // mode: directory. The file name is chosen once per article and kept in
-  // the host state, so a re-delivery (also of an article without a date)
-  // rewrites the same two files.
+  // Choosing a free name and writing the files into it is one step for
+  // every directory-mode instance of the process: two articles delivered
+  // at once must not both find base.json free.
+  static std::mutex& directory_mutex() {
+    static std::mutex m;
+    return m;
+  }
+
+  // mode: directory. The base name (YYYYMMDD-HHMM-slug) is chosen once per
+  // article and kept in the host state, so that of an article without a
+  // date does not move with the clock. Another article with the same base
+  // gets base-2, base-3, ...; the same article again finds its own files by
+  // the id in their .json and rewrites them (choose_post_stem).
   void write_files(syndicd::Delivery delivery) {
     const syndicd::Article& a = delivery.article();
     const std::string key = std::string(kFilePrefix) + a.id;
-    std::string stem;
+    std::string base;
     if (auto stored = host().state_get(key)) {
-      stem = std::move(*stored);
+      base = std::move(*stored);
     } else {
-      stem = common::post_file_stem(a, fields_, host().now());
-      if (!host().state_put(key, stem)) {
+      base = common::post_file_stem(a, fields_, host().now());
+      if (!host().state_put(key, base)) {
         delivery.fail(SYNDICD_ERR_TRANSIENT, "cannot record the file name in the sink's state");
         return;
       }
     }
     struct Job {
-      std::filesystem::path text, sidecar;
-      std::string message, json, error;
+      std::filesystem::path dir;
+      std::string base, id, stem, message, json, error;
     };
     auto job = std::make_shared<Job>();
-    job->text = directory_ / (stem + ".txt");
-    job->sidecar = directory_ / (stem + ".json");
+    job->dir = directory_;
+    job->base = base;
+    job->id = a.id;
     job->message = render(a);
     job->json = fb::sidecar_json(a, job->message, common::template_values(a, fields_));
     if (!job->message.empty()) job->message += '\n';
     host().run_in_worker(
         [job] {
           try {
+            std::lock_guard lock(directory_mutex());
+            const auto stem = fb::choose_post_stem(job->dir, job->base, job->id);
+            if (!stem) {
+              job->error = "no free file name for " + job->base + " in " + job->dir.string() +
+                           ": " + std::to_string(fb::kMaxStemSuffix) + " are taken";
+              return;
+            }
+            job->stem = *stem;
             // The sidecar first: a reviewer's tool that sees the .txt can
-            // rely on its .json being there.
-            fb::write_file_atomically(job->sidecar, job->json);
-            fb::write_file_atomically(job->text, job->message);
+            // rely on its .json being there, and it claims the name.
+            fb::write_file_atomically(job->dir / (job->stem + ".json"), job->json);
+            fb::write_file_atomically(job->dir / (job->stem + ".txt"), job->message);
           } catch (const std::exception& e) {
             job->error = e.what();
           }
         },
-        [this, job, delivery, stem] {
+        [this, job, delivery] {
           if (job->error.empty()) {
-            delivery.succeed(stem + ".txt");
+            delivery.succeed(job->stem + ".txt");
           } else {
             host().warning(job->error);
             delivery.fail(SYNDICD_ERR_TRANSIENT, job->error);

@@ -8,6 +8,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <syndicd/common/dates.hpp>
@@ -291,7 +292,9 @@ PostResult classify_post(const syndicd::FetchResponse& r) {
     default:
       break;
   }
-  if (r.status == 401 && !e) {
+  if (r.status == 401) {
+    // HTTP says authentication failed, whatever code the body carries:
+    // the token needs an operator, and the post must stay queued.
     out.outcome = Outcome::auth;
     out.message = "Page access token rejected " + what;
   } else if (r.status == 429) {
@@ -372,6 +375,53 @@ std::string sidecar_json(const syndicd::Article& a, const std::string& message,
   };
   // Invalid UTF-8 is replaced, never a reason to lose the post.
   return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+std::string sidecar_article_id(const std::filesystem::path& sidecar) {
+  std::ifstream in(sidecar, std::ios::binary);
+  if (!in) return {};
+  const json j = json::parse(in, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return {};
+  return json_string(j, "id");
+}
+
+namespace {
+
+std::string candidate_stem(const std::string& base, int n) {
+  return n == 1 ? base : base + "-" + std::to_string(n);
+}
+
+bool present(const std::filesystem::path& p) {
+  std::error_code ec;
+  return std::filesystem::exists(p, ec);
+}
+
+}  // namespace
+
+std::optional<std::string> find_post_stem(const std::filesystem::path& dir, const std::string& base,
+                                          const std::string& id) {
+  if (id.empty()) return std::nullopt;
+  for (int n = 1; n <= kMaxStemSuffix; ++n) {
+    const std::string stem = candidate_stem(base, n);
+    const auto sidecar = dir / (stem + ".json");
+    if (present(sidecar) && present(dir / (stem + ".txt")) && sidecar_article_id(sidecar) == id)
+      return stem;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> choose_post_stem(const std::filesystem::path& dir,
+                                            const std::string& base, const std::string& id) {
+  std::optional<std::string> free;
+  for (int n = 1; n <= kMaxStemSuffix; ++n) {
+    const std::string stem = candidate_stem(base, n);
+    const auto sidecar = dir / (stem + ".json");
+    const bool has_sidecar = present(sidecar);
+    // Its own files, even behind a name freed since: rewrite them.
+    if (has_sidecar && !id.empty() && sidecar_article_id(sidecar) == id) return stem;
+    if (!free && !has_sidecar && !present(dir / (stem + ".txt"))) free = stem;
+  }
+  return free;
 }
 
 void write_file_atomically(const std::filesystem::path& path, std::string_view data) {

@@ -61,7 +61,7 @@ enum class Outcome {
   posted,        ///< post_id is set
   rate_limited,  ///< codes 4, 17, 32, 613, 341, 80001 or HTTP 429: back off
   blocked,       ///< code 368: temporarily blocked for abuse; long backoff
-  auth,          ///< code 190 (or 102, HTTP 401): the token is no good
+  auth,          ///< code 190 or 102, or any HTTP 401: the token is no good
   permanent,     ///< other 4xx: this post will never be accepted
   transient,     ///< 5xx, network, an answer we cannot read: retry
 };
@@ -105,6 +105,28 @@ bool same_origin(std::string_view url, std::string_view base);
 /// field the template saw.
 std::string sidecar_json(const syndicd::Article& article, const std::string& message,
                          const syndicd::common::TemplateValues& values);
+
+/// The article id recorded in a post's .json sidecar; "" when the file is
+/// missing, unreadable or names none.
+std::string sidecar_article_id(const std::filesystem::path& sidecar);
+
+/// How many names one base stem may take: base, base-2, ... base-100.
+constexpr int kMaxStemSuffix = 100;
+
+/// The stem (name without extension) under which article `id` already has
+/// its files in `dir`: base, base-2, ... whose .json sidecar names `id`
+/// and whose .txt exists. nullopt when there is none.
+std::optional<std::string> find_post_stem(const std::filesystem::path& dir, const std::string& base,
+                                          const std::string& id);
+
+/// The stem to write article `id` under: its own (find_post_stem), so a
+/// re-delivery rewrites the same files, else the first of base, base-2,
+/// base-3, ... that has neither a .txt nor a .json, so two articles with
+/// the same slug in the same minute never overwrite each other. nullopt
+/// when all kMaxStemSuffix names are taken. Not atomic: callers writing
+/// to one directory concurrently must serialise choosing and writing.
+std::optional<std::string> choose_post_stem(const std::filesystem::path& dir,
+                                            const std::string& base, const std::string& id);
 
 /// Write `data` to `path` through a temporary file in the same directory,
 /// fsync'd and renamed, then fsync the directory (DESIGN.md §6). Creates

@@ -9,6 +9,20 @@
 // page once (the host's fetcher queues them politely), extract on the worker
 // pool one page at a time, emit. The poll fails only when the list page
 // itself fails; article pages that fail are logged and skipped.
+//
+// A skipped page must not be hidden by the next poll's 304: the host keeps
+// the list page's ETag / Last-Modified after any successful poll, so a poll
+// that missed something (an article page that failed or gave no article, a
+// later list page that failed) records that in the instance state, and the
+// next poll fetches the list page unconditionally and retries the links.
+// Articles already stored are deduplicated by the host.
+//
+// `list.max` bounds the links read per poll: the first ones, in list
+// order (newest first on news sites). Links beyond it are not followed, by
+// this poll or a later one: the plugin cannot tell which links the host has
+// stored already, and reading older links on later polls would post old
+// news. A site that publishes more than `max` articles between two polls
+// needs a larger `max` or a shorter `every`.
 #include <syndicd/plugin.hpp>
 
 #include <deque>
@@ -47,7 +61,8 @@ constexpr syndicd_field kList[] = {
     {.name = "max",
      .type = SYNDICD_TYPE_INT,
      .default_value = "20",
-     .description = "Follow at most this many links per poll.",
+     .description = "Follow at most this many links per poll, the first on the list; the rest "
+                    "are not followed.",
      .min = 1,
      .max = 500},
     {.name = "next",
@@ -179,6 +194,10 @@ std::shared_ptr<const Settings> read_settings(const syndicd::Config& config) {
   return s;
 }
 
+// Instance state key: the last poll missed something, so the next one must
+// read the list page in full instead of accepting a 304.
+constexpr std::string_view kRereadKey = "reread_list";
+
 std::string describe_failure(const syndicd::FetchResponse& r) {
   if (r.error != SYNDICD_FETCH_E_NONE)
     return r.error_message.empty() ? "fetch error " + std::to_string(r.error) : r.error_message;
@@ -192,7 +211,11 @@ class Run : public std::enable_shared_from_this<Run> {
   Run(syndicd::Host host, syndicd::Poll poll, std::shared_ptr<const Settings> settings)
       : host_(host), poll_(poll), s_(std::move(settings)) {}
 
-  void start() { fetch_list(s_->url, 1); }
+  void start() {
+    // Set by a previous poll that skipped pages: a 304 now would hide them.
+    reread_ = host_.state_get(kRereadKey).has_value();
+    fetch_list(s_->url, 1);
+  }
 
  private:
   struct Page {
@@ -205,8 +228,11 @@ class Run : public std::enable_shared_from_this<Run> {
     list_pages_.insert(url);
     syndicd::FetchOptions options;
     // Only the first page is conditional: an unchanged front page means
-    // nothing new, but page 2 has to be read whenever page 1 was.
-    if (page == 1) options.flags = SYNDICD_FETCH_CONDITIONAL;
+    // nothing new, but page 2 has to be read whenever page 1 was. Not even
+    // the first when the last poll skipped pages it must retry.
+    if (page == 1 && !reread_) options.flags = SYNDICD_FETCH_CONDITIONAL;
+    if (page == 1 && reread_)
+      host_.debug(url + ": reading the list page in full to retry what the last poll missed");
     auto self = shared_from_this();
     host_.fetch(url, options, [self, url, page](const syndicd::FetchResponse& r) {
       self->on_list(r, url, page);
@@ -230,6 +256,7 @@ class Run : public std::enable_shared_from_this<Run> {
         return;
       }
       host_.warning(why + " (following the links found so far)");
+      ++missed_list_pages_;
       fetch_articles();
       return;
     }
@@ -282,8 +309,9 @@ class Run : public std::enable_shared_from_this<Run> {
 
   void fetch_articles() {
     if (over_max_ > 0)
-      host_.debug(std::to_string(over_max_) + " more links beyond list.max=" +
-                  std::to_string(s_->max) + " left for later polls");
+      host_.debug(std::to_string(over_max_) +
+                  " more links beyond list.max=" + std::to_string(s_->max) +
+                  " not followed (list.max bounds the links read per poll)");
     listing_done_ = true;
     outstanding_ = links_.size();
     auto self = shared_from_this();
@@ -342,11 +370,13 @@ class Run : public std::enable_shared_from_this<Run> {
         a.flags |= SYNDICD_ARTICLE_DATE_GUESSED;
       }
       const syndicd_status st = poll_.emit(a);
-      if (st == SYNDICD_OK)
+      if (st == SYNDICD_OK) {
         ++emitted_;
-      else
+      } else {
         host_.warning(page.url + ": the host refused the article (status " + std::to_string(st) +
                       ")");
+        ++failed_;
+      }
     }
     pump();
     maybe_finish();
@@ -356,7 +386,18 @@ class Run : public std::enable_shared_from_this<Run> {
     if (!listing_done_ || outstanding_ != 0 || extracting_ || finished_) return;
     if (failed_ > 0)
       host_.warning(std::to_string(failed_) + " of " + std::to_string(links_.size()) +
-                    " article pages failed; " + std::to_string(emitted_) + " emitted");
+                    " article pages failed; " + std::to_string(emitted_) +
+                    " emitted; the next poll reads the list page again and retries them");
+    const bool missed = failed_ > 0 || missed_list_pages_ > 0;
+    if (missed && !host_.state_put(kRereadKey, std::to_string(host_.now()))) {
+      // Without the mark the next poll could get a 304 and never retry the
+      // skipped pages; a failed poll makes the host drop the validators.
+      fail(SYNDICD_ERR_TRANSIENT,
+           "cannot record in the source's state that skipped pages must be retried");
+      return;
+    }
+    // A failed delete only costs the next poll a full read.
+    if (!missed && reread_) host_.state_delete(kRereadKey);
     finish_now();
   }
 
@@ -381,6 +422,8 @@ class Run : public std::enable_shared_from_this<Run> {
   std::vector<std::string> links_;
   std::string policy_host_extra_;
   size_t over_max_ = 0;
+  bool reread_ = false;
+  size_t missed_list_pages_ = 0;
   bool listing_done_ = false;
   size_t outstanding_ = 0;
   std::deque<Page> queue_;

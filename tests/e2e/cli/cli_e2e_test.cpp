@@ -4,6 +4,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
+#include <set>
+#include <sstream>
 
 #include "process.hpp"
 
@@ -15,6 +18,27 @@ namespace {
 const std::string kBinary = SYNDICD_BINARY;
 const fs::path kSource = SYNDICD_SOURCE_DIR;
 const fs::path kTestPlugins = SYNDICD_TEST_PLUGIN_DIR;
+
+std::string read_text(const fs::path& file) {
+  std::ifstream in(file);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// The text of `doc` between `begin` and the next `end`; nullopt when either is missing.
+std::optional<std::string> between(const std::string& doc, const std::string& begin,
+                                   const std::string& end) {
+  const auto from = doc.find(begin);
+  if (from == std::string::npos) return std::nullopt;
+  const auto to = doc.find(end, from + begin.size());
+  if (to == std::string::npos) return std::nullopt;
+  return doc.substr(from + begin.size(), to - from - begin.size());
+}
+
+// A program's output as a doc embeds it in a ``` block: no trailing newlines.
+std::string as_block(std::string out) {
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  return out;
+}
 
 class Cli : public ::testing::Test {
  protected:
@@ -239,16 +263,56 @@ TEST_F(Cli, ConfigurationDocIsCurrent) {
   // from the program when this fails.
   auto r = run_process({kBinary, "check", "--reference"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  std::ifstream in(kSource / "docs" / "configuration.md");
-  const std::string doc((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const std::string begin = "<!-- BEGIN REFERENCE -->\n```\n",
-                    end = "\n```\n<!-- END REFERENCE -->";
-  const auto from = doc.find(begin), to = doc.find(end);
-  ASSERT_NE(from, std::string::npos);
-  ASSERT_NE(to, std::string::npos);
-  std::string expected = r.out;
-  while (!expected.empty() && expected.back() == '\n') expected.pop_back();
-  EXPECT_EQ(doc.substr(from + begin.size(), to - from - begin.size()), expected);
+  const auto block = between(read_text(kSource / "docs" / "configuration.md"),
+                             "<!-- BEGIN REFERENCE -->\n```\n", "\n```\n<!-- END REFERENCE -->");
+  ASSERT_TRUE(block.has_value());
+  EXPECT_EQ(*block, as_block(r.out));
+}
+
+TEST_F(Cli, PluginsReferenceDocIsCurrent) {
+  // docs/plugins-reference.md embeds `plugins --describe NAME` of every
+  // built-in plugin; regenerate a block from the program when this fails.
+  // The plugins are the build tree's, but the doc shows their file: lines
+  // as an installation under /usr/local would print them.
+  const std::string built_dir = std::string(SYNDICD_PLUGIN_DIR) + "/";
+  const std::string installed_dir = "/usr/local/lib/syndicd/plugins/";
+  const std::string doc = read_text(kSource / "docs" / "plugins-reference.md");
+
+  // Every built-in plugin has a block, and every block names one.
+  auto list = run_process({kBinary, "plugins", "--plugin-path", SYNDICD_PLUGIN_DIR});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  std::set<std::string> built;
+  std::istringstream rows(list.out);
+  std::string row;
+  std::getline(rows, row);  // KIND NAME VERSION STATUS FILE
+  while (std::getline(rows, row)) {
+    std::istringstream fields(row);
+    std::string kind, name;
+    if (fields >> kind >> name) built.insert(name);
+  }
+  ASSERT_FALSE(built.empty()) << list.out;
+  std::set<std::string> documented;
+  const std::string marker = "<!-- BEGIN DESCRIBE ";
+  for (auto at = doc.find(marker); at != std::string::npos; at = doc.find(marker, at + 1)) {
+    const auto name_at = at + marker.size();
+    documented.insert(doc.substr(name_at, doc.find(" -->", name_at) - name_at));
+  }
+  EXPECT_EQ(documented, built);
+
+  for (const auto& name : built) {
+    auto r =
+        run_process({kBinary, "plugins", "--plugin-path", SYNDICD_PLUGIN_DIR, "--describe", name});
+    ASSERT_EQ(r.exit_code, 0) << name << "\n" << r.err;
+    std::string expected = as_block(r.out);
+    const std::string built_file = "file: " + built_dir, installed_file = "file: " + installed_dir;
+    for (auto at = expected.find(built_file); at != std::string::npos;
+         at = expected.find(built_file, at + installed_file.size()))
+      expected.replace(at, built_file.size(), installed_file);
+    const auto block = between(doc, "<!-- BEGIN DESCRIBE " + name + " -->\n```\n",
+                               "\n```\n<!-- END DESCRIBE " + name + " -->");
+    ASSERT_TRUE(block.has_value()) << "no DESCRIBE block for " << name;
+    EXPECT_EQ(*block, expected) << name;
+  }
 }
 
 TEST_F(Cli, PreviewErrors) {

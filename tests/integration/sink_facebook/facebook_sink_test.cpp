@@ -469,6 +469,30 @@ TEST_F(FacebookSinkTest, WrongTokenIsAnAuthFailure) {
   EXPECT_NE(r.message.find("Invalid OAuth access token"), std::string::npos);
 }
 
+// A 401 means authentication failed whatever Graph code the body carries:
+// the post must stay queued for a new token, not be parked as dead.
+TEST_F(FacebookSinkTest, Http401WithAnyGraphCodeIsAnAuthFailure) {
+  auto h = make();
+  graph().fail_next_post(
+      {.status = 401,
+       .code = 2500,
+       .message = "An active access token must be used to query information about the current "
+                  "user."});
+  const Result r = deliver(*h, article(1));
+  EXPECT_EQ(r.status, SYNDICD_ERR_AUTH) << r.message;
+  EXPECT_NE(r.message.find("HTTP 401, code 2500"), std::string::npos) << r.message;
+  EXPECT_TRUE(logged("posts stay queued"));
+  EXPECT_TRUE(graph().made().empty());
+
+  // The same while reading the Page feed before a retry.
+  graph().fail_next_post({.status = 503, .code = 2, .store_anyway = true});
+  EXPECT_EQ(deliver(*h, article(2)).status, SYNDICD_ERR_TRANSIENT);
+  graph().fail_next_get({.status = 401, .code = 10, .message = "(#10) Permission denied"});
+  const Result lookup = deliver(*h, article(2));
+  EXPECT_EQ(lookup.status, SYNDICD_ERR_AUTH) << lookup.message;
+  EXPECT_EQ(graph().made().size(), 1u);
+}
+
 TEST_F(FacebookSinkTest, OtherClientErrorsAreDeadWithTheGraphMessage) {
   auto h = make();
   graph().fail_next_post(
@@ -660,6 +684,77 @@ TEST_F(FacebookSinkTest, DirectoryModeWritesTextAndSidecarIdempotently) {
   EXPECT_TRUE(found);
   EXPECT_EQ(id, stem + ".txt");
   EXPECT_FALSE(h.reconcile(article(9)).first);
+}
+
+size_t count_files(const fs::path& dir) {
+  size_t n = 0;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    (void)e;
+    ++n;
+  }
+  return n;
+}
+
+std::string sidecar_id(const fs::path& p) {
+  return nlohmann::json::parse(slurp(p)).at("id").get<std::string>();
+}
+
+// Two articles with the same slug in the same minute: the second must not
+// overwrite the first's files (and both deliveries report success). The
+// same article again rewrites only its own files.
+TEST_F(FacebookSinkTest, DirectoryModeNeverOverwritesAnotherArticlesFiles) {
+  Harness h(store_);
+  ASSERT_EQ(h.create("    mode: directory\n    directory: " + dir_.string() + "\n"), "");
+  auto same_name = [](int n) {
+    Article a = article(1);
+    a.id = "baothainguyen:https://baothainguyen.vn/tin/" + std::to_string(n) + ".html";
+    a.url = "https://baothainguyen.vn/tin/" + std::to_string(n) + ".html";
+    a.title = "Tin " + std::to_string(n);
+    a.extra = {{"slug", "tong-ket"}};
+    return a;
+  };
+  const std::string stem = "20200110-0559-tong-ket";
+  Article a = same_name(1), b = same_name(2), c = same_name(3);
+  const Result ra = h.deliver(a);
+  const Result rb = h.deliver(b);
+  const Result rc = h.deliver(c);
+  ASSERT_EQ(ra.status, SYNDICD_OK) << ra.message;
+  ASSERT_EQ(rb.status, SYNDICD_OK) << rb.message;
+  ASSERT_EQ(rc.status, SYNDICD_OK) << rc.message;
+  EXPECT_EQ(ra.external_id, stem + ".txt");
+  EXPECT_EQ(rb.external_id, stem + "-2.txt");
+  EXPECT_EQ(rc.external_id, stem + "-3.txt");
+  EXPECT_EQ(sidecar_id(dir_ / (stem + ".json")), a.id);
+  EXPECT_EQ(sidecar_id(dir_ / (stem + "-2.json")), b.id);
+  EXPECT_EQ(sidecar_id(dir_ / (stem + "-3.json")), c.id);
+  EXPECT_NE(slurp(dir_ / (stem + ".txt")).find(a.url), std::string::npos);
+  EXPECT_NE(slurp(dir_ / (stem + "-2.txt")).find(b.url), std::string::npos);
+  EXPECT_NE(slurp(dir_ / (stem + "-3.txt")).find(c.url), std::string::npos);
+  EXPECT_EQ(count_files(dir_), 6u);
+
+  // Edited and delivered again: each into its own files, none added.
+  b.lead = "Sapo mới.";
+  EXPECT_EQ(h.deliver(b, rb.external_id).external_id, rb.external_id);
+  a.lead = "Sapo khác.";
+  EXPECT_EQ(h.deliver(a, ra.external_id).external_id, ra.external_id);
+  EXPECT_EQ(count_files(dir_), 6u);
+  EXPECT_NE(slurp(dir_ / (stem + "-2.txt")).find("Sapo mới."), std::string::npos);
+  EXPECT_NE(slurp(dir_ / (stem + ".txt")).find("Sapo khác."), std::string::npos);
+  EXPECT_NE(slurp(dir_ / (stem + "-3.txt")).find(c.url), std::string::npos);
+
+  // After a crash: each finds its own files.
+  EXPECT_EQ(h.reconcile(b), std::make_pair(true, stem + "-2.txt"));
+  EXPECT_EQ(h.reconcile(c), std::make_pair(true, stem + "-3.txt"));
+  EXPECT_FALSE(h.reconcile(same_name(4)).first);
+
+  // The sink's state lost (a new state file, files from an older syndicd):
+  // the ids in the sidecars still say whose files are whose.
+  ph::MemoryStateStore fresh;
+  Harness h2(fresh);
+  ASSERT_EQ(h2.create("    mode: directory\n    directory: " + dir_.string() + "\n"), "");
+  EXPECT_EQ(h2.deliver(c).external_id, stem + "-3.txt");
+  EXPECT_EQ(h2.deliver(same_name(4)).external_id, stem + "-4.txt");
+  EXPECT_EQ(count_files(dir_), 8u);
 }
 
 TEST_F(FacebookSinkTest, DirectoryModeNamesFilesInTheConfiguredZone) {

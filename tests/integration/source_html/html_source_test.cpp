@@ -9,9 +9,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -21,9 +24,11 @@
 #include "fetch/fetcher.hpp"
 #include "fetch/validator_store.hpp"
 #include "fixture_server.hpp"
+#include "log/log.hpp"
 #include "plugin_host/fetch_binding.hpp"
 #include "plugin_host/instance.hpp"
 #include "plugin_host/loader.hpp"
+#include "runtime/deferred_validators.hpp"
 #include "sites/expected.hpp"
 #include "syndicd/common/entities.hpp"
 
@@ -44,6 +49,15 @@ struct PollResult {
   bool created = false;
 };
 
+// What outlives one poll in the daemon: the fetch validators, held back
+// until the poll succeeds exactly as the engine does (DeferredValidators,
+// committed on success, dropped on failure), and the instance state.
+struct Persistent {
+  syndicd::fetch::MemoryValidatorStore stored;
+  syndicd::runtime::DeferredValidators validators{stored};
+  ph::MemoryStateStore state;
+};
+
 class HtmlSourceTest : public ::testing::Test {
  protected:
   HtmlSourceTest() : server_(SYNDICD_TEST_FIXTURES) {
@@ -54,7 +68,8 @@ class HtmlSourceTest : public ::testing::Test {
 
   // Create an instance from `source_yaml` (the body of sources.tn), poll it
   // once, and run the loop until the poll completes.
-  PollResult poll_once(const std::string& source_yaml, bool allow_file = false) {
+  PollResult poll_once(const std::string& source_yaml, bool allow_file = false,
+                       Persistent* persistent = nullptr) {
     PollResult out;
     EXPECT_NE(plugin_, nullptr) << "html plugin not found in " << SYNDICD_PLUGIN_DIR;
     if (plugin_ == nullptr) return out;
@@ -77,14 +92,18 @@ class HtmlSourceTest : public ::testing::Test {
     settings.allow_file = allow_file;
     settings.delay = 0ms;
     settings.retries = 0;
-    syndicd::fetch::MemoryValidatorStore validators;
-    syndicd::fetch::Fetcher fetcher(io, settings, validators);
+    syndicd::fetch::MemoryValidatorStore own_validators;
+    syndicd::fetch::Fetcher fetcher(
+        io, settings,
+        persistent ? static_cast<syndicd::fetch::ValidatorStore&>(persistent->validators)
+                   : own_validators);
     ph::FetcherService fetch(fetcher);
     boost::asio::thread_pool workers(2);
     ph::Services services;
     services.io = &io;
     services.fetch = &fetch;
     services.workers = &workers;
+    if (persistent) services.state = &persistent->state;
     {
       ph::Instance instance(*plugin_, "tn", "sources.tn", services);
       out.created = instance.create(*values, [&](const std::string& path, const std::string& m) {
@@ -100,6 +119,8 @@ class HtmlSourceTest : public ::testing::Test {
             out.done = true;
             out.status = status;
             out.message = message;
+            if (persistent && status == SYNDICD_OK) persistent->validators.commit();
+            if (persistent && status != SYNDICD_OK) persistent->validators.discard();
             io.stop();
           });
       boost::asio::steady_timer guard(io, 60s);
@@ -113,6 +134,16 @@ class HtmlSourceTest : public ::testing::Test {
   }
 
   std::string list_url() const { return server_.url(kSite + "index.html"); }
+
+  // The list page as a site that sends an ETag and answers 304 to it.
+  void serve_list_with_etag() {
+    std::ifstream in(std::string(SYNDICD_TEST_FIXTURES) + kSite + "index.html", std::ios::binary);
+    std::ostringstream body;
+    body << in.rdbuf();
+    auto list = FixtureServer::text(body.str(), "text/html; charset=utf-8");
+    list.etag = "\"list-v1\"";
+    server_.set(kSite + "index.html", list);
+  }
 
   FixtureServer server_;
   ph::Registry registry_;
@@ -130,6 +161,11 @@ std::string two_pages(const std::string& url) {
   return "    url: " + url +
          "\n"
          "    list: { links: \"css:.news-list a\", max: 20, next: \"css:a.next\", pages: 2 }\n";
+}
+
+bool has_url(const std::vector<syndicd::Article>& articles, const std::string& url) {
+  return std::any_of(articles.begin(), articles.end(),
+                     [&](const syndicd::Article& a) { return a.url == url; });
 }
 
 TEST_F(HtmlSourceTest, PollOverHttpEmitsEachArticleOnce) {
@@ -171,13 +207,33 @@ TEST_F(HtmlSourceTest, PollOverHttpEmitsEachArticleOnce) {
   EXPECT_EQ(seed_article->images[0].url, server_.url(kSite + "images/hoi-nghi.jpg"));
 }
 
+// list.max bounds what one poll reads: the first links of the list. Those
+// beyond it are not followed, and the log must not promise otherwise.
 TEST_F(HtmlSourceTest, MaxLimitsTheLinksFollowed) {
+  std::vector<std::string> lines;
+  std::mutex lines_mutex;
+  syndicd::log::set_max_level(syndicd::log::Level::debug);
+  syndicd::log::set_writer([&](syndicd::log::Level, const std::string& line) {
+    std::lock_guard lock(lines_mutex);
+    lines.push_back(line);
+  });
   const PollResult r = poll_once("    url: " + list_url() +
                                  "\n    list: { links: \"css:.news-list h3 a\", max: 2 }\n");
+  syndicd::log::set_writer(nullptr);
+  syndicd::log::set_max_level(syndicd::log::Level::info);
   ASSERT_TRUE(r.done);
   EXPECT_EQ(r.status, SYNDICD_OK) << r.message;
-  EXPECT_EQ(r.articles.size(), 2u);
+  ASSERT_EQ(r.articles.size(), 2u);
+  // The first two links of the list.
+  EXPECT_TRUE(has_url(r.articles, server_.url(kSite + "articles/phong-chong-dich-covid-19.html")));
+  EXPECT_TRUE(has_url(r.articles, server_.url(kSite + "articles/thu-hoach-che-xuan-dai-tu.html")));
   EXPECT_EQ(server_.total_hits(), 3);
+  bool said = false;
+  for (const auto& line : lines) {
+    EXPECT_EQ(line.find("later polls"), std::string::npos) << line;
+    if (line.find("3 more links beyond list.max=2 not followed") != std::string::npos) said = true;
+  }
+  EXPECT_TRUE(said);
 }
 
 TEST_F(HtmlSourceTest, ListPageFailureIsTransient) {
@@ -200,14 +256,85 @@ TEST_F(HtmlSourceTest, LinksSelectorMatchingNothingIsPermanent) {
   EXPECT_EQ(r.message, "list.links selector \"css:.tin-tuc a\" matched nothing on " + list_url());
 }
 
+// What was extracted is delivered, and the skipped page is not lost: the
+// host keeps the list page's ETag after a successful poll, yet the next
+// poll must not take a 304 for "nothing new" while a page is owed.
 TEST_F(HtmlSourceTest, FailedArticlePagesMakeAPartialPoll) {
+  serve_list_with_etag();
+  const std::string failing = kSite + "articles/thu-ngan-sach-2019.html";
   syndicd::testing::Behaviour gone;
   gone.status = 404;
-  server_.set(kSite + "articles/thu-ngan-sach-2019.html", gone);
-  const PollResult r = poll_once(two_pages(list_url()));
+  server_.set(failing, gone);
+  Persistent persistent;
+  const PollResult r = poll_once(two_pages(list_url()), false, &persistent);
   ASSERT_TRUE(r.done);
   EXPECT_EQ(r.status, SYNDICD_OK) << r.message;
   EXPECT_EQ(r.articles.size(), 6u);
+  EXPECT_FALSE(has_url(r.articles, server_.url(failing)));
+
+  // The page is back; the list page is unchanged.
+  server_.clear();
+  serve_list_with_etag();
+  const PollResult again = poll_once(two_pages(list_url()), false, &persistent);
+  ASSERT_TRUE(again.done);
+  EXPECT_EQ(again.status, SYNDICD_OK) << again.message;
+  EXPECT_TRUE(has_url(again.articles, server_.url(failing)));
+  EXPECT_EQ(server_.hits(failing), 2);
+
+  // Nothing is owed any more: the next poll is a 304 again.
+  const int list_hits = server_.hits(kSite + "index.html");
+  const PollResult third = poll_once(two_pages(list_url()), false, &persistent);
+  ASSERT_TRUE(third.done);
+  EXPECT_EQ(third.status, SYNDICD_OK) << third.message;
+  EXPECT_TRUE(third.articles.empty());
+  EXPECT_EQ(server_.hits(kSite + "index.html"), list_hits + 1);
+  const auto last = server_.last_request(kSite + "index.html");
+  ASSERT_TRUE(last);
+  EXPECT_EQ(last->header("if-none-match"), "\"list-v1\"");
+  EXPECT_EQ(server_.hits(failing), 2);
+}
+
+// The same for a page that answers but holds no article (yet).
+TEST_F(HtmlSourceTest, PagesWithoutAnArticleAreRetriedDespiteA304) {
+  serve_list_with_etag();
+  const std::string empty = kSite + "articles/trao-qua-tet-ho-ngheo.html";
+  server_.set(empty, FixtureServer::text("<html><body></body></html>", "text/html"));
+  Persistent persistent;
+  const PollResult r = poll_once(two_pages(list_url()), false, &persistent);
+  ASSERT_TRUE(r.done);
+  EXPECT_EQ(r.status, SYNDICD_OK) << r.message;
+  EXPECT_EQ(r.articles.size(), 6u);
+
+  server_.clear();
+  serve_list_with_etag();
+  const PollResult again = poll_once(two_pages(list_url()), false, &persistent);
+  ASSERT_TRUE(again.done);
+  EXPECT_EQ(again.status, SYNDICD_OK) << again.message;
+  EXPECT_TRUE(has_url(again.articles, server_.url(empty)));
+}
+
+// A later list page that fails leaves its links unread: they too must come
+// with the next poll, not wait for the first page to change.
+TEST_F(HtmlSourceTest, AFailedLaterListPageIsReadNextPoll) {
+  serve_list_with_etag();
+  syndicd::testing::Behaviour down;
+  down.status = 503;
+  server_.set(kSite + "index-2.html", down);
+  Persistent persistent;
+  const PollResult r = poll_once(two_pages(list_url()), false, &persistent);
+  ASSERT_TRUE(r.done);
+  EXPECT_EQ(r.status, SYNDICD_OK) << r.message;
+  EXPECT_EQ(r.articles.size(), 5u);
+
+  server_.clear();
+  serve_list_with_etag();
+  const PollResult again = poll_once(two_pages(list_url()), false, &persistent);
+  ASSERT_TRUE(again.done);
+  EXPECT_EQ(again.status, SYNDICD_OK) << again.message;
+  EXPECT_TRUE(has_url(again.articles,
+                      server_.url(kSite + "articles/song-cong-ra-quan-thuy-loi-2020.html")));
+  EXPECT_TRUE(has_url(again.articles,
+                      server_.url(kSite + "articles/quang-cao-khuyen-mai-tet-canh-ty.html")));
 }
 
 TEST_F(HtmlSourceTest, ArticleSelectorMatchingNothingSkipsThePage) {

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -81,6 +84,22 @@ TEST(Classify, Success) {
   EXPECT_EQ(r.outcome, fb::Outcome::posted);
   EXPECT_EQ(r.post_id, "1234567890_1000");
   EXPECT_FALSE(r.ambiguous);
+}
+
+// HTTP 401 is an authentication failure whatever code the body carries.
+TEST(Classify, Http401IsAuthWithAnyCode) {
+  for (const std::string& body :
+       {std::string(R"({"error":{"code":2500,"message":"An active access token must be used"}})"),
+        std::string(R"({"error":{"code":10,"message":"(#10) Permission denied"}})"),
+        std::string(R"({"error":{"code":1,"message":"An unknown error occurred"}})"),
+        std::string("<html>Unauthorized</html>")}) {
+    const auto r = fb::classify_post(answer(401, body));
+    EXPECT_EQ(r.outcome, fb::Outcome::auth) << body;
+    EXPECT_FALSE(r.ambiguous) << body;
+  }
+  // A code that says more than "unauthorized" still wins.
+  EXPECT_EQ(fb::classify_post(answer(401, R"({"error":{"code":4}})")).outcome,
+            fb::Outcome::rate_limited);
 }
 
 TEST(Classify, SuccessWithoutIdIsAmbiguous) {
@@ -168,6 +187,39 @@ TEST(Links, SameOrigin) {
   EXPECT_FALSE(fb::same_origin("http://graph.facebook.com/x", "https://graph.facebook.com"));
   EXPECT_FALSE(
       fb::same_origin("https://graph.facebook.com.evil.example/x", "https://graph.facebook.com"));
+}
+
+// mode: directory names. Whatever is in the directory that is not the
+// article's own is never chosen, whether or not it has its .json.
+TEST(PostStem, OwnFilesElseTheFirstFreeName) {
+  namespace fs = std::filesystem;
+  const fs::path dir =
+      fs::temp_directory_path() / ("syndicd-fb-stem-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  auto put = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir / name, std::ios::binary) << text;
+  };
+  const std::string base = "20200110-0559-tong-ket";
+  EXPECT_EQ(fb::choose_post_stem(dir, base, "a"), base);
+  EXPECT_EQ(fb::find_post_stem(dir, base, "a"), std::nullopt);
+  put(base + ".json", R"({"id": "a"})");
+  put(base + ".txt", "A");
+  EXPECT_EQ(fb::choose_post_stem(dir, base, "a"), base);
+  EXPECT_EQ(fb::find_post_stem(dir, base, "a"), base);
+  EXPECT_EQ(fb::choose_post_stem(dir, base, "b"), base + "-2");
+  // A .txt whose .json a reviewer removed, an unreadable sidecar: taken.
+  put(base + "-2.txt", "someone's");
+  put(base + "-3.json", "not json");
+  EXPECT_EQ(fb::choose_post_stem(dir, base, "b"), base + "-4");
+  // Its own files behind a freed name are still its own.
+  put(base + "-5.json", R"({"id": "b"})");
+  put(base + "-5.txt", "B");
+  EXPECT_EQ(fb::choose_post_stem(dir, base, "b"), base + "-5");
+  EXPECT_EQ(fb::find_post_stem(dir, base, "b"), base + "-5");
+  EXPECT_EQ(fb::sidecar_article_id(dir / (base + "-3.json")), "");
+  EXPECT_EQ(fb::sidecar_article_id(dir / "missing.json"), "");
+  fs::remove_all(dir);
 }
 
 }  // namespace
