@@ -1,6 +1,7 @@
 #include "syndicd/common/entities.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cctype>
 #include <cstdlib>
 #include <cstring>
@@ -8,6 +9,10 @@
 #include <vector>
 
 #include "entity_table.hpp"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace syndicd::common {
 namespace {
@@ -167,69 +172,100 @@ namespace {
 // collapse_whitespace() appending to `out`, which may already hold text:
 // `pending_space` carries a space seen at the end of one piece over to the
 // next, and a space is never written at the start of `out`.
+// Bytes collapse_into() must look at one by one: controls and whitespace
+// other than a lone space between two words, and the lead bytes of the
+// non-ASCII spaces and invisible characters (U+00A0: C2; U+1680: E1 9A;
+// U+2000-U+205F: E2; U+3000: E3; U+FEFF: EF). A space is only plain when
+// the byte after it is plain too. `next` is 0 past the end.
+inline bool collapse_special(unsigned char b, unsigned char next) {
+  auto special_lead = [](unsigned char c) {
+    return c == 0xC2 || c == 0xE1 || c == 0xE2 || c == 0xE3 || c == 0xEF;
+  };
+  if (b < 0x20) return true;
+  if (b == 0x20) return next <= 0x20 || special_lead(next);
+  if (b == 0xE1) return next == 0x9A;
+  return special_lead(b);
+}
+
+// Index of the first byte at or after i with collapse_special(), or n.
+size_t next_collapse_special(const unsigned char* p, size_t i, size_t n) {
+#if defined(__SSE2__)
+  // Sixteen bytes at a time (with the sixteen after each, for `next`):
+  // Vietnamese text has a non-ASCII letter every few bytes, which defeats
+  // any scalar fast path.
+  const __m128i c1f = _mm_set1_epi8(0x1F), c20 = _mm_set1_epi8(0x20);
+  auto eq = [](__m128i v, unsigned char b) {
+    return _mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(b)));
+  };
+  auto leads = [&](__m128i v) {
+    return _mm_or_si128(_mm_or_si128(eq(v, 0xC2), eq(v, 0xE1)),
+                        _mm_or_si128(_mm_or_si128(eq(v, 0xE2), eq(v, 0xE3)), eq(v, 0xEF)));
+  };
+  while (i + 17 <= n) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    const __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 1));
+    const __m128i below20 = _mm_cmpeq_epi8(_mm_min_epu8(v, c1f), v);
+    const __m128i next_upto20 = _mm_cmpeq_epi8(_mm_min_epu8(next, c20), next);
+    const __m128i space = _mm_and_si128(eq(v, 0x20), _mm_or_si128(next_upto20, leads(next)));
+    const __m128i e1 = _mm_and_si128(eq(v, 0xE1), eq(next, 0x9A));
+    const __m128i other = _mm_andnot_si128(eq(v, 0xE1), leads(v));
+    const __m128i special = _mm_or_si128(_mm_or_si128(below20, space), _mm_or_si128(e1, other));
+    if (const int m = _mm_movemask_epi8(special); m != 0)
+      return i + static_cast<size_t>(std::countr_zero(static_cast<unsigned>(m)));
+    i += 16;
+  }
+#endif
+  for (; i < n; ++i)
+    if (collapse_special(p[i], i + 1 < n ? p[i + 1] : 0)) return i;
+  return n;
+}
+
+// collapse_whitespace() appending to `out`, which may already hold text:
+// `pending_space` carries a space seen at the end of one piece over to the
+// next, and a space is never written at the start of `out`.
 void collapse_into(std::string& out, bool& pending_space, std::string_view s) {
-  // Copies runs, not characters: a run is everything up to the next
-  // whitespace that is not a lone ASCII space between two words.
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const size_t n = s.size();
-  auto ascii_space = [](unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); };
-  // Whether the character at j is ordinary text (not whitespace, not dropped).
-  auto ordinary_at = [&](size_t j) {
-    if (p[j] < 0x80) return !ascii_space(p[j]);
-    uint32_t cp = 0;
-    return utf8_seq(s, j, &cp) == 0 || (!is_space_cp(cp) && !is_invisible_cp(cp));
+  auto ordinary = [&](size_t from, size_t to) {
+    if (pending_space && !out.empty()) out += ' ';
+    pending_space = false;
+    out.append(s.substr(from, to - from));
   };
   size_t i = 0;
   while (i < n) {
-    const size_t start = i;
-    // Printable ASCII other than the space is skipped eight bytes at a time.
-    while ((i = utf8::skip_plain(p, i, n, 0x21)) < n) {
-      const unsigned char c = p[i];
-      if (c < 0x80) {
-        if (ascii_space(c) && !(c == ' ' && i > start && i + 1 < n && ordinary_at(i + 1))) break;
-        ++i;
-        continue;
-      }
-      // Vietnamese letters first: two-byte ones below U+0800 other than
-      // U+0080-U+00BF (lead 0xC2, which holds U+00A0), and the precomposed
-      // block U+1E80-U+1EFF; none of them is a space.
-      if (c >= 0xC3 && c <= 0xDF && i + 1 < n && (p[i + 1] & 0xC0) == 0x80) {
-        i += 2;
-        continue;
-      }
-      if (c == 0xE1 && i + 2 < n && (p[i + 1] == 0xBA || p[i + 1] == 0xBB) &&
-          (p[i + 2] & 0xC0) == 0x80) {
-        i += 3;
-        continue;
-      }
-      const size_t len = utf8::sequence_length(p + i, n - i);
-      if (len == 0) {  // keep invalid bytes as they are; nfc() repairs them
-        ++i;
-        continue;
-      }
-      // Only these lead bytes start a space or an invisible character
-      // (U+00A0, U+1680, U+2000-U+205F, U+3000, U+FEFF).
-      if (c == 0xC2 || c == 0xE1 || c == 0xE2 || c == 0xE3 || c == 0xEF) {
-        const uint32_t cp = utf8::decode(p + i, len);
-        if (is_space_cp(cp) || is_invisible_cp(cp)) break;
-      }
-      i += len;
-    }
-    if (i > start) {
-      if (pending_space && !out.empty()) out += ' ';
-      pending_space = false;
-      out.append(s.substr(start, i - start));
-    }
-    if (i >= n) break;
-    // Whitespace, or an invisible character that is dropped.
-    if (p[i] < 0x80) {
+    if (p[i] == ' ') {  // a space that starts a run is not part of it
       pending_space = true;
       ++i;
       continue;
     }
-    uint32_t cp = 0;
-    i += utf8_seq(s, i, &cp);
-    if (is_space_cp(cp)) pending_space = true;
+    // Copies runs, not characters: everything up to the next byte that
+    // needs a look.
+    if (const size_t stop = next_collapse_special(p, i, n); stop > i) {
+      ordinary(i, stop);
+      i = stop;
+      continue;
+    }
+    const unsigned char c = p[i];
+    if (c < 0x80) {
+      if (c == ' ' || (c >= '\t' && c <= '\r'))
+        pending_space = true;
+      else
+        ordinary(i, i + 1);  // another control: kept
+      ++i;
+      continue;
+    }
+    const size_t len = utf8::sequence_length(p + i, n - i);
+    if (len == 0) {  // keep invalid bytes as they are; nfc() repairs them
+      ordinary(i, i + 1);
+      ++i;
+      continue;
+    }
+    const uint32_t cp = utf8::decode(p + i, len);
+    if (is_space_cp(cp))
+      pending_space = true;
+    else if (!is_invisible_cp(cp))
+      ordinary(i, i + len);
+    i += len;
   }
 }
 

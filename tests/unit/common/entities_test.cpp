@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 #include <syndicd/common/entities.hpp>
 
+#include <random>
+#include <string>
+#include <vector>
+
 namespace {
 
 using namespace syndicd::common;
@@ -101,6 +105,60 @@ TEST(AppendUtf8, Encodes) {
   append_utf8(s, 0x1F600);
   append_utf8(s, 0xD800);
   EXPECT_EQ(s, "Aéệ😀\uFFFD");
+}
+
+// collapse_whitespace() copies runs found sixteen bytes at a time; this
+// checks it against the rule applied one code point at a time, on random
+// mixes of everything the fast path must stop at (and a few look-alikes
+// that it must not: © is C2 A9, Ú is C3 9A, ả is E1 BA A3).
+std::string collapse_reference(std::string_view s) {
+  std::string out;
+  bool pending = false;
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    size_t len = 1;
+    uint32_t cp = c;
+    auto cont = [&](size_t k) {
+      return k < s.size() && (static_cast<unsigned char>(s[k]) & 0xC0) == 0x80;
+    };
+    if (c >= 0xC2 && c < 0xE0 && cont(i + 1)) {
+      len = 2;
+      cp = ((c & 0x1Fu) << 6) | (s[i + 1] & 0x3Fu);
+    } else if (c >= 0xE0 && c < 0xF0 && cont(i + 1) && cont(i + 2)) {
+      len = 3;
+      cp = ((c & 0x0Fu) << 12) | ((s[i + 1] & 0x3Fu) << 6) | (s[i + 2] & 0x3Fu);
+    }
+    if (c >= 0x80 && len == 1) cp = 0xFFFFFFFF;  // an invalid byte: kept as it is
+    const bool space = cp == ' ' || (cp >= '\t' && cp <= '\r') || cp == 0xA0 || cp == 0x1680 ||
+                       (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 ||
+                       cp == 0x202F || cp == 0x205F || cp == 0x3000;
+    const bool invisible = cp == 0x200B || cp == 0xFEFF;
+    if (space) {
+      pending = true;
+    } else if (!invisible) {
+      if (pending && !out.empty()) out += ' ';
+      pending = false;
+      out.append(s.substr(i, len));
+    }
+    i += len;
+  }
+  return out;
+}
+
+TEST(CollapseWhitespace, MatchesTheRuleOnRandomText) {
+  const std::vector<std::string> pieces = {
+      "a",      "Z",      "7",      ".",      " ",      " ",      " ",       "\t",
+      "\n",     "\r\n",   "\x01",   "\u00A0", "\u1680", "\u2003", "\u200A",  "\u200B",
+      "\u2028", "\u202F", "\u205F", "\u3000", "\uFEFF", "\u00A9", "\u00DA",  "\u1EA3",
+      "\u1EC7", "đ",      "ơ",      "\u2014", "\u20AC", "\xFF",   "\xE1\x9A"};
+  std::mt19937 rng(20261125);
+  for (int round = 0; round < 20000; ++round) {
+    std::string s;
+    const size_t n = rng() % 48;
+    for (size_t k = 0; k < n; ++k) s += pieces[rng() % pieces.size()];
+    ASSERT_EQ(collapse_whitespace(s), collapse_reference(s)) << testing::PrintToString(s);
+  }
 }
 
 }  // namespace
