@@ -561,7 +561,85 @@ std::optional<int> parse_utc_offset(std::string_view text) {
   return z;
 }
 
+namespace {
+
+// The number written with exactly the `count` digits at s[i], or -1.
+int fixed_digits(std::string_view s, size_t i, size_t count) {
+  if (i + count > s.size()) return -1;
+  int v = 0;
+  for (size_t k = i; k < i + count; ++k) {
+    if (s[k] < '0' || s[k] > '9') return -1;
+    v = v * 10 + (s[k] - '0');
+  }
+  return v;
+}
+
+// "+07:00" (colon) or "+0700" at s[i..] up to the end: minutes east of UTC.
+std::optional<int> fixed_zone(std::string_view s, size_t i, bool colon) {
+  if (i >= s.size() || (s[i] != '+' && s[i] != '-')) return {};
+  if (s.size() != i + (colon ? 6 : 5) || (colon && s[i + 3] != ':')) return {};
+  const int h = fixed_digits(s, i + 1, 2), m = fixed_digits(s, i + (colon ? 4 : 3), 2);
+  if (h < 0 || m < 0 || h > 18 || m > 59) return {};
+  return (s[i] == '-' ? -1 : 1) * (h * 60 + m);
+}
+
+// The two forms nearly every feed writes, exactly as RFC 3339 and RFC 822
+// spell them ("2020-04-08T02:46:00+07:00", "Wed, 08 Apr 2020 02:46:00
+// +0700"), read without the general scanner's tokens. Anything else, or
+// anything odd in these, is left to the scanner (which reads these the same
+// way: a test holds them equal).
+std::optional<int64_t> parse_canonical(std::string_view s) {
+  if (s.size() >= 20 && s[4] == '-' && s[7] == '-' && (s[10] == 'T' || s[10] == 't') &&
+      s[13] == ':' && s[16] == ':') {
+    const int y = fixed_digits(s, 0, 4), mo = fixed_digits(s, 5, 2), d = fixed_digits(s, 8, 2);
+    const int h = fixed_digits(s, 11, 2), mi = fixed_digits(s, 14, 2), sec = fixed_digits(s, 17, 2);
+    if (y < 0 || mo < 0 || d < 0 || h < 0 || mi < 0 || sec < 0) return {};
+    size_t i = 19;
+    int ms = 0;
+    if (s[i] == '.') {
+      const size_t b = ++i;
+      while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+      if (i == b || i - b > 9) return {};
+      int scale = 100;
+      for (size_t k = b; k < b + 3 && k < i; ++k, scale /= 10) ms += (s[k] - '0') * scale;
+    }
+    std::optional<int> zone;
+    if (i + 1 == s.size() && (s[i] == 'Z' || s[i] == 'z'))
+      zone = 0;
+    else
+      zone = fixed_zone(s, i, true);
+    if (!zone) return {};
+    return make_instant(y, mo, d, h, mi, sec, ms, *zone);
+  }
+  // "Www, DD Mon YYYY HH:MM:SS +HHMM" or "... GMT".
+  if (s.size() >= 29 && s[3] == ',' && s[4] == ' ' && s[7] == ' ' && s[11] == ' ' && s[16] == ' ' &&
+      s[19] == ':' && s[22] == ':' && s[25] == ' ') {
+    for (size_t k = 0; k < 3; ++k)
+      if (!std::isalpha(static_cast<unsigned char>(s[k])) ||
+          !std::isalpha(static_cast<unsigned char>(s[8 + k])))
+        return {};
+    std::string month(s.substr(8, 3));
+    for (auto& c : month) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const int mo = month_from_word(month);
+    const int d = fixed_digits(s, 5, 2), y = fixed_digits(s, 12, 4);
+    const int h = fixed_digits(s, 17, 2), mi = fixed_digits(s, 20, 2), sec = fixed_digits(s, 23, 2);
+    if (mo == 0 || d < 0 || y < 0 || h < 0 || mi < 0 || sec < 0) return {};
+    const std::string_view z = s.substr(26);
+    std::optional<int> zone;
+    if (z == "GMT" || z == "UTC" || z == "UT" || z == "Z")
+      zone = 0;
+    else
+      zone = fixed_zone(s, 26, false);
+    if (!zone) return {};
+    return make_instant(y, mo, d, h, mi, sec, 0, *zone);
+  }
+  return {};
+}
+
+}  // namespace
+
 std::optional<int64_t> parse_date(std::string_view text, int default_offset_minutes) {
+  if (auto v = parse_canonical(text)) return v;
   return scan(tokenize(text), default_offset_minutes);
 }
 

@@ -120,6 +120,18 @@ Utf8Scan scan_utf8(std::string_view text) {
       ++i;
       continue;
     }
+    // Vietnamese first: two-byte letters below U+0300 (valid with any
+    // continuation byte) and the precomposed block U+1E80-U+1EFF, all of
+    // which NFC leaves alone (a test checks the block against the table).
+    if (c >= 0xC2 && c < 0xCC && i + 1 < n && (p[i + 1] & 0xC0) == 0x80) {
+      i += 2;
+      continue;
+    }
+    if (c == 0xE1 && i + 2 < n && (p[i + 1] == 0xBA || p[i + 1] == 0xBB) &&
+        (p[i + 2] & 0xC0) == 0x80) {
+      i += 3;
+      continue;
+    }
     const std::size_t len = utf8::sequence_length(p + i, n - i);
     if (len == 0) return {false, false, r.controls};
     // Lead bytes below 0xCC encode code points below U+0300: always stable.

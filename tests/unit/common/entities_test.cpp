@@ -161,4 +161,12 @@ TEST(CollapseWhitespace, MatchesTheRuleOnRandomText) {
   }
 }
 
+// The scanners step over U+1E80-U+1EFF (Vietnamese letters with tone
+// marks) without a table lookup: that holds only while NFC leaves every one
+// of them alone.
+TEST(Nfc, PrecomposedVietnameseBlockIsStable) {
+  for (uint32_t cp = 0x1E80; cp <= 0x1EFF; ++cp)
+    EXPECT_TRUE(syndicd::common::utf8::nfc_stable(cp)) << std::hex << cp;
+}
+
 }  // namespace
