@@ -529,8 +529,8 @@ void Engine::delivered(SinkWorker& k, const store::Delivery& d, const syndicd_re
         break;
       case SYNDICD_ERR_AUTH:
       case SYNDICD_ERR_NOT_IMPLEMENTED: {
-        // Nothing is wrong with the article: keep it pending and pause the
-        // whole sink until an operator acts (or the sink's own pause ends).
+        // Nothing is wrong with the article: keep it pending, uncounted, and
+        // pause the whole sink (for the sink's own pause, else kAuthPause).
         if (k.paused_until <= t) k.paused_until = t + kAuthPause.count();
         store_.release(d.id, k.paused_until, t);
         failed_ = true;
@@ -546,7 +546,20 @@ void Engine::delivered(SinkWorker& k, const store::Delivery& d, const syndicd_re
         failed_ = true;
         log::error("delivery failed for good: " + message, fields);
         break;
-      default: {  // transient, rate limited, internal
+      case SYNDICD_ERR_RATE_LIMITED:
+        if (k.paused_until > t) {
+          // The sink paused (a spent quota, usage near its limit): that says
+          // nothing about this article, so it is no attempt — a quota spent
+          // for longer than max_attempts retries must not park it as dead.
+          // It waits, pending, for the pause to end.
+          const int64_t next = std::max(k.paused_until, t + std::max<int64_t>(r.retry_after_ms, 0));
+          store_.release(d.id, next, t);
+          failed_ = true;
+          log::warning("delivery waits for the sink's pause (rate_limited): " + message, fields);
+          break;
+        }
+        [[fallthrough]];  // one call throttled: a failed attempt, retried
+      default: {          // transient, internal, rate limited without a pause
         failed_ = true;
         if (d.attempts + 1 >= k.max_attempts) {
           store_.mark_dead(d.id, message, t);
