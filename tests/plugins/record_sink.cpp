@@ -3,7 +3,9 @@
 // to `path` (O_APPEND, fsync'd before success is reported), after `delay`
 // (a host timer, so a test can kill the daemon mid-delivery). `fail`
 // makes every delivery fail with that status; `rate_limited` pauses the
-// sink for `pause`, as a spent quota does. Built twice: "record"
+// sink for `pause`, as a spent quota does. With `token` set, a delivery
+// pauses the sink as refused credentials (AUTH) unless it reads "valid"
+// (a test replaces the file behind `${file:}` and reloads). Built twice: "record"
 // (not idempotent, reconciles by reading its file, as a real API sink
 // would look its post up) and "record_idem" (idempotent, no reconcile).
 #include <fcntl.h>
@@ -38,6 +40,11 @@ constexpr syndicd_field kSchema[] = {
      .type = SYNDICD_TYPE_DURATION,
      .default_value = "1h",
      .description = "How long `fail: rate_limited` pauses the sink."},
+    {.name = "token",
+     .type = SYNDICD_TYPE_STRING,
+     .flags = SYNDICD_FIELD_SECRET,
+     .default_value = "",
+     .description = "When set, deliveries are refused (AUTH) unless it is \"valid\"."},
     {},
 };
 
@@ -50,7 +57,8 @@ class Record final : public syndicd::Sink {
         path_(config.string("path")),
         delay_(config.duration("delay")),
         fail_(config.string("fail")),
-        pause_(config.duration("pause")) {}
+        pause_(config.duration("pause")),
+        token_(config.string("token")) {}
 
   void deliver(syndicd::Delivery d) override {
     host().after(delay_, [this, d] {
@@ -59,6 +67,8 @@ class Record final : public syndicd::Sink {
       if (fail_ == "rate_limited")
         return d.pause(SYNDICD_ERR_RATE_LIMITED, "told to pause (quota spent)",
                        host().now() + pause_.count());
+      if (!token_.empty() && token_ != "valid")
+        return d.pause(SYNDICD_ERR_AUTH, "token refused", 0);
       if (fail_ == "auth") return d.pause(SYNDICD_ERR_AUTH, "told to fail (token expired)", 0);
       const auto& a = d.article();
       const std::string line = a.id + "\t" + std::to_string(d.attempt()) + "\t" +
@@ -86,6 +96,7 @@ class Record final : public syndicd::Sink {
   std::chrono::milliseconds delay_;
   std::string fail_;
   std::chrono::milliseconds pause_;
+  std::string token_;
 };
 }  // namespace
 

@@ -451,8 +451,10 @@ class Delivery {
   /// spent quota, usage near a limit), AUTH (credentials refused; 0 = the
   /// host's hour) or NOT_IMPLEMENTED, this delivery was no attempt: it stays
   /// pending, not counted toward `max_attempts`, and is tried again when the
-  /// pause ends, however long that takes. With another status it is also a
-  /// failed attempt, as with fail().
+  /// pause ends, however long that takes. A start or a reload of the daemon
+  /// ends every pause (the operator may have fixed the cause); a sink that
+  /// keeps its own pause answers that try by pausing again. With another
+  /// status it is also a failed attempt, as with fail().
   void pause(syndicd_status status, std::string_view message, int64_t until_ms) const {
     finish(status, {}, message, 0, until_ms);
   }
