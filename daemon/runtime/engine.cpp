@@ -150,10 +150,24 @@ milliseconds Engine::jitter(milliseconds base, double spread) {
 // ---------------------------------------------------------------------------
 // Starting and stopping
 
+void Engine::resume_paused() {
+  const int64_t t = now();
+  for (auto& [name, k] : sinks_) {
+    try {
+      if (const int64_t n = store_.resume(name, t); n > 0)
+        log::notice("resuming deliveries held by the sink's last pause",
+                    {{"sink", name}, {"deliveries", std::to_string(n)}});
+    } catch (const std::exception& e) {
+      log::error(std::string("cannot resume paused deliveries: ") + e.what(), {{"sink", name}});
+    }
+  }
+}
+
 void Engine::run_once(std::function<void(int)> done) {
   once_ = true;
   once_done_ = std::move(done);
   running_ = true;
+  resume_paused();
   size_t pending = sinks_.size();
   auto after_reconcile = [this, alive = alive_] {
     if (!*alive) return;
@@ -174,6 +188,7 @@ void Engine::run_once(std::function<void(int)> done) {
 
 void Engine::start() {
   running_ = true;
+  resume_paused();
   auto remaining = std::make_shared<size_t>(sinks_.size());
   auto begin = [this, alive = alive_] {
     if (!*alive) return;
@@ -529,10 +544,10 @@ void Engine::delivered(SinkWorker& k, const store::Delivery& d, const syndicd_re
         break;
       case SYNDICD_ERR_AUTH:
       case SYNDICD_ERR_NOT_IMPLEMENTED: {
-        // Nothing is wrong with the article: keep it pending and pause the
-        // whole sink until an operator acts (or the sink's own pause ends).
+        // Nothing is wrong with the article: keep it pending, uncounted, and
+        // pause the whole sink (for the sink's own pause, else kAuthPause).
         if (k.paused_until <= t) k.paused_until = t + kAuthPause.count();
-        store_.release(d.id, k.paused_until, t);
+        store_.hold(d.id, message, k.paused_until, t);
         failed_ = true;
         log::error("sink cannot deliver (" + std::string(status_name(r.status)) + "): " + message +
                        "; deliveries stay queued",
@@ -546,7 +561,20 @@ void Engine::delivered(SinkWorker& k, const store::Delivery& d, const syndicd_re
         failed_ = true;
         log::error("delivery failed for good: " + message, fields);
         break;
-      default: {  // transient, rate limited, internal
+      case SYNDICD_ERR_RATE_LIMITED:
+        if (k.paused_until > t) {
+          // The sink paused (a spent quota, usage near its limit): that says
+          // nothing about this article, so it is no attempt — a quota spent
+          // for longer than max_attempts retries must not park it as dead.
+          // It waits, pending, for the pause to end.
+          const int64_t next = std::max(k.paused_until, t + std::max<int64_t>(r.retry_after_ms, 0));
+          store_.hold(d.id, message, next, t);
+          failed_ = true;
+          log::warning("delivery waits for the sink's pause (rate_limited): " + message, fields);
+          break;
+        }
+        [[fallthrough]];  // one call throttled: a failed attempt, retried
+      default: {          // transient, internal, rate limited without a pause
         failed_ = true;
         if (d.attempts + 1 >= k.max_attempts) {
           store_.mark_dead(d.id, message, t);

@@ -7,6 +7,13 @@
 // leaves pending only as done or dead; after a crash, in_flight rows are
 // retried for idempotent sinks, reconciled for sinks that can, and parked as
 // dead (never posted twice) for the others.
+//
+// A sink may pause (a rate limit, a spent quota, refused credentials): the
+// delivery that met the pause waits, pending and uncounted, and the sink
+// takes no other until the pause ends. A pause lives as long as the engine:
+// a new one (a start, every reload) begins with no sink paused and makes the
+// held deliveries due, so fixed credentials need no wait; a sink still
+// paused pauses again at its first try, at no attempt's cost.
 #pragma once
 
 #include <chrono>
@@ -82,6 +89,7 @@ class Engine {
   struct SinkWorker;
 
   int64_t now() const;
+  void resume_paused();
   void poll(SourceRunner& source);
   syndicd_status accept(SourceRunner& source, const Article& article);
   void poll_done(SourceRunner& source, syndicd_status status, const std::string& message);

@@ -97,6 +97,12 @@ CREATE TABLE plugin_state(
   PRIMARY KEY(instance, key)
 );
 )sql",
+    // 1 → 2: `paused` marks a pending delivery held by its sink's pause (a
+    // rate limit, a spent quota, refused credentials) rather than by a
+    // failure's backoff, so a start or a reload can make it due at once.
+    R"sql(
+ALTER TABLE deliveries ADD COLUMN paused INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 }  // namespace
@@ -294,12 +300,12 @@ Recorded SqliteStore::record(const ArticleRecord& r, const std::vector<std::stri
       // Back to pending unless a delivery is in flight right now (it will
       // finish with the old copy; the next update catches up). A sink added
       // to the pipeline since gets its first delivery.
-      Statement again(
-          *this,
-          "INSERT INTO deliveries(article, sink, state, next_attempt, updated_at) "
-          "VALUES(?1, ?2, 'pending', ?3, ?3) "
-          "ON CONFLICT(article, sink) DO UPDATE SET state = 'pending', attempts = 0, "
-          "next_attempt = ?3, last_error = '', updated_at = ?3 WHERE state != 'in_flight'");
+      Statement again(*this,
+                      "INSERT INTO deliveries(article, sink, state, next_attempt, updated_at) "
+                      "VALUES(?1, ?2, 'pending', ?3, ?3) "
+                      "ON CONFLICT(article, sink) DO UPDATE SET state = 'pending', attempts = 0, "
+                      "next_attempt = ?3, last_error = '', paused = 0, updated_at = ?3 "
+                      "WHERE state != 'in_flight'");
       again.bind(1, row).bind(2, sink).bind(3, now);
       again.run();
     }
@@ -345,6 +351,7 @@ std::vector<Delivery> SqliteStore::deliveries(Statement& s) {
     d.external_id = s.text(7);
     d.pipeline = s.text(8);
     d.article = decode_article(s.text(9));
+    d.paused = s.integer(10) != 0;
     out.push_back(std::move(d));
   }
   return out;
@@ -353,7 +360,7 @@ std::vector<Delivery> SqliteStore::deliveries(Statement& s) {
 #define SYNDICD_DELIVERY_COLUMNS                                                         \
   "SELECT d.row, d.article, d.sink, d.state, d.attempts, d.next_attempt, d.last_error, " \
   "d.external_id, "                                                                      \
-  "a.pipeline, a.data FROM deliveries d JOIN articles a ON a.row = d.article "
+  "a.pipeline, a.data, d.paused FROM deliveries d JOIN articles a ON a.row = d.article "
 
 std::vector<Delivery> SqliteStore::due(const std::string& sink, int64_t now, size_t limit) {
   std::lock_guard lock(mutex_);
@@ -385,8 +392,8 @@ std::optional<int64_t> SqliteStore::next_due(const std::string& sink) {
 void SqliteStore::mark_in_flight(int64_t delivery, int64_t now) {
   std::lock_guard lock(mutex_);
   Statement s(*this,
-              "UPDATE deliveries SET state = 'in_flight', attempts = attempts + 1, updated_at = ?2 "
-              "WHERE row = ?1");
+              "UPDATE deliveries SET state = 'in_flight', attempts = attempts + 1, paused = 0, "
+              "updated_at = ?2 WHERE row = ?1");
   s.bind(1, delivery).bind(2, now);
   s.run();
 }
@@ -420,6 +427,29 @@ void SqliteStore::release(int64_t delivery, int64_t next_attempt, int64_t now) {
               "updated_at = ?3 WHERE row = ?1 AND state = 'in_flight'");
   s.bind(1, delivery).bind(2, next_attempt).bind(3, now);
   s.run();
+}
+
+void SqliteStore::hold(int64_t delivery, const std::string& reason, int64_t until, int64_t now) {
+  std::lock_guard lock(mutex_);
+  // Undoes mark_in_flight's count in the same statement that leaves
+  // in_flight: a crash before it leaves an in_flight row (counted) for the
+  // reconciliation at the next start, never a half-done hold.
+  Statement s(*this,
+              "UPDATE deliveries SET state = 'pending', attempts = MAX(attempts - 1, 0), "
+              "paused = 1, last_error = ?2, next_attempt = ?3, updated_at = ?4 "
+              "WHERE row = ?1 AND state = 'in_flight'");
+  s.bind(1, delivery).bind(2, reason).bind(3, until).bind(4, now);
+  s.run();
+}
+
+int64_t SqliteStore::resume(const std::string& sink, int64_t now) {
+  std::lock_guard lock(mutex_);
+  Statement s(*this,
+              "UPDATE deliveries SET paused = 0, next_attempt = MIN(next_attempt, ?2), "
+              "updated_at = ?2 WHERE sink = ?1 AND state = 'pending' AND paused = 1");
+  s.bind(1, sink).bind(2, now);
+  s.run();
+  return sqlite3_changes(db_);
 }
 
 void SqliteStore::mark_dead(int64_t delivery, const std::string& error, int64_t now) {

@@ -28,7 +28,7 @@ class SqliteStore final : public Store {
   SqliteStore& operator=(const SqliteStore&) = delete;
 
   /// The schema version this build writes (PRAGMA user_version).
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
   Recorded record(const ArticleRecord& record, const std::vector<std::string>& sinks,
                   const std::vector<std::string>& redeliver, int64_t now) override;
@@ -40,6 +40,8 @@ class SqliteStore final : public Store {
   void mark_retry(int64_t delivery, const std::string& error, int64_t next_attempt,
                   int64_t now) override;
   void release(int64_t delivery, int64_t next_attempt, int64_t now) override;
+  void hold(int64_t delivery, const std::string& reason, int64_t until, int64_t now) override;
+  int64_t resume(const std::string& sink, int64_t now) override;
   void mark_dead(int64_t delivery, const std::string& error, int64_t now) override;
   SourceState source_state(const std::string& source) override;
   void put_source_state(const std::string& source, const SourceState& state) override;

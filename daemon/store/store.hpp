@@ -55,6 +55,7 @@ struct Delivery {
   int64_t next_attempt = 0;  ///< ms since epoch
   std::string last_error;
   std::string external_id;  ///< from the sink on success (a post id)
+  bool paused = false;      ///< pending behind its sink's pause, not a retry backoff
   Article article;
 };
 
@@ -98,9 +99,18 @@ class Store : public fetch::ValidatorStore, public plugin_host::StateStore {
   /// Back to pending, tried again at `next_attempt`.
   virtual void mark_retry(int64_t delivery, const std::string& error, int64_t next_attempt,
                           int64_t now) = 0;
-  /// Back to pending without counting the attempt (the sink was paused or the
-  /// daemon stopped before the external call).
+  /// Back to pending without counting the attempt (the daemon stopped or
+  /// crashed around the external call).
   virtual void release(int64_t delivery, int64_t next_attempt, int64_t now) = 0;
+  /// Back to pending without counting the attempt, because the sink paused
+  /// (a rate limit, a spent quota, refused credentials): due at `until`, or
+  /// when resume() is called for its sink, whichever comes first. `reason`
+  /// becomes last_error.
+  virtual void hold(int64_t delivery, const std::string& reason, int64_t until, int64_t now) = 0;
+  /// The deliveries of `sink` held by a pause become due at `now` (a new
+  /// engine — a start, a reload — has no sink paused: an operator may have
+  /// replaced the credentials). Returns how many.
+  virtual int64_t resume(const std::string& sink, int64_t now) = 0;
   virtual void mark_dead(int64_t delivery, const std::string& error, int64_t now) = 0;
 
   virtual SourceState source_state(const std::string& source) = 0;

@@ -2,7 +2,10 @@
 //   <article id>\t<attempt>\t<previous external id>\t<title>\n
 // to `path` (O_APPEND, fsync'd before success is reported), after `delay`
 // (a host timer, so a test can kill the daemon mid-delivery). `fail`
-// makes every delivery fail with that status. Built twice: "record"
+// makes every delivery fail with that status; `rate_limited` pauses the
+// sink for `pause`, as a spent quota does. With `token` set, a delivery
+// pauses the sink as refused credentials (AUTH) unless it reads "valid"
+// (a test replaces the file behind `${file:}` and reloads). Built twice: "record"
 // (not idempotent, reconciles by reading its file, as a real API sink
 // would look its post up) and "record_idem" (idempotent, no reconcile).
 #include <fcntl.h>
@@ -18,7 +21,7 @@
 #endif
 
 namespace {
-const char* const kFailures[] = {"none", "transient", "permanent", "auth", nullptr};
+const char* const kFailures[] = {"none", "transient", "permanent", "rate_limited", "auth", nullptr};
 constexpr syndicd_field kSchema[] = {
     {.name = "path",
      .type = SYNDICD_TYPE_PATH,
@@ -33,6 +36,15 @@ constexpr syndicd_field kSchema[] = {
      .default_value = "none",
      .description = "Fail every delivery this way.",
      .choices = kFailures},
+    {.name = "pause",
+     .type = SYNDICD_TYPE_DURATION,
+     .default_value = "1h",
+     .description = "How long `fail: rate_limited` pauses the sink."},
+    {.name = "token",
+     .type = SYNDICD_TYPE_STRING,
+     .flags = SYNDICD_FIELD_SECRET,
+     .default_value = "",
+     .description = "When set, deliveries are refused (AUTH) unless it is \"valid\"."},
     {},
 };
 
@@ -44,12 +56,19 @@ class Record final : public syndicd::Sink {
       : Sink(host),
         path_(config.string("path")),
         delay_(config.duration("delay")),
-        fail_(config.string("fail")) {}
+        fail_(config.string("fail")),
+        pause_(config.duration("pause")),
+        token_(config.string("token")) {}
 
   void deliver(syndicd::Delivery d) override {
     host().after(delay_, [this, d] {
       if (fail_ == "transient") return d.fail(SYNDICD_ERR_TRANSIENT, "told to fail (transient)");
       if (fail_ == "permanent") return d.fail(SYNDICD_ERR_PERMANENT, "told to fail (permanent)");
+      if (fail_ == "rate_limited")
+        return d.pause(SYNDICD_ERR_RATE_LIMITED, "told to pause (quota spent)",
+                       host().now() + pause_.count());
+      if (!token_.empty() && token_ != "valid")
+        return d.pause(SYNDICD_ERR_AUTH, "token refused", 0);
       if (fail_ == "auth") return d.pause(SYNDICD_ERR_AUTH, "told to fail (token expired)", 0);
       const auto& a = d.article();
       const std::string line = a.id + "\t" + std::to_string(d.attempt()) + "\t" +
@@ -76,6 +95,8 @@ class Record final : public syndicd::Sink {
   std::string path_;
   std::chrono::milliseconds delay_;
   std::string fail_;
+  std::chrono::milliseconds pause_;
+  std::string token_;
 };
 }  // namespace
 

@@ -437,13 +437,24 @@ class Delivery {
   void succeed(std::string_view external_id = {}) const {
     finish(SYNDICD_OK, external_id, {}, 0, 0);
   }
-  /// A failed attempt. TRANSIENT/RATE_LIMITED are retried (after
-  /// `retry_after`, or the host's backoff); PERMANENT is parked as dead.
+  /// A failed attempt; it counts toward the sink's `max_attempts`.
+  /// TRANSIENT/RATE_LIMITED are retried (after `retry_after`, or the host's
+  /// backoff) until then, and parked as dead after; PERMANENT is parked as
+  /// dead at once. AUTH and NOT_IMPLEMENTED pause the sink instead (an hour),
+  /// as pause() does. For a limit that stops the whole sink (a spent daily
+  /// quota), use pause(): that is no attempt.
   void fail(syndicd_status status, std::string_view message,
             std::chrono::milliseconds retry_after = {}) const {
     finish(status, {}, message, retry_after.count(), 0);
   }
-  /// Stop the whole sink until `until_ms` (wall clock); this delivery stays pending.
+  /// Stop the whole sink until `until_ms` (wall clock). With RATE_LIMITED (a
+  /// spent quota, usage near a limit), AUTH (credentials refused; 0 = the
+  /// host's hour) or NOT_IMPLEMENTED, this delivery was no attempt: it stays
+  /// pending, not counted toward `max_attempts`, and is tried again when the
+  /// pause ends, however long that takes. A start or a reload of the daemon
+  /// ends every pause (the operator may have fixed the cause); a sink that
+  /// keeps its own pause answers that try by pausing again. With another
+  /// status it is also a failed attempt, as with fail().
   void pause(syndicd_status status, std::string_view message, int64_t until_ms) const {
     finish(status, {}, message, 0, until_ms);
   }

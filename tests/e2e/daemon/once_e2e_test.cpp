@@ -3,12 +3,16 @@
 // and recording sinks. Delivered once, never twice; edits update the feed
 // sink without a social re-post; a failing source does not stop the others.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <sstream>
+#include <thread>
 
 #include "fixture_server.hpp"
 #include "process.hpp"
@@ -136,6 +140,23 @@ class OnceE2e : public ::testing::Test {
     }
     return out;
   }
+  // Sink → "<state> <attempts>" of each delivery, read from the state file.
+  std::map<std::string, std::string> deliveries() {
+    std::map<std::string, std::string> out;
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2((dir_ / "state.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) ==
+        SQLITE_OK) {
+      sqlite3_stmt* st = nullptr;
+      sqlite3_prepare_v2(db, "SELECT sink, state || ' ' || attempts FROM deliveries ORDER BY row",
+                         -1, &st, nullptr);
+      while (sqlite3_step(st) == SQLITE_ROW)
+        out[reinterpret_cast<const char*>(sqlite3_column_text(st, 0))] =
+            reinterpret_cast<const char*>(sqlite3_column_text(st, 1));
+      sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+    return out;
+  }
   syndicd::testing::Outcome once(const fs::path& cfg, std::vector<std::string> extra = {}) {
     std::vector<std::string> argv{kBinary, "once", "-c", cfg.string()};
     argv.insert(argv.end(), extra.begin(), extra.end());
@@ -238,6 +259,52 @@ TEST_F(OnceE2e, FailedDeliveriesStayQueued) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("0 new"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(dir_ / "page.log"));
+}
+
+TEST_F(OnceE2e, PausedSinkKeepsItsAttemptsRealFailuresCountThem) {
+  // One article, two sinks that may try twice. `quota` pauses (a spent
+  // daily quota, as youtube reports it): that is no attempt, so however
+  // many days it lasts the delivery stays pending. `flaky` fails for real
+  // and is dead after its second attempt.
+  server_.set("/one.xml", FixtureServer::text("<rss version=\"2.0\"><channel><title>T</title>"
+                                              "<item><guid>tn-1</guid><title>Tin 1</title>"
+                                              "<link>https://baothainguyen.example/tn-1.html</link>"
+                                              "<pubDate>Fri, 01 Jan 2038 05:58:00 +0700</pubDate>"
+                                              "</item></channel></rss>",
+                                              "application/rss+xml"));
+  const std::string source = "  tin: { plugin: rss, url: \"" + server_.url("/one.xml") + "\" }\n";
+  const std::string limits = ", max_attempts: 2, retry: 1s, path: ";
+  const std::string flaky = "  flaky: { plugin: record, fail: transient" + limits +
+                            (dir_ / "flaky.log").string() + " }\n";
+  const std::string pipeline = "  p: { from: [tin], to: [quota, flaky] }\n";
+  const auto cfg = config(source,
+                          "  quota: { plugin: record, fail: rate_limited, pause: 50ms" + limits +
+                              (dir_ / "quota.log").string() + " }\n" + flaky,
+                          pipeline);
+  auto r = once(cfg);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("sink paused until"), std::string::npos) << r.err;
+  EXPECT_EQ(deliveries(),
+            (std::map<std::string, std::string>{{"flaky", "pending 1"}, {"quota", "pending 0"}}))
+      << r.err;
+  // The pause is over and flaky's retry (1 s ± 20%) is due.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  r = once(cfg);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(deliveries(),
+            (std::map<std::string, std::string>{{"flaky", "dead 2"}, {"quota", "pending 0"}}))
+      << r.err;
+  EXPECT_EQ(r.err.find("parked as dead: told to pause"), std::string::npos) << r.err;
+
+  // The quota is back (and the 50 ms pause over): delivered, as its first attempt.
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  r = once(config(
+      source, "  quota: { plugin: record" + limits + (dir_ / "quota.log").string() + " }\n" + flaky,
+      pipeline));
+  EXPECT_EQ(deliveries().at("quota"), "done 1") << r.err;
+  ASSERT_EQ(lines("quota.log").size(), 1u) << r.err;
+  EXPECT_EQ(lines("quota.log")[0][0], "tn-1");
+  EXPECT_EQ(lines("quota.log")[0][1], "1");  // the attempt number the sink saw
 }
 
 TEST_F(OnceE2e, UnknownPipelineIsAUsageError) {

@@ -166,6 +166,63 @@ TEST_F(RunE2e, ReloadRefusesABrokenConfigAndAppliesAValidOne) {
   EXPECT_EQ(daemon->wait(), 0) << log();
 }
 
+TEST_F(RunE2e, ReloadResumesASinkPausedByARefusedToken) {
+  // The Page token expired: the first delivery is refused and the sink
+  // pauses (an hour). The operator replaces the token file and reloads:
+  // everything goes out right away, each as its first attempt.
+  std::ofstream(dir_ / "token") << "expired\n";
+  fs::permissions(dir_ / "token", fs::perms::owner_read | fs::perms::owner_write);
+  const auto cfg = write_config(
+      "/a.xml", record("page", "record", ", token: \"${file:" + (dir_ / "token").string() + "}\""),
+      "page");
+  auto daemon = start(cfg);
+  ASSERT_TRUE(eventually([&] {
+    return log().find("sink cannot deliver (auth)") != std::string::npos;
+  })) << log();
+  std::this_thread::sleep_for(300ms);
+  EXPECT_TRUE(recorded("page").empty()) << log();
+
+  std::ofstream(dir_ / "token") << "valid\n";
+  daemon->signal(SIGHUP);
+  ASSERT_TRUE(eventually([&] { return log().find("configuration reloaded") != std::string::npos; }))
+      << log();
+  EXPECT_TRUE(eventually([&] { return recorded("page").size() == 3; }, 10s))
+      << recorded("page").size() << " of 3 delivered\n"
+      << log();
+  EXPECT_NE(log().find("resuming deliveries held by the sink's last pause sink=page deliveries=1"),
+            std::string::npos)
+      << log();
+  std::ifstream in(dir_ / "page.log");
+  for (std::string line; std::getline(in, line);)
+    EXPECT_EQ(line.substr(line.find('\t') + 1, 2), "1\t") << line;  // the first attempt
+  daemon->signal(SIGTERM);
+  EXPECT_EQ(daemon->wait(), 0) << log();
+}
+
+TEST_F(RunE2e, RestartResumesASinkPausedByARefusedToken) {
+  // The same, with `systemctl restart`: a new engine has no sink paused,
+  // and the delivery held by the old pause does not wait it out either.
+  std::ofstream(dir_ / "token") << "expired\n";
+  fs::permissions(dir_ / "token", fs::perms::owner_read | fs::perms::owner_write);
+  const auto cfg = write_config(
+      "/a.xml", record("page", "record", ", token: \"${file:" + (dir_ / "token").string() + "}\""),
+      "page");
+  auto daemon = start(cfg);
+  ASSERT_TRUE(eventually([&] {
+    return log().find("sink cannot deliver (auth)") != std::string::npos;
+  })) << log();
+  daemon->signal(SIGTERM);
+  EXPECT_EQ(daemon->wait(), 0) << log();
+
+  std::ofstream(dir_ / "token") << "valid\n";
+  daemon = start(cfg);
+  EXPECT_TRUE(eventually([&] { return recorded("page").size() == 3; }, 10s))
+      << recorded("page").size() << " of 3 delivered\n"
+      << log();
+  daemon->signal(SIGTERM);
+  EXPECT_EQ(daemon->wait(), 0) << log();
+}
+
 TEST_F(RunE2e, ABrokenSourceDoesNotStopDelivery) {
   server_.set("/down.xml", [] {
     syndicd::testing::Behaviour b;
