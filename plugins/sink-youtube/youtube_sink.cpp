@@ -22,14 +22,15 @@
 // Setting a description twice is harmless, hence SYNDICD_PLUGIN_IDEMPOTENT.
 //
 // Failures: token endpoint 4xx (invalid_grant, invalid_client) → AUTH, which
-// pauses the sink until an operator acts; quotaExceeded → RATE_LIMITED with
+// pauses the sink (an hour, or until a reload after the operator replaced the
+// refresh token); quotaExceeded → RATE_LIMITED with
 // the sink paused until the next midnight Pacific time, when YouTube resets
 // the quota; rateLimitExceeded/429 → RATE_LIMITED after Retry-After; a 401
 // from the API → one fresh token and one more try, then AUTH; 404 and other
 // 4xx → PERMANENT; 5xx and network errors → TRANSIENT. (A quota pause is
 // RATE_LIMITED rather than AUTH because nothing is wrong with the
-// credentials; the engine counts it as an attempt of the one delivery that
-// hit it, the others wait untouched behind the pause.)
+// credentials; no delivery counts it as an attempt, they all wait behind
+// the pause.)
 //
 // Secrets (client secret, refresh token, access tokens) travel only in
 // request bodies and the Authorization header — never in a URL, which the

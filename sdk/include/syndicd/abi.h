@@ -60,9 +60,12 @@ typedef enum syndicd_status {
   SYNDICD_ERR_TRANSIENT = 2,
   /* Never worth retrying with the same input: 4xx, unparseable content. */
   SYNDICD_ERR_PERMANENT = 3,
-  /* The remote side asks us to slow down; see retry_after_ms. */
+  /* The remote side asks us to slow down; see retry_after_ms. Counts as an
+     attempt unless the sink paused itself (Delivery::pause). */
   SYNDICD_ERR_RATE_LIMITED = 4,
-  /* Credentials rejected; the sink is paused until an operator acts. */
+  /* Credentials rejected: the sink is paused (an hour, or the sink's own
+     pause), the delivery goes back to pending without counting as an
+     attempt, and a reload or restart ends the pause. */
   SYNDICD_ERR_AUTH = 5,
   /* The plugin does not implement this yet. Never reported as success. */
   SYNDICD_ERR_NOT_IMPLEMENTED = 6,
