@@ -2,6 +2,7 @@
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <algorithm>
 #include <chrono>
 #include <ostream>
 #include <set>
@@ -530,8 +531,10 @@ void Engine::delivered(SinkWorker& k, const store::Delivery& d, const syndicd_re
       {"sink", k.name}, {"url", d.article.url}, {"attempt", std::to_string(d.attempts + 1)}};
   try {
     if (r.pause_until > t) {
-      k.paused_until = r.pause_until;
-      log::warning("sink paused until " + common::format_rfc3339(r.pause_until, 0) +
+      // Deliveries in flight together may each report a pause: the longest
+      // one holds (a 429's minute must not cut short a spent daily quota).
+      k.paused_until = std::max(k.paused_until, r.pause_until);
+      log::warning("sink paused until " + common::format_rfc3339(k.paused_until, 0) +
                        (message.empty() ? "" : ": " + message),
                    {{"sink", k.name}});
     }
