@@ -111,9 +111,7 @@ Decoded decode_feed_bytes(std::string_view bytes, std::string_view http_charset)
     return d;
   }
   const std::string declared = xml_declared_encoding(bytes);
-  const bool valid =
-      common::valid_utf8(bytes).size() == bytes.size() && common::valid_utf8(bytes) == bytes;
-  if (valid) {
+  if (common::is_valid_utf8(bytes)) {
     if (has_non_ascii(bytes)) {
       if (!declared.empty() && !is_utf8_label(declared))
         d.warnings.push_back("the XML declaration says encoding=\"" + declared +
