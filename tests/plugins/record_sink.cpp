@@ -3,16 +3,24 @@
 // to `path` (O_APPEND, fsync'd before success is reported), after `delay`
 // (a host timer, so a test can kill the daemon mid-delivery). `fail`
 // makes every delivery fail with that status; `rate_limited` pauses the
-// sink for `pause`, as a spent quota does. With `token` set, a delivery
-// pauses the sink as refused credentials (AUTH) unless it reads "valid"
-// (a test replaces the file behind `${file:}` and reloads). Built twice: "record"
-// (not idempotent, reconciles by reading its file, as a real API sink
-// would look its post up) and "record_idem" (idempotent, no reconcile).
+// sink for `pause`, as a spent quota does. `pauses` and `delays` give the
+// n-th delivery call (from 0) pauses[n % size] and delays[n % size]
+// instead, so deliveries in flight together report different pauses in a
+// set order; `calls` logs every delivery call, failed ones included. With
+// `token` set, a delivery pauses the sink as refused credentials (AUTH)
+// unless it reads "valid" (a test replaces the file behind `${file:}` and
+// reloads). Built twice: "record" (not idempotent, reconciles by reading
+// its file, as a real API sink would look its post up) and "record_idem"
+// (idempotent, no reconcile).
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <fstream>
+#include <string>
+#include <string_view>
 #include <syndicd/plugin.hpp>
+#include <vector>
 
 #ifndef RECORD_NAME
 #define RECORD_NAME "record"
@@ -30,7 +38,7 @@ constexpr syndicd_field kSchema[] = {
     {.name = "delay",
      .type = SYNDICD_TYPE_DURATION,
      .default_value = "0",
-     .description = "Wait before writing."},
+     .description = "Wait before writing (or failing); see `delays`."},
     {.name = "fail",
      .type = SYNDICD_TYPE_ENUM,
      .default_value = "none",
@@ -39,7 +47,20 @@ constexpr syndicd_field kSchema[] = {
     {.name = "pause",
      .type = SYNDICD_TYPE_DURATION,
      .default_value = "1h",
-     .description = "How long `fail: rate_limited` pauses the sink."},
+     .description = "How long `fail: rate_limited` pauses the sink; see `pauses`."},
+    {.name = "pauses",
+     .type = SYNDICD_TYPE_STRING_LIST,
+     .description = "Durations (250ms, 1s, 10m, 1h, 3d), e.g. [1h, 1s]: with `fail: rate_limited`, "
+                    "the n-th delivery call (from 0) pauses the sink for pauses[n % size] instead "
+                    "of `pause`."},
+    {.name = "delays",
+     .type = SYNDICD_TYPE_STRING_LIST,
+     .description = "Durations (250ms, 1s, 10m, 1h, 3d), e.g. [100ms, 600ms]: the n-th delivery "
+                    "call (from 0) waits delays[n % size] instead of `delay`."},
+    {.name = "calls",
+     .type = SYNDICD_TYPE_PATH,
+     .description = "When set, every delivery call, failed ones included, appends "
+                    "\"<article id>\\t<attempt>\\n\" to this file as it starts."},
     {.name = "token",
      .type = SYNDICD_TYPE_STRING,
      .flags = SYNDICD_FIELD_SECRET,
@@ -47,6 +68,29 @@ constexpr syndicd_field kSchema[] = {
      .description = "When set, deliveries are refused (AUTH) unless it is \"valid\"."},
     {},
 };
+
+// "250ms", "1s", "10m", "1h", "3d" or "0".
+std::chrono::milliseconds parse_duration(const std::string& key, std::string_view text) {
+  int64_t n = 0;
+  size_t i = 0;
+  for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) n = n * 10 + (text[i] - '0');
+  const std::string_view unit = text.substr(i);
+  const int64_t factor = unit == "ms"  ? 1
+                         : unit == "s" ? 1000
+                         : unit == "m" ? 60'000
+                         : unit == "h" ? 3'600'000
+                         : unit == "d" ? 86'400'000
+                                       : (unit.empty() && n == 0 && i > 0 ? 0 : -1);
+  if (i == 0 || i > 9 || factor < 0)
+    throw syndicd::ConfigError(key, "not a duration: \"" + std::string(text) + "\"");
+  return std::chrono::milliseconds(n * factor);
+}
+
+std::vector<std::chrono::milliseconds> durations(const syndicd::Config& config, const char* key) {
+  std::vector<std::chrono::milliseconds> out;
+  for (const auto& text : config.list(key)) out.push_back(parse_duration(key, text));
+  return out;
+}
 
 class Record final : public syndicd::Sink {
  public:
@@ -58,15 +102,25 @@ class Record final : public syndicd::Sink {
         delay_(config.duration("delay")),
         fail_(config.string("fail")),
         pause_(config.duration("pause")),
+        pauses_(durations(config, "pauses")),
+        delays_(durations(config, "delays")),
+        calls_(config.has("calls") ? config.string("calls") : ""),
         token_(config.string("token")) {}
 
   void deliver(syndicd::Delivery d) override {
-    host().after(delay_, [this, d] {
+    const size_t n = calls_made_++;
+    if (!calls_.empty()) {
+      std::ofstream(calls_, std::ios::app) << d.article().id << "\t" << d.attempt() << "\n";
+    }
+    const auto delay = delays_.empty() ? delay_ : delays_[n % delays_.size()];
+    const auto pause = pauses_.empty() ? pause_ : pauses_[n % pauses_.size()];
+    host().after(delay, [this, d, pause] {
       if (fail_ == "transient") return d.fail(SYNDICD_ERR_TRANSIENT, "told to fail (transient)");
       if (fail_ == "permanent") return d.fail(SYNDICD_ERR_PERMANENT, "told to fail (permanent)");
       if (fail_ == "rate_limited")
-        return d.pause(SYNDICD_ERR_RATE_LIMITED, "told to pause (quota spent)",
-                       host().now() + pause_.count());
+        return d.pause(SYNDICD_ERR_RATE_LIMITED,
+                       "told to pause " + std::to_string(pause.count()) + "ms (quota spent)",
+                       host().now() + pause.count());
       if (!token_.empty() && token_ != "valid")
         return d.pause(SYNDICD_ERR_AUTH, "token refused", 0);
       if (fail_ == "auth") return d.pause(SYNDICD_ERR_AUTH, "told to fail (token expired)", 0);
@@ -96,6 +150,10 @@ class Record final : public syndicd::Sink {
   std::chrono::milliseconds delay_;
   std::string fail_;
   std::chrono::milliseconds pause_;
+  std::vector<std::chrono::milliseconds> pauses_;
+  std::vector<std::chrono::milliseconds> delays_;
+  std::string calls_;
+  size_t calls_made_ = 0;
   std::string token_;
 };
 }  // namespace

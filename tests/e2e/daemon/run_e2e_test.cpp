@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -12,6 +13,7 @@
 #include <random>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include "fixture_server.hpp"
 #include "process.hpp"
@@ -219,6 +221,49 @@ TEST_F(RunE2e, RestartResumesASinkPausedByARefusedToken) {
   EXPECT_TRUE(eventually([&] { return recorded("page").size() == 3; }, 10s))
       << recorded("page").size() << " of 3 delivered\n"
       << log();
+  daemon->signal(SIGTERM);
+  EXPECT_EQ(daemon->wait(), 0) << log();
+}
+
+TEST_F(RunE2e, TheLongestPauseOfDeliveriesInFlightTogetherHolds) {
+  // Two deliveries in flight together both find the quota spent: the first
+  // back says to wait an hour (a daily quota), the second, a moment later,
+  // a second (a throttled call). The hour holds: when the second is over
+  // the sink does not go back to the service. Were the last pause to win,
+  // the held delivery would be tried again a second later.
+  server_.set("/two.xml", FixtureServer::text(feed(1, 2), "application/rss+xml"));
+  const fs::path calls = dir_ / "quota.calls";
+  const auto cfg = write_config(
+      "/two.xml",
+      record("quota", "record",
+             ", fail: rate_limited, concurrency: 2, pauses: [1h, 1s], delays: [100ms, 600ms], "
+             "calls: " +
+                 calls.string()),
+      "quota");
+  auto count = [](const std::string& text, const std::string& what) {
+    size_t n = 0;
+    for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
+  };
+  auto call_lines = [&] {
+    std::ifstream in(calls);
+    std::vector<std::string> out;
+    for (std::string line; std::getline(in, line);) out.push_back(line);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  auto daemon = start(cfg);
+  ASSERT_TRUE(eventually([&] { return count(log(), "delivery waits for the sink's pause") >= 2; }))
+      << log();
+  // The hour came back first, the second last (`delays`).
+  const auto hour = log().find("told to pause 3600000ms");
+  const auto second = log().find("told to pause 1000ms");
+  ASSERT_NE(hour, std::string::npos) << log();
+  ASSERT_NE(second, std::string::npos) << log();
+  ASSERT_LT(hour, second) << log();
+  // Three times the short pause: ample for a retry, were one scheduled.
+  std::this_thread::sleep_for(3s);
+  EXPECT_EQ(call_lines(), (std::vector<std::string>{"tin-1\t1", "tin-2\t1"})) << log();
   daemon->signal(SIGTERM);
   EXPECT_EQ(daemon->wait(), 0) << log();
 }
