@@ -1,8 +1,8 @@
 #include "runtime/engine.hpp"
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <algorithm>
 #include <chrono>
 #include <ostream>
 #include <set>
