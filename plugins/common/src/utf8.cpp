@@ -10,26 +10,6 @@ namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
 
-std::string encode(std::uint32_t cp) {
-  std::string out;
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-  return out;
-}
-
 // Whether NFC leaves `cp` alone whatever surrounds it: a starter, not the
 // second half of any composition, and NFC-invariant on its own. Most
 // precomposed letters (Vietnamese ế, ợ) have a decomposition but compose
@@ -43,7 +23,8 @@ bool stable_uncached(std::uint32_t cp) {
   // comb_index >= 0x8000: the second character of some composition.
   if (p->comb_index != UINT16_MAX && p->comb_index >= 0x8000) return false;
   if (p->decomp_seqindex == UINT16_MAX) return true;  // no decomposition at all
-  const std::string one = encode(cp);
+  std::string one;
+  append_utf8(one, cp);
   utf8proc_uint8_t* out = nullptr;
   const utf8proc_ssize_t len =
       utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(one.data()),
@@ -154,6 +135,25 @@ bool is_nfc_quick(std::string_view text) {
     i += len;
   }
   return true;
+}
+
+void append_utf8(std::string& out, std::uint32_t cp) {
+  if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
 }
 
 bool is_clean_text(std::string_view text) {

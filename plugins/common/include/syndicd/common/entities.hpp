@@ -38,7 +38,4 @@ std::string collapse_whitespace(std::string_view text);
 /// whitespace collapsed.
 std::string html_to_text(std::string_view html);
 
-/// Append the UTF-8 encoding of `cp` to `out` (U+FFFD for invalid values).
-void append_utf8(std::string& out, uint32_t cp);
-
 }  // namespace syndicd::common

@@ -108,6 +108,9 @@ bool nfc_stable(std::uint32_t cp);
 
 }  // namespace utf8
 
+/// Append the UTF-8 encoding of `cp` to `out` (U+FFFD for invalid values).
+void append_utf8(std::string& out, std::uint32_t cp);
+
 /// Whether `text` is what syndicd stores as text: well-formed UTF-8, NFC by
 /// the quick check, and without C0 control characters other than tab, LF
 /// and CR. One read; nearly every field passes.
