@@ -395,6 +395,30 @@ class Validator {
   bool failed_ = false;
 };
 
+// A default as the notes show it: as written when that reads unambiguously
+// on one line, else double-quoted with \n, \t, \" and \\ escapes (an empty
+// string, a multi-line template, surrounding spaces, or the "; " and ")"
+// that separate the notes).
+std::string shown_default(std::string_view v) {
+  const bool plain = !v.empty() && v.front() != ' ' && v.back() != ' ' &&
+                     v.find_first_of("\n\t\"") == std::string_view::npos &&
+                     v.find("; ") == std::string_view::npos &&
+                     v.find(')') == std::string_view::npos;
+  if (plain) return std::string(v);
+  std::string out = "\"";
+  for (char c : v) {
+    if (c == '\n')
+      out += "\\n";
+    else if (c == '\t')
+      out += "\\t";
+    else if (c == '"' || c == '\\')
+      (out += '\\') += c;
+    else
+      out += c;
+  }
+  return out + '"';
+}
+
 void describe_fields(const syndicd_field* schema, int indent, int depth, std::string& out) {
   if (depth > kMaxDepth) return;
   const std::string pad(static_cast<size_t>(indent), ' ');
@@ -409,7 +433,7 @@ void describe_fields(const syndicd_field* schema, int indent, int depth, std::st
     if (has_bounds(*f))
       notes.push_back(format_number(f->type, f->min) + " to " + format_number(f->type, f->max));
     if (f->default_value != nullptr && !(f->flags & SYNDICD_FIELD_SECRET))
-      notes.push_back(std::string("default: ") + f->default_value);
+      notes.push_back("default: " + shown_default(f->default_value));
     if (f->flags & SYNDICD_FIELD_SECRET)
       notes.emplace_back("secret: give it as ${file:PATH} or ${env:NAME}");
     if ((f->flags & SYNDICD_FIELD_SHORTHAND) && f->children && f->children->name)

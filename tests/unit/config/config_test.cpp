@@ -428,6 +428,24 @@ TEST(Schema, DescribeAndCheck) {
       << text;
   EXPECT_TRUE(check_schema(kTestSchema).empty());
 
+  // Defaults that would not read on one line, or would run into the next
+  // note, are quoted with escapes; plain ones are shown as written.
+  static const syndicd_field kDefaults[] = {
+      {.name = "template", .type = SYNDICD_TYPE_STRING, .default_value = "{{title}}\n\n{{url}}"},
+      {.name = "suffix", .type = SYNDICD_TYPE_STRING, .default_value = ""},
+      {.name = "quote", .type = SYNDICD_TYPE_STRING, .default_value = "say \"hi\"; (ok)"},
+      {.name = "zone", .type = SYNDICD_TYPE_STRING, .default_value = "+07:00"},
+      {}};
+  const std::string defaults = describe_schema(kDefaults);
+  EXPECT_NE(defaults.find("template  (string; default: \"{{title}}\\n\\n{{url}}\")\n"),
+            std::string::npos)
+      << defaults;
+  EXPECT_NE(defaults.find("suffix  (string; default: \"\")\n"), std::string::npos) << defaults;
+  EXPECT_NE(defaults.find("quote  (string; default: \"say \\\"hi\\\"; (ok)\")\n"),
+            std::string::npos)
+      << defaults;
+  EXPECT_NE(defaults.find("zone  (string; default: +07:00)\n"), std::string::npos) << defaults;
+
   static const syndicd_field kBroken[] = {
       {.name = "every", .type = SYNDICD_TYPE_DURATION, .default_value = "10 minutes"},
       {.name = "mode", .type = SYNDICD_TYPE_ENUM},
