@@ -39,14 +39,25 @@
 namespace {
 
 // A field selector: `css:...` or `xpath:...`; written either as a string or
-// as {select, format, attr}.
+// as {select, attr}; the two date fields also take a `format`.
 constexpr syndicd_field kSelector[] = {
+    {.name = "select",
+     .type = SYNDICD_TYPE_STRING,
+     .description = "css:SELECTOR or xpath:EXPRESSION."},
+    {.name = "attr",
+     .type = SYNDICD_TYPE_STRING,
+     .description = "Read this attribute instead of the element's text."},
+    {},
+};
+
+constexpr syndicd_field kDateSelector[] = {
     {.name = "select",
      .type = SYNDICD_TYPE_STRING,
      .description = "css:SELECTOR or xpath:EXPRESSION."},
     {.name = "format",
      .type = SYNDICD_TYPE_STRING,
-     .description = "strptime-style format of a date, e.g. \"%H:%M | %d/%m/%Y\"."},
+     .description = "strptime-style format of the date, e.g. \"%H:%M | %d/%m/%Y\"; omitted: "
+                    "the Vietnamese and international forms are recognised."},
     {.name = "attr",
      .type = SYNDICD_TYPE_STRING,
      .description = "Read this attribute instead of the element's text."},
@@ -77,21 +88,21 @@ constexpr syndicd_field kList[] = {
     {},
 };
 
-#define SYNDICD_SELECTOR_FIELD(field, what)                                                \
-  {                                                                                        \
-    .name = field, .type = SYNDICD_TYPE_OBJECT, .flags = SYNDICD_FIELD_SHORTHAND,          \
-    .description = what " selector; omitted: automatic extraction.", .children = kSelector \
+#define SYNDICD_SELECTOR_FIELD(field, what, schema)                                     \
+  {                                                                                     \
+    .name = field, .type = SYNDICD_TYPE_OBJECT, .flags = SYNDICD_FIELD_SHORTHAND,       \
+    .description = what " selector; omitted: automatic extraction.", .children = schema \
   }
 
 constexpr syndicd_field kArticle[] = {
-    SYNDICD_SELECTOR_FIELD("title", "Title"),
-    SYNDICD_SELECTOR_FIELD("published", "Publish time"),
-    SYNDICD_SELECTOR_FIELD("updated", "Update time"),
-    SYNDICD_SELECTOR_FIELD("lead", "Lead (sapo)"),
-    SYNDICD_SELECTOR_FIELD("body", "Body"),
-    SYNDICD_SELECTOR_FIELD("author", "Author"),
-    SYNDICD_SELECTOR_FIELD("images", "Image"),
-    SYNDICD_SELECTOR_FIELD("tags", "Tag"),
+    SYNDICD_SELECTOR_FIELD("title", "Title", kSelector),
+    SYNDICD_SELECTOR_FIELD("published", "Publish time", kDateSelector),
+    SYNDICD_SELECTOR_FIELD("updated", "Update time", kDateSelector),
+    SYNDICD_SELECTOR_FIELD("lead", "Lead (sapo)", kSelector),
+    SYNDICD_SELECTOR_FIELD("body", "Body", kSelector),
+    SYNDICD_SELECTOR_FIELD("author", "Author", kSelector),
+    SYNDICD_SELECTOR_FIELD("images", "Image", kSelector),
+    SYNDICD_SELECTOR_FIELD("tags", "Tag", kSelector),
     {.name = "remove",
      .type = SYNDICD_TYPE_STRING_LIST,
      .description = "Selectors of elements to drop from the body (share bars, related links)."},

@@ -180,6 +180,32 @@ TEST_F(Cli, CheckReportsUnknownPluginWithSuggestion) {
       << r.err;
 }
 
+TEST_F(Cli, CheckRefusesADateFormatOnAFieldThatIsNoDate) {
+  // `format` belongs to published/updated only; elsewhere it would be
+  // silently ignored, so it is an unknown key.
+  auto cfg = write("c.yaml",
+                   "daemon:\n"
+                   "  state: /tmp/x.db\n"
+                   "sources:\n"
+                   "  a:\n"
+                   "    plugin: html\n"
+                   "    url: https://example.org/tin-tuc\n"
+                   "    list: css:a.title\n"
+                   "    article:\n"
+                   "      published: { select: css:.date, format: \"%H:%M | %d/%m/%Y\" }\n"
+                   "      body: { select: css:.content, format: \"%d/%m/%Y\" }\n"
+                   "sinks: {}\n"
+                   "pipelines: {}\n");
+  auto r = run_process({kBinary, "check", "-c", cfg.string(), "--plugin-path", SYNDICD_PLUGIN_DIR});
+  EXPECT_EQ(r.exit_code, 78) << r.err;
+  EXPECT_NE(r.err.find(cfg.string() +
+                       ":10:37: error: sources.a.article.body.format: unknown key \"format\" "
+                       "(expected one of: select, attr)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find("article.published.format"), std::string::npos) << r.err;
+}
+
 TEST_F(Cli, CheckRunsPluginConstructors) {
   // The thrower plugin rejects `mode: reject` from its constructor, and
   // crashes (an exception) otherwise; neither may take the daemon down.
