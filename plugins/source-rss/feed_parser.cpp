@@ -138,13 +138,13 @@ class RootNamespaces {
 // scope also forgets the child indexes below when the parse ends.
 thread_local const RootNamespaces* t_root_namespaces = nullptr;
 
-struct ScopedRootNamespaces {
-  explicit ScopedRootNamespaces(const RootNamespaces& ns) {
+struct ParseScope {
+  explicit ParseScope(const RootNamespaces& ns) {
     if (ns.usable()) t_root_namespaces = &ns;
   }
-  ~ScopedRootNamespaces();
-  ScopedRootNamespaces(const ScopedRootNamespaces&) = delete;
-  ScopedRootNamespaces& operator=(const ScopedRootNamespaces&) = delete;
+  ~ParseScope();
+  ParseScope(const ParseScope&) = delete;
+  ParseScope& operator=(const ParseScope&) = delete;
 };
 
 // tinyxml2 keeps xmlns attributes as plain attributes: resolve a prefix by
@@ -193,7 +193,7 @@ const std::vector<ChildIndex::Entry>& child_index(const XMLElement* e) {
   return ix.entries;
 }
 
-ScopedRootNamespaces::~ScopedRootNamespaces() {
+ParseScope::~ParseScope() {
   t_root_namespaces = nullptr;
   for (auto& ix : t_child_index) {
     ix.parent = nullptr;  // the elements go with the document
@@ -915,7 +915,7 @@ ParseResult parse_feed(std::string_view input, const ParseOptions& options) {
   Context ctx{options, result.warnings, options.feed_url, options.language, {}, {}, false};
   ctx.fields_clean = scan.nfc_quick && refs.keep_text_clean;
   const RootNamespaces root_namespaces(root, parsed);
-  const ScopedRootNamespaces use_root_namespaces(root_namespaces);
+  const ParseScope parse_scope(root_namespaces);
   const std::string_view root_local = local_of(root->Name());
   const std::string_view root_ns = ns_of(root);
   std::vector<const XMLElement*> items;

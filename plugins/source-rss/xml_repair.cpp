@@ -135,17 +135,16 @@ class Repairer {
   // flags ('&', '<', '>', quotes, controls) are stepped over eight at a time.
   size_t find_special(size_t from, const std::array<bool, 256>& special, size_t to) const {
     const auto* p = reinterpret_cast<const unsigned char*>(s_.data());
+    using common::utf8::bytes_below;
     using common::utf8::bytes_equal;
-    constexpr uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
     while (from < to) {
       if (special[p[from]]) return from;
       ++from;
       while (from + 8 <= to) {
         uint64_t w;
         std::memcpy(&w, p + from, 8);
-        const uint64_t m = ((w - ones * 0x20) & ~w & highs) | bytes_equal(w, '&') |
-                           bytes_equal(w, '<') | bytes_equal(w, '>') | bytes_equal(w, '"') |
-                           bytes_equal(w, '\'');
+        const uint64_t m = bytes_below(w, 0x20) | bytes_equal(w, '&') | bytes_equal(w, '<') |
+                           bytes_equal(w, '>') | bytes_equal(w, '"') | bytes_equal(w, '\'');
         if (m != 0) {
           from += static_cast<size_t>(std::countr_zero(m)) / 8;
           break;

@@ -79,7 +79,7 @@ bool is_valid_utf8(std::string_view text) {
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t n = text.size();
   std::size_t i = 0;
-  while ((i = utf8::skip_ascii(p, i, n)) < n) {
+  while ((i = utf8::skip_plain(p, i, n)) < n) {
     const std::size_t len = utf8::sequence_length(p + i, n - i);
     if (len == 0) return false;
     i += len;
@@ -128,7 +128,7 @@ bool is_nfc_quick(std::string_view text) {
   const std::size_t n = text.size();
   std::size_t i = 0;
   const std::uint64_t* bits = utf8::bmp_nfc_stable_bits();
-  while ((i = utf8::skip_ascii(p, i, n)) < n) {
+  while ((i = utf8::skip_plain(p, i, n)) < n) {
     const std::size_t len = utf8::sequence_length(p + i, n - i);
     if (len == 0) return false;
     if (p[i] >= 0xCC && !utf8::nfc_stable(bits, utf8::decode(p + i, len))) return false;
@@ -182,7 +182,7 @@ std::string valid_utf8(std::string_view s, bool* replaced) {
   const std::size_t n = s.size();
   std::size_t i = 0;
   // Fast path: scan until the first problem.
-  while ((i = utf8::skip_ascii(p, i, n)) < n) {
+  while ((i = utf8::skip_plain(p, i, n)) < n) {
     const std::size_t len = utf8::sequence_length(p + i, n - i);
     if (len == 0) break;
     i += len;

@@ -16,50 +16,36 @@
 namespace syndicd::common {
 namespace utf8 {
 
-/// Whether some byte of the 8 in `w` is below `n` (n <= 0x80). Exact as a
-/// yes/no test, whatever the other bytes hold (the classic "hasless" trick:
-/// a borrow only starts at a byte that is below n).
-constexpr bool word_has_less(std::uint64_t w, unsigned n) {
+/// The high bit set in the bytes of `w` below `n` (n <= 0x80). The lowest
+/// flag is always exact (the classic "hasless" trick: a borrow only starts
+/// at a byte that is below n); flags above it may not be.
+constexpr std::uint64_t bytes_below(std::uint64_t w, unsigned n) {
   constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-  return ((w - ones * n) & ~w & highs) != 0;
-}
-
-/// Index of the first byte in [i, end) that is >= 0x80 or below `n`
-/// (n <= 0x80; `end` when none). Eight bytes at a time, landing on the byte
-/// itself: the lowest flag of the "hasless" test is always exact.
-inline std::size_t skip_plain(const unsigned char* p, std::size_t i, std::size_t end, unsigned n) {
-  constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-  while (i + 8 <= end) {
-    std::uint64_t w;
-    std::memcpy(&w, p + i, 8);
-    if (const std::uint64_t m = ((w - ones * n) & ~w & highs) | (w & highs); m != 0)
-      return i + static_cast<std::size_t>(std::countr_zero(m)) / 8;
-    i += 8;
-  }
-  while (i < end && p[i] >= n && p[i] < 0x80) ++i;
-  return i;
+  return (w - ones * n) & ~w & highs;
 }
 
 /// The high bit set in the bytes of `w` equal to `b` (the lowest flag is
 /// exact; flags above it may not be).
 constexpr std::uint64_t bytes_equal(std::uint64_t w, unsigned char b) {
-  constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
-  const std::uint64_t x = w ^ (ones * b);
-  return (x - ones) & ~x & highs;
+  constexpr std::uint64_t ones = 0x0101010101010101ull;
+  return bytes_below(w ^ (ones * b), 1);
 }
 
-/// Index of the first byte >= 0x80 at or after `i` (`n` when none). Eight
-/// bytes at a time: most of a page or feed is ASCII markup.
-inline std::size_t skip_ascii(const unsigned char* p, std::size_t i, std::size_t n) {
+/// Index of the first byte in [i, end) that is >= 0x80 or below `n`
+/// (n <= 0x80; `end` when none). Eight bytes at a time, landing on the byte
+/// itself: most of a page or feed is ASCII markup.
+inline std::size_t skip_plain(const unsigned char* p, std::size_t i, std::size_t end,
+                              unsigned n = 0) {
   static_assert(std::endian::native == std::endian::little, "the first byte is the lowest");
-  while (i + 8 <= n) {
+  constexpr std::uint64_t highs = 0x8080808080808080ull;
+  while (i + 8 <= end) {
     std::uint64_t w;
     std::memcpy(&w, p + i, 8);
-    if (const std::uint64_t high = w & 0x8080808080808080ull; high != 0)
-      return i + static_cast<std::size_t>(std::countr_zero(high)) / 8;
+    if (const std::uint64_t m = bytes_below(w, n) | (w & highs); m != 0)
+      return i + static_cast<std::size_t>(std::countr_zero(m)) / 8;
     i += 8;
   }
-  while (i < n && p[i] < 0x80) ++i;
+  while (i < end && p[i] >= n && p[i] < 0x80) ++i;
   return i;
 }
 
