@@ -27,31 +27,64 @@ using common::sanitize_html;
 using tinyxml2::XMLElement;
 using tinyxml2::XMLNode;
 
-constexpr std::string_view kNsAtom10 = "http://www.w3.org/2005/Atom";
-constexpr std::string_view kNsAtom03 = "http://purl.org/atom/ns#";
-constexpr std::string_view kNsRdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
-constexpr std::string_view kNsRss10 = "http://purl.org/rss/1.0/";
-constexpr std::string_view kNsRss090 = "http://my.netscape.com/rdf/simple/0.9/";
-constexpr std::string_view kNsContent = "http://purl.org/rss/1.0/modules/content/";
-constexpr std::string_view kNsDc = "http://purl.org/dc/elements/1.1/";
-constexpr std::string_view kNsMedia = "http://search.yahoo.com/mrss/";
-constexpr std::string_view kNsXml = "http://www.w3.org/XML/1998/namespace";
-constexpr std::string_view kNsXhtml = "http://www.w3.org/1999/xhtml";
-constexpr std::string_view kNsYoutube = "http://www.youtube.com/xml/schemas/2015";
+// Namespaces are compared as small numbers: the ones this reader asks for
+// have fixed ids, and any other URI a document declares gets one for the
+// parse. URIs compare without a trailing '/': feeds write both forms of the
+// MRSS and RSS 1.0 URIs.
+struct Ns {
+  int id = 0;  // 0: no namespace
+  friend bool operator==(Ns, Ns) = default;
+};
 
-// Namespace URIs compare without a trailing '/': feeds write both forms of
-// the MRSS and RSS 1.0 URIs.
+constexpr std::string_view kKnownNs[] = {
+    "",
+    "http://www.w3.org/2005/Atom",
+    "http://purl.org/atom/ns#",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "http://purl.org/rss/1.0",
+    "http://my.netscape.com/rdf/simple/0.9",
+    "http://purl.org/rss/1.0/modules/content",
+    "http://purl.org/dc/elements/1.1",
+    "http://search.yahoo.com/mrss",
+    "http://www.w3.org/XML/1998/namespace",
+    "http://www.w3.org/1999/xhtml",
+    "http://www.youtube.com/xml/schemas/2015",
+};
+constexpr Ns kNsAtom10{1};
+constexpr Ns kNsAtom03{2};
+constexpr Ns kNsRdf{3};
+constexpr Ns kNsRss10{4};
+constexpr Ns kNsRss090{5};
+constexpr Ns kNsContent{6};
+constexpr Ns kNsDc{7};
+constexpr Ns kNsMedia{8};
+constexpr Ns kNsXml{9};
+constexpr Ns kNsXhtml{10};
+constexpr Ns kNsYoutube{11};
+constexpr int kFirstOtherNs = 16;
+
 std::string_view canonical_ns(std::string_view ns) {
   if (!ns.empty() && ns.back() == '/') ns.remove_suffix(1);
   return ns;
 }
-bool same_ns(std::string_view a, std::string_view b) {
-  return canonical_ns(a) == canonical_ns(b);
+
+// URIs other than the known ones, met in the parse in progress on this
+// thread (ParseScope forgets them).
+thread_local std::vector<std::string_view> t_other_ns;
+
+Ns intern_ns(std::string_view uri) {
+  uri = canonical_ns(uri);
+  for (size_t i = 0; i < std::size(kKnownNs); ++i)
+    if (kKnownNs[i] == uri) return Ns{static_cast<int>(i)};
+  for (size_t i = 0; i < t_other_ns.size(); ++i)
+    if (t_other_ns[i] == uri) return Ns{kFirstOtherNs + static_cast<int>(i)};
+  t_other_ns.push_back(uri);  // points into the document, which outlives the parse
+  return Ns{kFirstOtherNs + static_cast<int>(t_other_ns.size() - 1)};
 }
 
 // Prefixes feeds use without declaring them; a reader that gave up on them
 // would lose the author or the body of many real feeds.
-std::string_view conventional_ns(std::string_view prefix) {
+Ns conventional_ns(std::string_view prefix) {
   if (prefix == "content") return kNsContent;
   if (prefix == "dc") return kNsDc;
   if (prefix == "media") return kNsMedia;
@@ -90,17 +123,17 @@ class RootNamespaces {
     for (const auto* a = root->FirstAttribute(); a; a = a->Next()) {
       const std::string_view name = a->Name();
       if (name == "xmlns")
-        decls_.emplace_back(std::string_view{}, a->Value());
+        decls_.emplace_back(std::string_view{}, intern_ns(a->Value()));
       else if (name.starts_with("xmlns:"))
-        decls_.emplace_back(name.substr(6), a->Value());
+        decls_.emplace_back(name.substr(6), intern_ns(a->Value()));
     }
     usable_ = true;
   }
   bool usable() const { return usable_; }
-  // The URI of `prefix`; nullopt when it is not declared.
-  std::optional<std::string_view> find(std::string_view prefix) const {
-    for (const auto& [p, uri] : decls_)
-      if (p == prefix) return uri;
+  // The namespace of `prefix`; nullopt when it is not declared.
+  std::optional<Ns> find(std::string_view prefix) const {
+    for (const auto& [p, ns] : decls_)
+      if (p == prefix) return ns;
     return std::nullopt;
   }
 
@@ -129,7 +162,7 @@ class RootNamespaces {
     return std::string_view::npos;
   }
 
-  std::vector<std::pair<std::string_view, std::string_view>> decls_;
+  std::vector<std::pair<std::string_view, Ns>> decls_;
   bool usable_ = false;
 };
 
@@ -149,36 +182,37 @@ struct ParseScope {
 
 // tinyxml2 keeps xmlns attributes as plain attributes: resolve a prefix by
 // walking up to the nearest declaration, which gives XML's scoping rules.
-std::string_view resolve_prefix(const XMLElement* e, std::string_view prefix) {
-  if (prefix == "xml") return kNsXml;
+Ns resolve_prefix(const XMLElement* e, std::string_view prefix) {
+  if (prefix.size() == 3 && prefix == "xml") return kNsXml;
   if (t_root_namespaces) {
-    if (auto uri = t_root_namespaces->find(prefix)) return *uri;
-    return prefix.empty() ? std::string_view{} : conventional_ns(prefix);
+    if (auto ns = t_root_namespaces->find(prefix)) return *ns;
+    return prefix.empty() ? Ns{} : conventional_ns(prefix);
   }
   const std::string attr = prefix.empty() ? "xmlns" : "xmlns:" + std::string(prefix);
   for (const XMLElement* n = e; n; n = parent_element(n))
-    if (const char* v = n->Attribute(attr.c_str())) return v;
-  return prefix.empty() ? std::string_view{} : conventional_ns(prefix);
+    if (const char* v = n->Attribute(attr.c_str())) return intern_ns(v);
+  return prefix.empty() ? Ns{} : conventional_ns(prefix);
 }
 
-std::string_view ns_of(const XMLElement* e) {
+Ns ns_of(const XMLElement* e) {
   return resolve_prefix(e, prefix_of(e->Name()));
 }
 
 // The element children of an element with their namespace and local name
-// resolved once: an item is asked for some twenty children by name. Two
-// are kept (an item and the author or group inside it being read); the
-// parse in progress clears them when it ends, as the elements go with it.
+// resolved once: an item is asked for some twenty children by name. A few
+// are kept (an item and the author, group or media element inside it being
+// read); the parse in progress clears them when it ends, as the elements go
+// with it.
 struct ChildIndex {
   struct Entry {
-    std::string_view ns;  // canonical_ns()
     std::string_view local;
+    Ns ns;
     const XMLElement* element;
   };
   const XMLElement* parent = nullptr;
   std::vector<Entry> entries;
 };
-thread_local std::array<ChildIndex, 2> t_child_index;
+thread_local std::array<ChildIndex, 4> t_child_index;
 thread_local size_t t_child_index_next = 0;
 
 const std::vector<ChildIndex::Entry>& child_index(const XMLElement* e) {
@@ -188,54 +222,61 @@ const std::vector<ChildIndex::Entry>& child_index(const XMLElement* e) {
   t_child_index_next = (t_child_index_next + 1) % t_child_index.size();
   ix.parent = e;
   ix.entries.clear();
-  for (const XMLElement* c = e->FirstChildElement(); c; c = c->NextSiblingElement())
-    ix.entries.push_back({canonical_ns(ns_of(c)), local_of(c->Name()), c});
+  for (const XMLElement* c = e->FirstChildElement(); c; c = c->NextSiblingElement()) {
+    const std::string_view name = c->Name();
+    const size_t colon = name.find(':');
+    if (colon == std::string_view::npos)
+      ix.entries.push_back({name, resolve_prefix(c, {}), c});
+    else
+      ix.entries.push_back({name.substr(colon + 1), resolve_prefix(c, name.substr(0, colon)), c});
+  }
   return ix.entries;
 }
 
 ParseScope::~ParseScope() {
   t_root_namespaces = nullptr;
+  t_other_ns.clear();
   for (auto& ix : t_child_index) {
     ix.parent = nullptr;  // the elements go with the document
     ix.entries.clear();
   }
 }
 
-const XMLElement* child(const XMLElement* e, std::string_view ns, std::string_view local) {
+const XMLElement* child(const XMLElement* e, Ns ns, std::string_view local) {
   if (!e) return nullptr;
-  ns = canonical_ns(ns);
   for (const auto& c : child_index(e))
-    if (c.local == local && c.ns == ns) return c.element;
+    if (c.ns == ns && c.local == local) return c.element;
   return nullptr;
 }
 
-std::vector<const XMLElement*> children(const XMLElement* e, std::string_view ns,
-                                        std::string_view local) {
+std::vector<const XMLElement*> children(const XMLElement* e, Ns ns, std::string_view local) {
   std::vector<const XMLElement*> out;
   if (!e) return out;
-  ns = canonical_ns(ns);
   for (const auto& c : child_index(e))
-    if (c.local == local && c.ns == ns) out.push_back(c.element);
+    if (c.ns == ns && c.local == local) out.push_back(c.element);
   return out;
 }
 
 // An attribute by namespace and local name; unprefixed attributes are in no
-// namespace (ns ""), whatever the element's default namespace.
-const char* attr(const XMLElement* e, std::string_view ns, std::string_view local) {
+// namespace, whatever the element's default namespace.
+const char* attr(const XMLElement* e, Ns ns, std::string_view local) {
   if (!e) return nullptr;
   for (const auto* a = e->FirstAttribute(); a; a = a->Next()) {
     const std::string_view name = a->Name();
     if (local_of(name) != local) continue;
     const std::string_view prefix = prefix_of(name);
     if (prefix == "xmlns" || name == "xmlns") continue;
-    const std::string_view ans = prefix.empty() ? std::string_view{} : resolve_prefix(e, prefix);
-    if (same_ns(ans, ns)) return a->Value();
+    const Ns ans = prefix.empty() ? Ns{} : resolve_prefix(e, prefix);
+    if (ans == ns) return a->Value();
   }
   return nullptr;
 }
-std::string attr_str(const XMLElement* e, std::string_view local) {
+std::string_view attr_view(const XMLElement* e, std::string_view local) {
   const char* v = attr(e, {}, local);
-  return v ? std::string(v) : std::string{};
+  return v ? std::string_view(v) : std::string_view{};
+}
+std::string attr_str(const XMLElement* e, std::string_view local) {
+  return std::string(attr_view(e, local));
 }
 
 // All character data below `e` (text and CDATA), in document order.
@@ -247,16 +288,44 @@ void collect_text(const XMLNode* n, std::string& out) {
       collect_text(c, out);
   }
 }
+// The character data below `e`: a view of its one text node, as nearly
+// every field has, else collected into `scratch`.
+std::string_view text_of(const XMLElement* e, std::string& scratch) {
+  if (!e) return {};
+  const XMLNode* first = e->FirstChild();
+  if (!first) return {};
+  if (const auto* t = first->ToText(); t && !first->NextSibling()) return t->Value();
+  scratch.clear();
+  collect_text(e, scratch);
+  return scratch;
+}
 std::string text_of(const XMLElement* e) {
-  std::string out;
-  if (e) collect_text(e, out);
-  return out;
+  std::string scratch;
+  const std::string_view v = text_of(e, scratch);
+  return v.data() == scratch.data() ? std::move(scratch) : std::string(v);
 }
 
+bool is_space(char c) {
+  return c == ' ' || (c >= '\t' && c <= '\r');
+}
+std::string_view trimmed(std::string_view s) {
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
 std::string trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return std::string(s);
+  return std::string(trimmed(s));
+}
+// The trimmed text of `e` (a copy only of what is kept).
+std::string trimmed_text(const XMLElement* e) {
+  std::string scratch;
+  return trim(text_of(e, scratch));
+}
+
+// Text as a reader sees it: entities decoded, whitespace collapsed.
+std::string plain_text(std::string_view s) {
+  if (s.find('&') == std::string_view::npos) return common::collapse_whitespace(s);
+  return common::collapse_whitespace(common::decode_html_entities(s));
 }
 
 constexpr std::string_view kHtmlVoid[] = {"area",  "base",   "br",    "col",  "embed",
@@ -328,8 +397,10 @@ std::string markup_of(const XMLElement* e, Kind kind) {
   if (!e) return {};
   std::string out;
   switch (kind) {
-    case Kind::Text:
-      return escape_html(text_of(e));
+    case Kind::Text: {
+      std::string scratch;
+      return escape_html(text_of(e, scratch));
+    }
     case Kind::Html:
       // Escaped HTML is one text node; raw HTML pasted into a feed is
       // elements. Serialising handles both and any mix.
@@ -349,8 +420,10 @@ std::string markup_of(const XMLElement* e, Kind kind) {
 // Plain text of a title-like element.
 std::string plain_of(const XMLElement* e, Kind kind) {
   if (!e) return {};
-  if (kind == Kind::Text)
-    return common::collapse_whitespace(common::decode_html_entities(text_of(e)));
+  if (kind == Kind::Text) {
+    std::string scratch;
+    return plain_text(text_of(e, scratch));
+  }
   return common::html_to_text(markup_of(e, kind));
 }
 
@@ -440,10 +513,10 @@ References look_at_references(std::string_view t) {
 struct Context {
   const ParseOptions& options;
   std::vector<std::string>& warnings;
-  std::string doc_base;      // channel link or feed URL
-  std::string language;      // the feed's, or the configured one
-  std::string feed_author;   // Atom feed-level author
-  std::string_view core_ns;  // namespace of the dialect's own elements
+  std::string doc_base;     // channel link or feed URL
+  std::string language;     // the feed's, or the configured one
+  std::string feed_author;  // Atom feed-level author
+  Ns core_ns;               // namespace of the dialect's own elements
   bool atom = false;
   bool fields_clean = false;  // see References::keep_text_clean: clean() can be skipped
 };
@@ -464,7 +537,7 @@ std::string language_of(const XMLElement* e, const Context& ctx) {
   for (const XMLElement* n = e; n; n = parent_element(n))
     if (const char* l = n->Attribute("xml:lang"); l && *l) return trim(l);
   if (const XMLElement* l = child(e, kNsDc, "language")) {
-    std::string v = trim(text_of(l));
+    std::string v = trimmed_text(l);
     if (!v.empty()) return v;
   }
   return ctx.language;
@@ -522,9 +595,9 @@ void read_media(const XMLElement* item, const std::string& base, Article& a) {
   for (const auto* g : children(item, kNsMedia, "group")) scopes.push_back(g);
   for (const auto* scope : scopes) {
     for (const XMLElement* c = scope->FirstChildElement(); c; c = c->NextSiblingElement()) {
-      if (!same_ns(ns_of(c), kNsMedia)) continue;
+      if (ns_of(c) != kNsMedia) continue;
       const std::string_view local = local_of(c->Name());
-      const std::string url = trim(attr_str(c, "url"));
+      const std::string url = trim(attr_view(c, "url"));
       if (url.empty()) continue;
       const std::string abs = common::resolve_url(base, url);
       if (auto id = common::youtube_id(abs)) {
@@ -619,22 +692,22 @@ void finish_article(Article& a, const Dates& dates, const std::string& lead_html
 }
 
 std::optional<Article> read_rss_item(const XMLElement* item, size_t index, const Context& ctx) {
-  const std::string_view ns = ctx.core_ns;
+  const Ns ns = ctx.core_ns;
   Article a;
   const std::string base = xml_base(item, ctx.doc_base).value_or(ctx.doc_base);
   a.title = plain_of(child(item, ns, "title"), Kind::Html);
 
-  std::string link = trim(text_of(child(item, ns, "link")));
+  std::string link = trimmed_text(child(item, ns, "link"));
   if (link.empty())
     for (const auto* l : children(item, kNsAtom10, "link")) {
       const std::string rel = attr_str(l, "rel");
       if (rel.empty() || rel == "alternate") {
-        link = trim(attr_str(l, "href"));
+        link = trim(attr_view(l, "href"));
         break;
       }
     }
   const XMLElement* guid_el = child(item, ns, "guid");
-  const std::string guid = trim(text_of(guid_el));
+  const std::string guid = trimmed_text(guid_el);
   if (!link.empty()) {
     a.url = common::resolve_url(base, link);
   } else if (!guid.empty() && attr_str(guid_el, "isPermaLink") != "false") {
@@ -643,22 +716,23 @@ std::optional<Article> read_rss_item(const XMLElement* item, size_t index, const
   }
   if (!guid.empty())
     a.id = guid;
-  else if (const char* about = attr(item, kNsRdf, "about"); about && *trim(about).c_str())
+  else if (const char* about = attr(item, kNsRdf, "about"); about && !trimmed(about).empty())
     a.id = trim(about);
   else
     a.id = a.url;
 
   Dates dates;
-  dates.published_text = trim(text_of(child(item, ns, "pubDate")));
-  if (dates.published_text.empty())
-    dates.published_text = trim(text_of(child(item, kNsDc, "date")));
-  dates.updated_text = trim(text_of(child(item, kNsAtom10, "updated")));
+  dates.published_text = trimmed_text(child(item, ns, "pubDate"));
+  if (dates.published_text.empty()) dates.published_text = trimmed_text(child(item, kNsDc, "date"));
+  dates.updated_text = trimmed_text(child(item, kNsAtom10, "updated"));
 
   std::vector<std::string> authors;
+  std::string scratch;
   for (const auto* c : children(item, kNsDc, "creator"))
-    authors.push_back(common::collapse_whitespace(common::decode_html_entities(text_of(c))));
+    authors.push_back(plain_text(text_of(c, scratch)));
   if (join(authors).empty())
-    for (const auto* c : children(item, ns, "author")) authors.push_back(rss_author(text_of(c)));
+    for (const auto* c : children(item, ns, "author"))
+      authors.push_back(rss_author(text_of(c, scratch)));
   if (join(authors).empty())
     for (const auto* c : children(item, kNsAtom10, "author"))
       authors.push_back(plain_of(child(c, kNsAtom10, "name"), Kind::Text));
@@ -678,7 +752,7 @@ std::optional<Article> read_rss_item(const XMLElement* item, size_t index, const
 
   for (const auto* enc : children(item, ns, "enclosure")) {
     const std::string type = attr_str(enc, "type");
-    const std::string url = trim(attr_str(enc, "url"));
+    const std::string url = trim(attr_view(enc, "url"));
     if (url.empty()) continue;
     const std::string abs = common::resolve_url(base, url);
     if (type.rfind("image/", 0) == 0 || (type.empty() && looks_like_image_url(abs)))
@@ -689,8 +763,8 @@ std::optional<Article> read_rss_item(const XMLElement* item, size_t index, const
   const std::string description = markup_of(child(item, ns, "description"), Kind::Html);
   const XMLElement* encoded = child(item, kNsContent, "encoded");
   std::string body = encoded ? markup_of(encoded, Kind::Html) : std::string{};
-  if (trim(body).empty()) body = description;
-  if (a.title.empty() && a.url.empty() && trim(body).empty()) {
+  if (trimmed(body).empty()) body = description;
+  if (a.title.empty() && a.url.empty() && trimmed(body).empty()) {
     ctx.warnings.push_back("item " + std::to_string(index + 1) +
                            ": no title, link or description; skipped");
     return std::nullopt;
@@ -706,7 +780,7 @@ std::optional<Article> read_rss_item(const XMLElement* item, size_t index, const
 }
 
 std::optional<Article> read_atom_entry(const XMLElement* entry, size_t index, const Context& ctx) {
-  const std::string_view ns = ctx.core_ns;
+  const Ns ns = ctx.core_ns;
   Article a;
   const std::string base = xml_base(entry, ctx.doc_base).value_or(ctx.doc_base);
   if (const XMLElement* t = child(entry, ns, "title")) a.title = plain_of(t, content_kind(t, true));
@@ -718,7 +792,7 @@ std::optional<Article> read_atom_entry(const XMLElement* entry, size_t index, co
   for (const auto* l : children(entry, ns, "link")) {
     const std::string rel = attr_str(l, "rel");
     const std::string type = attr_str(l, "type");
-    const std::string href = trim(attr_str(l, "href"));
+    const std::string href = trim(attr_view(l, "href"));
     if (href.empty()) continue;
     if (rel == "enclosure") {
       const std::string abs = common::resolve_url(xml_base(l, ctx.doc_base).value_or(base), href);
@@ -736,27 +810,28 @@ std::optional<Article> read_atom_entry(const XMLElement* entry, size_t index, co
   }
   if (best)
     a.url = common::resolve_url(xml_base(best, ctx.doc_base).value_or(base),
-                                trim(attr_str(best, "href")));
-  a.id = trim(text_of(child(entry, ns, "id")));
+                                trim(attr_view(best, "href")));
+  a.id = trimmed_text(child(entry, ns, "id"));
   if (a.id.empty()) a.id = a.url;
 
   Dates dates;
   for (std::string_view name : {"published", "issued", "created"}) {
-    dates.published_text = trim(text_of(child(entry, ns, name)));
+    dates.published_text = trimmed_text(child(entry, ns, name));
     if (!dates.published_text.empty()) break;
   }
   if (dates.published_text.empty())
-    dates.published_text = trim(text_of(child(entry, kNsDc, "date")));
+    dates.published_text = trimmed_text(child(entry, kNsDc, "date"));
   for (std::string_view name : {"updated", "modified"}) {
-    dates.updated_text = trim(text_of(child(entry, ns, name)));
+    dates.updated_text = trimmed_text(child(entry, ns, name));
     if (!dates.updated_text.empty()) break;
   }
 
   std::vector<std::string> authors;
+  std::string scratch;
   for (const auto* au : children(entry, ns, "author"))
     authors.push_back(plain_of(child(au, ns, "name"), Kind::Text));
   for (const auto* c : children(entry, kNsDc, "creator"))
-    authors.push_back(common::collapse_whitespace(common::decode_html_entities(text_of(c))));
+    authors.push_back(plain_text(text_of(c, scratch)));
   a.author = join(authors);
   if (a.author.empty()) {
     // An entry inherits its source's and then its feed's author.
@@ -767,7 +842,7 @@ std::optional<Article> read_atom_entry(const XMLElement* entry, size_t index, co
   }
 
   for (const auto* c : children(entry, ns, "category")) {
-    std::string t = trim(attr_str(c, "term"));
+    std::string t = trim(attr_view(c, "term"));
     if (t.empty()) t = attr_str(c, "label");
     if (t.empty()) t = text_of(c);
     t = common::collapse_whitespace(common::decode_html_entities(t));
@@ -781,7 +856,7 @@ std::optional<Article> read_atom_entry(const XMLElement* entry, size_t index, co
   }
   a.language = language_of(entry, ctx);
   read_media(entry, base, a);
-  if (const XMLElement* v = child(entry, kNsYoutube, "videoId")) add_video(a, trim(text_of(v)));
+  if (const XMLElement* v = child(entry, kNsYoutube, "videoId")) add_video(a, trimmed_text(v));
 
   const XMLElement* summary_el = child(entry, ns, "summary");
   const std::string summary = markup_of(summary_el, content_kind(summary_el, true));
@@ -795,8 +870,8 @@ std::optional<Article> read_atom_entry(const XMLElement* entry, size_t index, co
     else
       body = markup_of(content_el, kind);
   }
-  if (trim(body).empty()) body = summary;
-  if (a.title.empty() && a.url.empty() && trim(body).empty()) {
+  if (trimmed(body).empty()) body = summary;
+  if (a.title.empty() && a.url.empty() && trimmed(body).empty()) {
     ctx.warnings.push_back("item " + std::to_string(index + 1) +
                            ": no title, link or content; skipped");
     return std::nullopt;
@@ -816,7 +891,7 @@ bool nothing_after_root(const tinyxml2::XMLDocument& doc) {
   if (!root) return false;
   for (const XMLNode* n = root->NextSibling(); n; n = n->NextSibling()) {
     if (n->ToComment() || n->ToDeclaration()) continue;
-    if (const auto* t = n->ToText(); t && trim(t->Value()).empty()) continue;
+    if (const auto* t = n->ToText(); t && trimmed(t->Value()).empty()) continue;
     return false;
   }
   return true;
@@ -862,7 +937,7 @@ ParseResult parse_feed(std::string_view input, const ParseOptions& options) {
     text = owned;
   }
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
-  if (trim(text).empty()) {
+  if (trimmed(text).empty()) {
     result.error = "the document is empty";
     return result;
   }
@@ -917,12 +992,12 @@ ParseResult parse_feed(std::string_view input, const ParseOptions& options) {
   const RootNamespaces root_namespaces(root, parsed);
   const ParseScope parse_scope(root_namespaces);
   const std::string_view root_local = local_of(root->Name());
-  const std::string_view root_ns = ns_of(root);
+  const Ns root_ns = ns_of(root);
   std::vector<const XMLElement*> items;
   const XMLElement* channel = nullptr;
 
   if (root_local == "rss" || root_local == "RDF") {
-    if (root_local == "RDF" && !same_ns(root_ns, kNsRdf) && !root_ns.empty()) {
+    if (root_local == "RDF" && root_ns != kNsRdf && root_ns != Ns{}) {
       result.error = "not a feed: root element <" + std::string(root->Name()) + ">";
       return result;
     }
@@ -938,24 +1013,24 @@ ParseResult parse_feed(std::string_view input, const ParseOptions& options) {
           ctx.core_ns = ns_of(c);
           break;
         }
-      result.dialect = same_ns(ctx.core_ns, kNsRss090) ? "rss090" : "rss1";
+      result.dialect = ctx.core_ns == kNsRss090 ? "rss090" : "rss1";
     }
     channel = child(root, ctx.core_ns, "channel");
     // Items belong in <channel> (RSS 2.0) or next to it (RSS 1.0); accept both.
     for (const auto* scope : {channel, root})
       for (const auto* it : children(scope, ctx.core_ns, "item")) items.push_back(it);
-    const std::string link = trim(text_of(child(channel, ctx.core_ns, "link")));
+    const std::string link = trimmed_text(child(channel, ctx.core_ns, "link"));
     if (!link.empty()) ctx.doc_base = common::resolve_url(options.feed_url, link);
     if (const auto b = channel ? xml_base(channel, options.feed_url) : std::nullopt)
       ctx.doc_base = *b;
-    std::string lang = trim(text_of(child(channel, ctx.core_ns, "language")));
-    if (lang.empty()) lang = trim(text_of(child(channel, kNsDc, "language")));
+    std::string lang = trimmed_text(child(channel, ctx.core_ns, "language"));
+    if (lang.empty()) lang = trimmed_text(child(channel, kNsDc, "language"));
     if (!lang.empty()) ctx.language = lang;
   } else if (root_local == "feed" &&
-             (same_ns(root_ns, kNsAtom10) || same_ns(root_ns, kNsAtom03) || root_ns.empty())) {
+             (root_ns == kNsAtom10 || root_ns == kNsAtom03 || root_ns == Ns{})) {
     ctx.atom = true;
     ctx.core_ns = root_ns;
-    result.dialect = same_ns(root_ns, kNsAtom03) ? "atom03" : "atom10";
+    result.dialect = root_ns == kNsAtom03 ? "atom03" : "atom10";
     items = children(root, ctx.core_ns, "entry");
     if (const char* l = root->Attribute("xml:lang"); l && *l) ctx.language = trim(l);
     if (const XMLElement* au = child(root, ctx.core_ns, "author"))

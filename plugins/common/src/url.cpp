@@ -1,6 +1,6 @@
 #include "syndicd/common/url.hpp"
 
-#include <cctype>
+#include <algorithm>
 #include <optional>
 
 namespace syndicd::common {
@@ -20,14 +20,33 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+bool is_lower(char c) {
+  return c >= 'a' && c <= 'z';
+}
+bool is_alpha(char c) {
+  return is_lower(c) || (c >= 'A' && c <= 'Z');
+}
+
 size_t scheme_length(std::string_view s) {
-  if (s.empty() || !std::isalpha(static_cast<unsigned char>(s[0]))) return 0;
+  if (s.empty() || !is_alpha(s[0])) return 0;
   for (size_t i = 1; i < s.size(); ++i) {
     const char c = s[i];
     if (c == ':') return i;
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.') return 0;
+    if (!is_alpha(c) && !(c >= '0' && c <= '9') && c != '+' && c != '-' && c != '.') return 0;
   }
   return 0;
+}
+
+// Whether remove_dot_segments() leaves `path` as it is: no "." or ".."
+// segment anywhere.
+bool without_dot_segments(std::string_view path) {
+  for (size_t i = path.find('.'); i != std::string_view::npos; i = path.find('.', i + 1)) {
+    if (i != 0 && path[i - 1] != '/') continue;
+    size_t end = i + 1;
+    if (end < path.size() && path[end] == '.') ++end;
+    if (end == path.size() || path[end] == '/') return false;
+  }
+  return true;
 }
 
 Parts split(std::string_view s) {
@@ -89,7 +108,8 @@ std::string remove_dot_segments(std::string_view in) {
 
 std::string lower(std::string_view s) {
   std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (auto& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   return out;
 }
 
@@ -123,8 +143,15 @@ std::string resolve_url(std::string_view base_in, std::string_view ref_in) {
   const std::string_view ref_s = trim(ref_in);
   const std::string_view base_s = trim(base_in);
   const Parts r = split(ref_s);
-  if (!r.scheme.empty())
+  if (!r.scheme.empty()) {
+    // Nearly every link in a feed is already absolute and normal: composing
+    // it again would give back the same text.
+    if (std::all_of(r.scheme.begin(), r.scheme.end(),
+                    [](char c) { return !is_alpha(c) || is_lower(c); }) &&
+        without_dot_segments(r.path))
+      return std::string(ref_s);
     return compose(r.scheme, r.authority, remove_dot_segments(r.path), r.query, r.fragment);
+  }
   if (base_s.empty()) return std::string(ref_s);
   const Parts b = split(base_s);
   if (r.authority)

@@ -69,6 +69,22 @@ TEST(ResolveUrl, FeedCases) {
   EXPECT_EQ(resolve_url("https://a.example/p?q=1", "mailto:x@y.vn"), "mailto:x@y.vn");
 }
 
+// An absolute reference is returned as written only when normalising it
+// changes nothing: a lower-case scheme and no "." or ".." segment.
+TEST(ResolveUrl, AbsoluteReferencesAreNormalisedOnlyWhenNeeded) {
+  const std::string_view base = "https://a.example/x/";
+  EXPECT_EQ(resolve_url(base, "https://b.example/a/b.html?x=../y#../z"),
+            "https://b.example/a/b.html?x=../y#../z");
+  EXPECT_EQ(resolve_url(base, "https://b.example/..a/.b/c.d./"), "https://b.example/..a/.b/c.d./");
+  EXPECT_EQ(resolve_url(base, "Https://b.example/a"), "https://b.example/a");
+  EXPECT_EQ(resolve_url(base, "https://b.example/a/./b"), "https://b.example/a/b");
+  EXPECT_EQ(resolve_url(base, "https://b.example/a/.."), "https://b.example/");
+  EXPECT_EQ(resolve_url(base, "https://b.example/a/."), "https://b.example/a/");
+  EXPECT_EQ(resolve_url(base, "https://b.example/../a"), "https://b.example/a");
+  EXPECT_EQ(resolve_url(base, "urn:./x"), "urn:x");
+  EXPECT_EQ(resolve_url(base, " https://b.example/a \n"), "https://b.example/a");
+}
+
 TEST(UrlParts, HostAndScheme) {
   EXPECT_EQ(url_host("https://User@Tin.Example.VN:8443/x"), "tin.example.vn");
   EXPECT_EQ(url_host("http://[::1]:8080/"), "[::1]");
