@@ -279,11 +279,112 @@ std::string attr_str(const XMLElement* e, std::string_view local) {
   return std::string(attr_view(e, local));
 }
 
+// Long CDATA sections (the bodies of most RSS 2.0 feeds) are kept out of
+// what tinyxml2 reads: each one's content is replaced by a marker, "\x01"
+// and its number, and read from the original text instead. tinyxml2 would
+// otherwise walk every byte of a body twice (to find "]]>", then to
+// normalise newlines on the first read) only to hand back the same bytes.
+// The document's structure, and so its well-formedness, is unchanged: a
+// CDATA section's content is opaque to XML.
+struct ElidedCdata {
+  std::string xml;
+  std::vector<std::string_view> sections;  // views into the original text
+};
+
+// The text tinyxml2 should parse instead of `t`, or false when there is
+// nothing worth taking out or the markup is anything but plain (a DOCTYPE
+// with an internal subset, a stray '<'): then `t` is parsed as it is.
+// Sections with a CR stay: tinyxml2 normalises line ends, a view cannot.
+// `t` has no control characters (checked before), so no content can start
+// with the marker's "\x01".
+bool elide_cdata(std::string_view t, ElidedCdata& out) {
+  constexpr size_t kWorthIt = 64;
+  constexpr std::string_view kOpen = "<![CDATA[";
+  if (t.find(kOpen) == std::string_view::npos) return false;
+  out.xml.clear();
+  out.sections.clear();
+  size_t copied = 0;  // t[0, copied) is in out.xml
+  size_t i = 0;
+  while ((i = t.find('<', i)) != std::string_view::npos) {
+    const std::string_view rest = t.substr(i);
+    size_t end;  // index just past the construct at i
+    if (rest.starts_with(kOpen)) {
+      const size_t begin = i + kOpen.size();
+      const size_t close = t.find("]]>", begin);
+      if (close == std::string_view::npos) return false;
+      const std::string_view content = t.substr(begin, close - begin);
+      if (content.size() >= kWorthIt && content.find('\r') == std::string_view::npos) {
+        if (out.xml.empty()) out.xml.reserve(t.size() / 2);
+        out.xml.append(t.substr(copied, begin - copied));
+        out.xml += '\x01';
+        out.xml += std::to_string(out.sections.size());
+        out.sections.push_back(content);
+        copied = close;
+      }
+      end = close + 3;
+    } else if (rest.starts_with("<!--")) {
+      end = t.find("-->", i + 4);
+      if (end == std::string_view::npos) return false;
+      end += 3;
+    } else if (rest.starts_with("<?")) {
+      end = t.find("?>", i + 2);
+      if (end == std::string_view::npos) return false;
+      end += 2;
+    } else if (rest.starts_with("<!")) {
+      end = t.find('>', i);
+      if (end == std::string_view::npos || t.substr(i, end - i).find('[') != std::string_view::npos)
+        return false;
+      ++end;
+    } else {
+      // A start or end tag: to its '>', past quoted attribute values (which
+      // may hold '<' and "<![CDATA[" as text).
+      const size_t name = i + (rest.size() > 1 && rest[1] == '/' ? 2 : 1);
+      if (name >= t.size() ||
+          !(std::isalpha(static_cast<unsigned char>(t[name])) || t[name] == '_' || t[name] == ':' ||
+            static_cast<unsigned char>(t[name]) >= 0x80))
+        return false;
+      size_t j = name;
+      char quote = 0;
+      for (; j < t.size(); ++j) {
+        const char c = t[j];
+        if (quote) {
+          if (c == quote) quote = 0;
+        } else if (c == '"' || c == '\'') {
+          quote = c;
+        } else if (c == '>') {
+          break;
+        }
+      }
+      if (j == t.size()) return false;
+      end = j + 1;
+    }
+    i = end;
+  }
+  if (out.sections.empty()) return false;
+  out.xml.append(t.substr(copied));
+  return true;
+}
+
+// The sections taken out of the document being read on this thread.
+thread_local const ElidedCdata* t_elided = nullptr;
+
+// The value of a text or CDATA node, taken-out sections put back.
+std::string_view value_of(const tinyxml2::XMLText* t) {
+  const char* v = t->Value();
+  if (v[0] == '\x01' && t_elided && t->CData()) {
+    size_t n = 0;
+    const char* d = v + 1;
+    for (; *d >= '0' && *d <= '9'; ++d) n = n * 10 + static_cast<size_t>(*d - '0');
+    if (*d == '\0' && d != v + 1 && n < t_elided->sections.size()) return t_elided->sections[n];
+  }
+  return v;
+}
+
 // All character data below `e` (text and CDATA), in document order.
 void collect_text(const XMLNode* n, std::string& out) {
   for (const XMLNode* c = n->FirstChild(); c; c = c->NextSibling()) {
     if (const auto* t = c->ToText())
-      out += t->Value();
+      out += value_of(t);
     else if (c->ToElement())
       collect_text(c, out);
   }
@@ -294,7 +395,7 @@ std::string_view text_of(const XMLElement* e, std::string& scratch) {
   if (!e) return {};
   const XMLNode* first = e->FirstChild();
   if (!first) return {};
-  if (const auto* t = first->ToText(); t && !first->NextSibling()) return t->Value();
+  if (const auto* t = first->ToText(); t && !first->NextSibling()) return value_of(t);
   scratch.clear();
   collect_text(e, scratch);
   return scratch;
@@ -339,9 +440,9 @@ void serialize_children(const XMLNode* e, bool top_text_is_markup, std::string& 
   for (const XMLNode* c = e->FirstChild(); c; c = c->NextSibling()) {
     if (const auto* t = c->ToText()) {
       if (top_text_is_markup || t->CData())
-        out += t->Value();
+        out += value_of(t);
       else
-        common::append_escaped(out, t->Value());
+        common::append_escaped(out, value_of(t));
     } else if (const auto* el = c->ToElement()) {
       const std::string_view name = local_of(el->Name());
       out += '<';
@@ -392,24 +493,29 @@ Kind content_kind(const XMLElement* e, bool atom) {
   return k;
 }
 
-// The element's content as HTML markup.
-std::string markup_of(const XMLElement* e, Kind kind) {
+// The element's content as HTML markup: a view of its one text node when
+// that is all it has (escaped or CDATA HTML, the usual case), else built in
+// `scratch`.
+std::string_view markup_of(const XMLElement* e, Kind kind, std::string& scratch) {
   if (!e) return {};
-  std::string out;
+  scratch.clear();
   switch (kind) {
     case Kind::Text: {
-      std::string scratch;
-      return escape_html(text_of(e, scratch));
+      std::string text;
+      scratch = escape_html(text_of(e, text));
+      return scratch;
     }
     case Kind::Html:
       // Escaped HTML is one text node; raw HTML pasted into a feed is
       // elements. Serialising handles both and any mix.
-      serialize_children(e, true, out);
-      return out;
+      if (const XMLNode* first = e->FirstChild(); first && !first->NextSibling())
+        if (const auto* t = first->ToText()) return value_of(t);
+      serialize_children(e, true, scratch);
+      return scratch;
     case Kind::Xhtml: {
       const XMLElement* div = child(e, kNsXhtml, "div");
-      serialize_children(div ? div : e, false, out);
-      return out;
+      serialize_children(div ? div : e, false, scratch);
+      return scratch;
     }
     case Kind::Other:
       break;
@@ -424,7 +530,8 @@ std::string plain_of(const XMLElement* e, Kind kind) {
     std::string scratch;
     return plain_text(text_of(e, scratch));
   }
-  return common::html_to_text(markup_of(e, kind));
+  std::string scratch;
+  return common::html_to_text(markup_of(e, kind, scratch));
 }
 
 // A field as stored: valid UTF-8, NFC, without the C0 controls that a
@@ -649,8 +756,8 @@ struct Dates {
   std::string updated_text;
 };
 
-void finish_article(Article& a, const Dates& dates, const std::string& lead_html,
-                    const std::string& body_source, const std::string& body_base, size_t index,
+void finish_article(Article& a, const Dates& dates, std::string_view lead_html,
+                    std::string_view body_source, const std::string& body_base, size_t index,
                     const Context& ctx) {
   const std::string where = "item " + std::to_string(index + 1);
   auto read_date = [&](const std::string& text) -> int64_t {
@@ -760,9 +867,12 @@ std::optional<Article> read_rss_item(const XMLElement* item, size_t index, const
   }
   read_media(item, base, a);
 
-  const std::string description = markup_of(child(item, ns, "description"), Kind::Html);
+  std::string description_scratch, body_scratch;
+  const std::string_view description =
+      markup_of(child(item, ns, "description"), Kind::Html, description_scratch);
   const XMLElement* encoded = child(item, kNsContent, "encoded");
-  std::string body = encoded ? markup_of(encoded, Kind::Html) : std::string{};
+  std::string_view body =
+      encoded ? markup_of(encoded, Kind::Html, body_scratch) : std::string_view{};
   if (trimmed(body).empty()) body = description;
   if (a.title.empty() && a.url.empty() && trimmed(body).empty()) {
     ctx.warnings.push_back("item " + std::to_string(index + 1) +
@@ -859,16 +969,18 @@ std::optional<Article> read_atom_entry(const XMLElement* entry, size_t index, co
   if (const XMLElement* v = child(entry, kNsYoutube, "videoId")) add_video(a, trimmed_text(v));
 
   const XMLElement* summary_el = child(entry, ns, "summary");
-  const std::string summary = markup_of(summary_el, content_kind(summary_el, true));
+  std::string summary_scratch, body_scratch;
+  const std::string_view summary =
+      markup_of(summary_el, content_kind(summary_el, true), summary_scratch);
   const XMLElement* content_el = child(entry, ns, "content");
-  std::string body;
+  std::string_view body;
   if (content_el) {
     const Kind kind = content_kind(content_el, true);
     if (kind == Kind::Other || attr(content_el, {}, "src"))
       ctx.warnings.push_back("item " + std::to_string(index + 1) + ": content of type \"" +
                              attr_str(content_el, "type") + "\" not read");
     else
-      body = markup_of(content_el, kind);
+      body = markup_of(content_el, kind, body_scratch);
   }
   if (trimmed(body).empty()) body = summary;
   if (a.title.empty() && a.url.empty() && trimmed(body).empty()) {
@@ -891,7 +1003,7 @@ bool nothing_after_root(const tinyxml2::XMLDocument& doc) {
   if (!root) return false;
   for (const XMLNode* n = root->NextSibling(); n; n = n->NextSibling()) {
     if (n->ToComment() || n->ToDeclaration()) continue;
-    if (const auto* t = n->ToText(); t && trimmed(t->Value()).empty()) continue;
+    if (const auto* t = n->ToText(); t && trimmed(value_of(t)).empty()) continue;
     return false;
   }
   return true;
@@ -920,6 +1032,19 @@ void keep_newest(std::vector<Article>& articles, size_t max) {
   articles = std::move(kept);
 }
 
+// Empties the reused document when a parse ends, and forgets its CDATA
+// sections.
+struct DocumentScope {
+  explicit DocumentScope(tinyxml2::XMLDocument& d) : doc(d) {}
+  ~DocumentScope() {
+    t_elided = nullptr;
+    doc.Clear();
+  }
+  DocumentScope(const DocumentScope&) = delete;
+  DocumentScope& operator=(const DocumentScope&) = delete;
+  tinyxml2::XMLDocument& doc;
+};
+
 }  // namespace
 
 ParseResult parse_feed(std::string_view input, const ParseOptions& options) {
@@ -944,15 +1069,24 @@ ParseResult parse_feed(std::string_view input, const ParseOptions& options) {
 
   // Most feeds are well-formed: tinyxml2 reads them as they are, and the
   // repair pass runs only when something shows it could have work to do.
-  tinyxml2::XMLDocument doc(true, tinyxml2::PRESERVE_WHITESPACE);
+  // One document per thread, reused: its node pools stay allocated from
+  // one feed to the next (DocumentScope empties it after each parse).
+  thread_local tinyxml2::XMLDocument doc(true, tinyxml2::PRESERVE_WHITESPACE);
+  const DocumentScope document_scope(doc);
   tinyxml2::XMLError err = tinyxml2::XML_SUCCESS;
   RepairedXml repaired;
   std::string_view parsed = text;  // the text `doc` was read from
   const References refs = look_at_references(text);
-  const bool well_formed = !scan.controls && refs.xml_only &&
-                           doc.Parse(text.data(), text.size()) == tinyxml2::XML_SUCCESS &&
-                           nothing_after_root(doc);
+  thread_local ElidedCdata elided;
+  bool well_formed = !scan.controls && refs.xml_only;
+  if (well_formed && elide_cdata(text, elided)) {
+    parsed = elided.xml;
+    t_elided = &elided;
+  }
+  well_formed = well_formed && doc.Parse(parsed.data(), parsed.size()) == tinyxml2::XML_SUCCESS &&
+                nothing_after_root(doc);
   if (!well_formed) {
+    t_elided = nullptr;
     doc.Clear();
     repaired = repair_xml(text);
     parsed = repaired.xml;
