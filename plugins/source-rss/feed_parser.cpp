@@ -630,7 +630,17 @@ struct Context {
 
 // The base URL in scope at `e`: xml:base attributes from the root down,
 // each resolved against the one above it. nullopt when none is in scope.
+// What a look at the whole document told (ParseScope sets it for the parse
+// in progress on this thread): whether any element can have xml:base or
+// xml:lang, so the readers can skip walking up the tree for them.
+struct DocFacts {
+  bool xml_base = true;
+  bool xml_lang = true;
+};
+thread_local DocFacts t_facts;
+
 std::optional<std::string> xml_base(const XMLElement* e, const std::string& doc_base) {
+  if (!t_facts.xml_base) return std::nullopt;
   std::vector<const char*> chain;
   for (const XMLElement* n = e; n; n = parent_element(n))
     if (const char* b = n->Attribute("xml:base")) chain.push_back(b);
@@ -641,8 +651,9 @@ std::optional<std::string> xml_base(const XMLElement* e, const std::string& doc_
 }
 
 std::string language_of(const XMLElement* e, const Context& ctx) {
-  for (const XMLElement* n = e; n; n = parent_element(n))
-    if (const char* l = n->Attribute("xml:lang"); l && *l) return trim(l);
+  if (t_facts.xml_lang)
+    for (const XMLElement* n = e; n; n = parent_element(n))
+      if (const char* l = n->Attribute("xml:lang"); l && *l) return trim(l);
   if (const XMLElement* l = child(e, kNsDc, "language")) {
     std::string v = trimmed_text(l);
     if (!v.empty()) return v;
@@ -698,33 +709,34 @@ bool looks_like_image_url(std::string_view url) {
 
 // Media RSS: media:content / media:thumbnail, directly or in media:group.
 void read_media(const XMLElement* item, const std::string& base, Article& a) {
-  std::vector<const XMLElement*> scopes = {item};
-  for (const auto* g : children(item, kNsMedia, "group")) scopes.push_back(g);
-  for (const auto* scope : scopes) {
-    for (const XMLElement* c = scope->FirstChildElement(); c; c = c->NextSiblingElement()) {
-      if (ns_of(c) != kNsMedia) continue;
-      const std::string_view local = local_of(c->Name());
-      const std::string url = trim(attr_view(c, "url"));
-      if (url.empty()) continue;
-      const std::string abs = common::resolve_url(base, url);
-      if (auto id = common::youtube_id(abs)) {
-        add_video(a, *id);
-        continue;
-      }
-      std::string caption;
-      if (const XMLElement* d = child(c, kNsMedia, "description"))
-        caption = plain_of(d, Kind::Text);
-      if (caption.empty())
-        if (const XMLElement* t = child(c, kNsMedia, "title")) caption = plain_of(t, Kind::Text);
-      if (local == "thumbnail") {
+  // Copied out of the child index: reading each element indexes it in turn.
+  std::vector<std::pair<std::string_view, const XMLElement*>> media;
+  auto collect = [&](const XMLElement* scope) {
+    for (const auto& c : child_index(scope))
+      if (c.ns == kNsMedia) media.emplace_back(c.local, c.element);
+  };
+  collect(item);
+  for (const auto* g : children(item, kNsMedia, "group")) collect(g);
+  for (const auto& [local, c] : media) {
+    const std::string url = trim(attr_view(c, "url"));
+    if (url.empty()) continue;
+    const std::string abs = common::resolve_url(base, url);
+    if (auto id = common::youtube_id(abs)) {
+      add_video(a, *id);
+      continue;
+    }
+    std::string caption;
+    if (const XMLElement* d = child(c, kNsMedia, "description")) caption = plain_of(d, Kind::Text);
+    if (caption.empty())
+      if (const XMLElement* t = child(c, kNsMedia, "title")) caption = plain_of(t, Kind::Text);
+    if (local == "thumbnail") {
+      add_image(a, abs, {}, caption);
+    } else if (local == "content") {
+      const std::string medium = attr_str(c, "medium");
+      const std::string type = attr_str(c, "type");
+      if (medium == "image" || type.rfind("image/", 0) == 0 ||
+          (medium.empty() && type.empty() && looks_like_image_url(abs)))
         add_image(a, abs, {}, caption);
-      } else if (local == "content") {
-        const std::string medium = attr_str(c, "medium");
-        const std::string type = attr_str(c, "type");
-        if (medium == "image" || type.rfind("image/", 0) == 0 ||
-            (medium.empty() && type.empty() && looks_like_image_url(abs)))
-          add_image(a, abs, {}, caption);
-      }
     }
   }
 }
@@ -756,9 +768,8 @@ struct Dates {
   std::string updated_text;
 };
 
-void finish_article(Article& a, const Dates& dates, std::string_view lead_html,
-                    std::string_view body_source, const std::string& body_base, size_t index,
-                    const Context& ctx) {
+void finish_article(Article& a, const Dates& dates, std::string lead, std::string_view body_source,
+                    const std::string& body_base, size_t index, const Context& ctx) {
   const std::string where = "item " + std::to_string(index + 1);
   auto read_date = [&](const std::string& text) -> int64_t {
     if (text.empty()) return SYNDICD_TIME_NONE;
@@ -774,7 +785,7 @@ void finish_article(Article& a, const Dates& dates, std::string_view lead_html,
     a.flags |= SYNDICD_ARTICLE_DATE_GUESSED;
   }
 
-  a.lead = common::html_to_text(lead_html);
+  a.lead = std::move(lead);
   for (const auto& id : common::find_youtube_ids(body_source)) add_video(a, id);
   a.body_html = trim(sanitize_html(body_source, body_base));
   a.body_text = common::html_to_text(a.body_html);
@@ -885,7 +896,7 @@ std::optional<Article> read_rss_item(const XMLElement* item, size_t index, const
   std::string body_base = a.url.empty() ? base : a.url;
   if (body_el)
     if (auto b = xml_base(body_el, ctx.doc_base)) body_base = *b;
-  finish_article(a, dates, description, body, body_base, index, ctx);
+  finish_article(a, dates, common::html_to_text(description), body, body_base, index, ctx);
   return a;
 }
 
@@ -970,8 +981,8 @@ std::optional<Article> read_atom_entry(const XMLElement* entry, size_t index, co
 
   const XMLElement* summary_el = child(entry, ns, "summary");
   std::string summary_scratch, body_scratch;
-  const std::string_view summary =
-      markup_of(summary_el, content_kind(summary_el, true), summary_scratch);
+  const Kind summary_kind = content_kind(summary_el, true);
+  const std::string_view summary = markup_of(summary_el, summary_kind, summary_scratch);
   const XMLElement* content_el = child(entry, ns, "content");
   std::string_view body;
   if (content_el) {
@@ -992,7 +1003,14 @@ std::optional<Article> read_atom_entry(const XMLElement* entry, size_t index, co
   std::string body_base = a.url.empty() ? base : a.url;
   if (body_el)
     if (auto b = xml_base(body_el, ctx.doc_base)) body_base = *b;
-  finish_article(a, dates, summary, body, body_base, index, ctx);
+  // Plain text needs no trip through markup (html_to_text of escaped text
+  // is the text, whitespace collapsed).
+  std::string lead;
+  if (summary_kind == Kind::Text)
+    lead = common::collapse_whitespace(text_of(summary_el, scratch));
+  else
+    lead = common::html_to_text(summary);
+  finish_article(a, dates, std::move(lead), body, body_base, index, ctx);
   return a;
 }
 
@@ -1038,6 +1056,7 @@ struct DocumentScope {
   explicit DocumentScope(tinyxml2::XMLDocument& d) : doc(d) {}
   ~DocumentScope() {
     t_elided = nullptr;
+    t_facts = {};
     doc.Clear();
   }
   DocumentScope(const DocumentScope&) = delete;
@@ -1124,6 +1143,9 @@ ParseResult parse_feed(std::string_view input, const ParseOptions& options) {
   Context ctx{options, result.warnings, options.feed_url, options.language, {}, {}, false};
   ctx.fields_clean = scan.nfc_quick && refs.keep_text_clean;
   const RootNamespaces root_namespaces(root, parsed);
+  // The attribute names are literal: the xml prefix cannot be rebound.
+  t_facts.xml_base = parsed.find("xml:base") != std::string_view::npos;
+  t_facts.xml_lang = parsed.find("xml:lang") != std::string_view::npos;
   const ParseScope parse_scope(root_namespaces);
   const std::string_view root_local = local_of(root->Name());
   const Ns root_ns = ns_of(root);
