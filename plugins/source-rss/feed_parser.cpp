@@ -279,47 +279,104 @@ std::string attr_str(const XMLElement* e, std::string_view local) {
   return std::string(attr_view(e, local));
 }
 
-// Long CDATA sections (the bodies of most RSS 2.0 feeds) are kept out of
-// what tinyxml2 reads: each one's content is replaced by a marker, "\x01"
-// and its number, and read from the original text instead. tinyxml2 would
-// otherwise walk every byte of a body twice (to find "]]>", then to
-// normalise newlines on the first read) only to hand back the same bytes.
-// The document's structure, and so its well-formedness, is unchanged: a
-// CDATA section's content is opaque to XML.
-struct ElidedCdata {
-  std::string xml;
-  std::vector<std::string_view> sections;  // views into the original text
+// Long runs of character data (the bodies of a feed: CDATA sections, or
+// HTML escaped as text) are kept out of what tinyxml2 reads: each one's
+// content is replaced by a marker, "\x01" and its number, and read from the
+// original text instead. tinyxml2 would otherwise walk every byte of a body
+// twice (to find its end, then to decode it on first read) only to hand
+// back the same bytes. The document's structure, and so whether it is
+// well-formed, is unchanged: only the content of character data goes.
+struct TakenOut {
+  std::string xml;                         // what tinyxml2 parses
+  std::string decoded;                     // text runs with references decoded
+  std::vector<std::string_view> sections;  // into the original text or `decoded`
 };
 
-// The text tinyxml2 should parse instead of `t`, or false when there is
-// nothing worth taking out or the markup is anything but plain (a DOCTYPE
-// with an internal subset, a stray '<'): then `t` is parsed as it is.
-// Sections with a CR stay: tinyxml2 normalises line ends, a view cannot.
-// `t` has no control characters (checked before), so no content can start
-// with the marker's "\x01".
-bool elide_cdata(std::string_view t, ElidedCdata& out) {
+// Fills `out` with the text tinyxml2 should parse instead of `t`, or returns
+// false when nothing is worth taking out or the markup is anything but
+// plain (a DOCTYPE with an internal subset, a stray '<'): then `t` is
+// parsed as it is. What stays with tinyxml2, to keep its exact reading:
+// runs with a CR (line ends are normalised) and text runs with a numeric
+// reference. `t` has no control characters and no '&' that does not start
+// an XML reference (both checked before), so a text run's references are
+// XML's five named ones, and no content can start with the marker's \x01.
+bool take_out_long_text(std::string_view t, TakenOut& out) {
   constexpr size_t kWorthIt = 64;
   constexpr std::string_view kOpen = "<![CDATA[";
-  if (t.find(kOpen) == std::string_view::npos) return false;
   out.xml.clear();
+  out.decoded.clear();
   out.sections.clear();
+  struct Section {
+    bool decoded;
+    size_t begin, size;
+  };
+  std::vector<Section> sections;
   size_t copied = 0;  // t[0, copied) is in out.xml
+  auto take = [&](size_t begin, size_t end) {
+    if (out.xml.empty()) out.xml.reserve(t.size() / 2);
+    out.xml.append(t.substr(copied, begin - copied));
+    out.xml += '\x01';
+    out.xml += std::to_string(sections.size());
+    copied = end;
+  };
+  // A text run [begin, end) inside the root element.
+  auto text_run = [&](size_t begin, size_t end) {
+    const std::string_view run = t.substr(begin, end - begin);
+    if (run.size() < kWorthIt || run.find('\r') != std::string_view::npos) return;
+    if (run.find_first_not_of(" \t\n") == std::string_view::npos) return;  // not a node
+    size_t amp = run.find('&');
+    if (amp == std::string_view::npos) {
+      take(begin, end);
+      sections.push_back({false, begin, run.size()});
+      return;
+    }
+    if (run.find("&#") != std::string_view::npos) return;
+    const size_t at = out.decoded.size();
+    size_t from = 0;
+    for (; amp != std::string_view::npos; amp = run.find('&', from)) {
+      out.decoded.append(run.substr(from, amp - from));
+      const std::string_view ref = run.substr(amp);
+      if (ref.starts_with("&lt;")) {
+        out.decoded += '<';
+        from = amp + 4;
+      } else if (ref.starts_with("&gt;")) {
+        out.decoded += '>';
+        from = amp + 4;
+      } else if (ref.starts_with("&amp;")) {
+        out.decoded += '&';
+        from = amp + 5;
+      } else if (ref.starts_with("&quot;")) {
+        out.decoded += '"';
+        from = amp + 6;
+      } else if (ref.starts_with("&apos;")) {
+        out.decoded += '\'';
+        from = amp + 6;
+      } else {  // cannot happen after the check for bare '&'; leave it to tinyxml2
+        out.decoded.resize(at);
+        return;
+      }
+    }
+    out.decoded.append(run.substr(from));
+    take(begin, end);
+    sections.push_back({true, at, out.decoded.size() - at});
+  };
+  int depth = 0;
   size_t i = 0;
-  while ((i = t.find('<', i)) != std::string_view::npos) {
+  while (true) {
+    const size_t lt = t.find('<', i);
+    if (depth > 0) text_run(i, lt == std::string_view::npos ? t.size() : lt);
+    if (lt == std::string_view::npos) break;
+    i = lt;
     const std::string_view rest = t.substr(i);
     size_t end;  // index just past the construct at i
     if (rest.starts_with(kOpen)) {
       const size_t begin = i + kOpen.size();
       const size_t close = t.find("]]>", begin);
       if (close == std::string_view::npos) return false;
-      const std::string_view content = t.substr(begin, close - begin);
-      if (content.size() >= kWorthIt && content.find('\r') == std::string_view::npos) {
-        if (out.xml.empty()) out.xml.reserve(t.size() / 2);
-        out.xml.append(t.substr(copied, begin - copied));
-        out.xml += '\x01';
-        out.xml += std::to_string(out.sections.size());
-        out.sections.push_back(content);
-        copied = close;
+      const size_t size = close - begin;
+      if (size >= kWorthIt && t.substr(begin, size).find('\r') == std::string_view::npos) {
+        take(begin, close);
+        sections.push_back({false, begin, size});
       }
       end = close + 3;
     } else if (rest.starts_with("<!--")) {
@@ -338,7 +395,8 @@ bool elide_cdata(std::string_view t, ElidedCdata& out) {
     } else {
       // A start or end tag: to its '>', past quoted attribute values (which
       // may hold '<' and "<![CDATA[" as text).
-      const size_t name = i + (rest.size() > 1 && rest[1] == '/' ? 2 : 1);
+      const bool closing = rest.size() > 1 && rest[1] == '/';
+      const size_t name = i + (closing ? 2 : 1);
       if (name >= t.size() ||
           !(std::isalpha(static_cast<unsigned char>(t[name])) || t[name] == '_' || t[name] == ':' ||
             static_cast<unsigned char>(t[name]) >= 0x80))
@@ -356,26 +414,34 @@ bool elide_cdata(std::string_view t, ElidedCdata& out) {
         }
       }
       if (j == t.size()) return false;
+      if (closing)
+        --depth;
+      else if (t[j - 1] != '/')
+        ++depth;
       end = j + 1;
     }
     i = end;
   }
-  if (out.sections.empty()) return false;
+  if (sections.empty()) return false;
   out.xml.append(t.substr(copied));
+  for (const auto& sec : sections)
+    out.sections.push_back(sec.decoded ? std::string_view(out.decoded).substr(sec.begin, sec.size)
+                                       : t.substr(sec.begin, sec.size));
   return true;
 }
 
-// The sections taken out of the document being read on this thread.
-thread_local const ElidedCdata* t_elided = nullptr;
+// The runs taken out of the document being read on this thread.
+thread_local const TakenOut* t_taken_out = nullptr;
 
-// The value of a text or CDATA node, taken-out sections put back.
+// The value of a text or CDATA node, taken-out runs put back.
 std::string_view value_of(const tinyxml2::XMLText* t) {
   const char* v = t->Value();
-  if (v[0] == '\x01' && t_elided && t->CData()) {
+  if (v[0] == '\x01' && t_taken_out) {
     size_t n = 0;
     const char* d = v + 1;
     for (; *d >= '0' && *d <= '9'; ++d) n = n * 10 + static_cast<size_t>(*d - '0');
-    if (*d == '\0' && d != v + 1 && n < t_elided->sections.size()) return t_elided->sections[n];
+    if (*d == '\0' && d != v + 1 && n < t_taken_out->sections.size())
+      return t_taken_out->sections[n];
   }
   return v;
 }
@@ -1055,7 +1121,7 @@ void keep_newest(std::vector<Article>& articles, size_t max) {
 struct DocumentScope {
   explicit DocumentScope(tinyxml2::XMLDocument& d) : doc(d) {}
   ~DocumentScope() {
-    t_elided = nullptr;
+    t_taken_out = nullptr;
     t_facts = {};
     doc.Clear();
   }
@@ -1096,16 +1162,16 @@ ParseResult parse_feed(std::string_view input, const ParseOptions& options) {
   RepairedXml repaired;
   std::string_view parsed = text;  // the text `doc` was read from
   const References refs = look_at_references(text);
-  thread_local ElidedCdata elided;
+  thread_local TakenOut taken_out;
   bool well_formed = !scan.controls && refs.xml_only;
-  if (well_formed && elide_cdata(text, elided)) {
-    parsed = elided.xml;
-    t_elided = &elided;
+  if (well_formed && take_out_long_text(text, taken_out)) {
+    parsed = taken_out.xml;
+    t_taken_out = &taken_out;
   }
   well_formed = well_formed && doc.Parse(parsed.data(), parsed.size()) == tinyxml2::XML_SUCCESS &&
                 nothing_after_root(doc);
   if (!well_formed) {
-    t_elided = nullptr;
+    t_taken_out = nullptr;
     doc.Clear();
     repaired = repair_xml(text);
     parsed = repaired.xml;

@@ -574,6 +574,45 @@ TEST(Text, LongCdataReadsLikeEscapedText) {
   }
 }
 
+// Each long run read in place goes back to its own item, whatever form it
+// takes: CDATA, escaped text (each of XML's named references), text with a
+// numeric reference or a CR (both left to tinyxml2), and text split by a
+// comment or a CDATA section.
+TEST(Text, LongRunsReadInPlaceKeepTheirPlace) {
+  const std::string pad = " Nội dung bài viết đủ dài để được đọc tại chỗ, không qua tinyxml2.";
+  auto r = parse_feed(
+      "<rss version=\"2.0\"><channel><link>https://tin.example.vn/</link>"
+      "<item><title>1</title><link>https://tin.example.vn/1</link><description><![CDATA[<p>Một" +
+          pad +
+          "</p>]]></description></item>"
+          "<item><title>2</title><link>https://tin.example.vn/2</link><description>&lt;p "
+          "title=&quot;Hai&apos;s&quot;&gt;Hai &amp;amp; hai" +
+          pad +
+          "&lt;/p&gt;</description></item>"
+          "<item><title>3</title><link>https://tin.example.vn/3</link><description>&lt;p&gt;Ba "
+          "&#273;&#7889;" +
+          pad +
+          "&lt;/p&gt;</description></item>"
+          "<item><title>4</title><link>https://tin.example.vn/4</"
+          "link><description>&lt;p&gt;Bốn\r\n" +
+          pad +
+          "&lt;/p&gt;</description></item>"
+          "<item><title>5</title><link>https://tin.example.vn/5</link><description>&lt;p&gt;Năm" +
+          pad + "<!-- giữa -->" + pad + "<![CDATA[ sáu" + pad +
+          "]]>&lt;/p&gt;</description></item>"
+          "</channel></rss>",
+      options());
+  ASSERT_EQ(r.articles.size(), 5u) << warnings(r);
+  EXPECT_EQ(at(r, 0).body_html, "<p>Một" + pad + "</p>");
+  EXPECT_EQ(at(r, 1).body_html, "<p title=\"Hai's\">Hai &amp; hai" + pad + "</p>");
+  EXPECT_EQ(at(r, 1).body_text, "Hai & hai" + pad);
+  EXPECT_EQ(at(r, 2).body_text, "Ba đố" + pad);
+  EXPECT_EQ(at(r, 3).body_html, "<p>Bốn\n" + pad + "</p>");
+  EXPECT_EQ(at(r, 4).body_text, "Năm" + pad + pad + " sáu" + pad);
+  for (size_t i = 0; i < 5; ++i) EXPECT_EQ(at(r, i).title, std::to_string(i + 1));
+  EXPECT_TRUE(r.warnings.empty()) << warnings(r);
+}
+
 TEST(Text, OutputIsNfc) {
   // "Thái Nguyên" decomposed, in the title and via numeric references.
   auto r = parse_feed(
