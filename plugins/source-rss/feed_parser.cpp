@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cctype>
 #include <numeric>
 #include <optional>
@@ -18,6 +19,10 @@
 #include <vector>
 
 #include "xml_repair.hpp"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace syndicd::rss {
 namespace {
@@ -279,6 +284,45 @@ std::string attr_str(const XMLElement* e, std::string_view local) {
   return std::string(attr_view(e, local));
 }
 
+// Index of the first of the bytes a, b, c in t[i, t.size()), or npos.
+// Sixteen bytes at a time: start tags are mostly attribute text.
+size_t find_first_of3(std::string_view t, size_t i, char a, char b, char c) {
+  const size_t n = t.size();
+#if defined(__SSE2__)
+  const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b), vc = _mm_set1_epi8(c);
+  for (; i + 16 <= n; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data() + i));
+    const __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb)),
+                                     _mm_cmpeq_epi8(v, vc));
+    if (const int m = _mm_movemask_epi8(hit); m != 0)
+      return i + static_cast<size_t>(std::countr_zero(static_cast<unsigned>(m)));
+  }
+#endif
+  for (; i < n; ++i)
+    if (t[i] == a || t[i] == b || t[i] == c) return i;
+  return std::string_view::npos;
+}
+
+// Index of the '>' that ends the tag whose name starts at `i`, past quoted
+// attribute values (which may hold '>', and '<' for tinyxml2); npos if none.
+size_t tag_end(std::string_view t, size_t i) {
+  while (true) {
+    i = find_first_of3(t, i, '>', '"', '\'');
+    if (i == std::string_view::npos || t[i] == '>') return i;
+    i = t.find(t[i], i + 1);
+    if (i == std::string_view::npos) return i;
+    ++i;
+  }
+}
+
+// t.find("<![CDATA[", i), by way of the rare '[' rather than every '<'.
+size_t find_cdata_open(std::string_view t, size_t i) {
+  constexpr std::string_view kOpen = "<![CDATA[";
+  for (size_t k = t.find('[', i + 2); k != std::string_view::npos; k = t.find('[', k + 1))
+    if (k >= i + 2 && t.compare(k - 2, kOpen.size(), kOpen) == 0) return k - 2;
+  return std::string_view::npos;
+}
+
 // Long runs of character data (the bodies of a feed: CDATA sections, or
 // HTML escaped as text) are kept out of what tinyxml2 reads: each one's
 // content is replaced by a marker, "\x01" and its number, and read from the
@@ -330,7 +374,6 @@ bool take_out_long_text(std::string_view t, TakenOut& out) {
       sections.push_back({false, begin, run.size()});
       return;
     }
-    if (run.find("&#") != std::string_view::npos) return;
     const size_t at = out.decoded.size();
     size_t from = 0;
     for (; amp != std::string_view::npos; amp = run.find('&', from)) {
@@ -351,7 +394,7 @@ bool take_out_long_text(std::string_view t, TakenOut& out) {
       } else if (ref.starts_with("&apos;")) {
         out.decoded += '\'';
         from = amp + 6;
-      } else {  // cannot happen after the check for bare '&'; leave it to tinyxml2
+      } else {  // a numeric reference: left to tinyxml2
         out.decoded.resize(at);
         return;
       }
@@ -401,19 +444,8 @@ bool take_out_long_text(std::string_view t, TakenOut& out) {
           !(std::isalpha(static_cast<unsigned char>(t[name])) || t[name] == '_' || t[name] == ':' ||
             static_cast<unsigned char>(t[name]) >= 0x80))
         return false;
-      size_t j = name;
-      char quote = 0;
-      for (; j < t.size(); ++j) {
-        const char c = t[j];
-        if (quote) {
-          if (c == quote) quote = 0;
-        } else if (c == '"' || c == '\'') {
-          quote = c;
-        } else if (c == '>') {
-          break;
-        }
-      }
-      if (j == t.size()) return false;
+      const size_t j = tag_end(t, name);
+      if (j == std::string_view::npos) return false;
       if (closing)
         --depth;
       else if (t[j - 1] != '/')
@@ -632,11 +664,11 @@ References look_at_references(std::string_view t) {
   References r;
   constexpr std::string_view kOpen = "<![CDATA[", kClose = "]]>";
   // The next CDATA section [open, close) not ending before the '&' at hand.
-  size_t open = t.find(kOpen);
+  size_t open = find_cdata_open(t, 0);
   size_t close = open == std::string_view::npos ? open : t.find(kClose, open + kOpen.size());
   for (size_t i = t.find('&'); i != std::string_view::npos; i = t.find('&', i + 1)) {
     while (open != std::string_view::npos && close != std::string_view::npos && close < i) {
-      open = t.find(kOpen, close + kClose.size());
+      open = find_cdata_open(t, close + kClose.size());
       close = open == std::string_view::npos ? open : t.find(kClose, open + kOpen.size());
     }
     // Inside CDATA: HTML, decoded later, so only its cleanliness counts.
