@@ -406,4 +406,12 @@ std::string sanitize_html(std::string_view html, std::string_view base_url, Mark
   return out;
 }
 
+SanitizedHtml sanitize_html_with_text(std::string_view html, std::string_view base_url,
+                                      Markup markup) {
+  SanitizedHtml r;
+  r.html = sanitize_html(html, base_url, markup);
+  r.text = html_to_text(r.html);
+  return r;
+}
+
 }  // namespace syndicd::common

@@ -44,6 +44,18 @@ enum class Markup {
 std::string sanitize_html(std::string_view html, std::string_view base_url,
                           Markup markup = Markup::keep);
 
+/// A sanitised fragment and its plain text.
+struct SanitizedHtml {
+  std::string html;  ///< sanitize_html(html, base_url, markup)
+  std::string text;  ///< html_to_text() of `html`
+};
+
+/// sanitize_html(html, base_url, markup), and html_to_text() of that result,
+/// from one tokenisation: for the callers that need both (a feed item's
+/// body_html and body_text). Byte for byte what the two calls would return.
+SanitizedHtml sanitize_html_with_text(std::string_view html, std::string_view base_url,
+                                      Markup markup = Markup::keep);
+
 /// Whether `tag` (lower case) is removed together with its content in
 /// `markup` mode: a caller building HTML can skip it early.
 bool drops_with_content(std::string_view tag, Markup markup);
