@@ -885,8 +885,16 @@ void finish_article(Article& a, const Dates& dates, std::string lead, std::strin
 
   a.lead = std::move(lead);
   for (const auto& id : common::find_youtube_ids(body_source)) add_video(a, id);
-  a.body_html = trim(sanitize_html(body_source, body_base));
-  a.body_text = common::html_to_text(a.body_html);
+  // Trimming the markup leaves its text as it is (html_to_text collapses
+  // the same whitespace away).
+  common::SanitizedHtml body = common::sanitize_html_with_text(body_source, body_base);
+  const std::string_view kept = trimmed(body.html);
+  if (kept.size() != body.html.size()) {
+    body.html.erase(0, static_cast<size_t>(kept.data() - body.html.data()));
+    body.html.resize(kept.size());
+  }
+  a.body_html = std::move(body.html);
+  a.body_text = std::move(body.text);
   if (a.images.empty()) add_body_image(a, a.body_html);
   if (auto id = common::youtube_id(a.url)) add_video(a, *id);
 
