@@ -472,9 +472,13 @@ TEST(Text, EntitiesAndCdata) {
   EXPECT_TRUE(r.warnings.empty()) << warnings(r);
 }
 
-// Long CDATA sections are read from the original text rather than through
-// tinyxml2 (feed_parser.cpp, elide_cdata): whatever surrounds them, a feed
-// must read exactly as the same feed with its CDATA written as escaped text.
+// Long runs of text are read from the original text rather than through
+// tinyxml2 in documents of 4 KiB and more (feed_parser.cpp,
+// take_out_long_text); this comment puts a test document over that size.
+const std::string kOver4KiB = "<!--" + std::string(4200, ' ') + "-->";
+
+// Whatever surrounds them, long CDATA sections must read exactly as the same
+// text escaped.
 TEST(Text, LongCdataReadsLikeEscapedText) {
   const std::string long_html =
       "<p>Chiều 7/4, Ban Chỉ đạo phòng, chống dịch COVID-19 tỉnh Thái Nguyên họp trực tuyến"
@@ -528,7 +532,7 @@ TEST(Text, LongCdataReadsLikeEscapedText) {
         }
       }
       auto feed = [&](const std::string& content) {
-        return prolog +
+        return prolog + kOver4KiB +
                "<rss version=\"2.0\" "
                "xmlns:content=\"http://purl.org/rss/1.0/modules/content/\"><channel>"
                "<link>https://tin.example.vn/</link>" +
@@ -581,8 +585,10 @@ TEST(Text, LongCdataReadsLikeEscapedText) {
 TEST(Text, LongRunsReadInPlaceKeepTheirPlace) {
   const std::string pad = " Nội dung bài viết đủ dài để được đọc tại chỗ, không qua tinyxml2.";
   auto r = parse_feed(
-      "<rss version=\"2.0\"><channel><link>https://tin.example.vn/</link>"
-      "<item><title>1</title><link>https://tin.example.vn/1</link><description><![CDATA[<p>Một" +
+      kOver4KiB +
+          "<rss version=\"2.0\"><channel><link>https://tin.example.vn/</link>"
+          "<item><title>1</title><link>https://tin.example.vn/1</"
+          "link><description><![CDATA[<p>Một" +
           pad +
           "</p>]]></description></item>"
           "<item><title>2</title><link>https://tin.example.vn/2</link><description>&lt;p "
