@@ -2,13 +2,14 @@
 
 #include <algorithm>
 #include <bit>
-#include <cctype>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <vector>
 
 #include "entity_table.hpp"
+#include "html_names.hpp"
+#include "text_run.hpp"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -16,10 +17,6 @@
 
 namespace syndicd::common {
 namespace {
-
-bool is_alnum(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
 
 const detail::EntityEntry* find_entity(std::string_view name) {
   const auto* begin = detail::kEntities;
@@ -74,10 +71,19 @@ long lookup_html_entity(std::string_view name) {
 }
 
 std::string decode_html_entities(std::string_view s) {
-  const size_t first = s.find('&');
-  if (first == std::string_view::npos) return std::string(s);
+  if (s.find('&') == std::string_view::npos) return std::string(s);
   std::string out;
   out.reserve(s.size());
+  detail::append_decoded(out, s);
+  return out;
+}
+
+void detail::append_decoded(std::string& out, std::string_view s) {
+  const size_t first = s.find('&');
+  if (first == std::string_view::npos) {
+    out.append(s);
+    return;
+  }
   out.append(s.substr(0, first));
   size_t i = first;
   const size_t n = s.size();
@@ -100,8 +106,7 @@ std::string decode_html_entities(std::string_view s) {
       }
       const size_t digits_begin = j;
       uint64_t value = 0;
-      while (j < n && (hex ? std::isxdigit(static_cast<unsigned char>(s[j]))
-                           : (s[j] >= '0' && s[j] <= '9'))) {
+      while (j < n && (hex ? detail::ascii_xdigit(s[j]) : detail::ascii_digit(s[j]))) {
         const char d = s[j];
         const unsigned v = d <= '9' ? static_cast<unsigned>(d - '0')
                                     : static_cast<unsigned>((d | 0x20) - 'a' + 10);
@@ -126,7 +131,7 @@ std::string decode_html_entities(std::string_view s) {
       continue;
     }
     size_t j = i + 1;
-    while (j < n && j - i <= 32 && is_alnum(s[j])) ++j;
+    while (j < n && j - i <= 32 && detail::ascii_alnum(s[j])) ++j;
     if (j > i + 1) {
       const std::string_view name = s.substr(i + 1, j - i - 1);
       if (const auto* e = find_entity(name)) {
@@ -145,14 +150,10 @@ std::string decode_html_entities(std::string_view s) {
     out += '&';
     ++i;
   }
-  return out;
 }
 
 namespace {
 
-// collapse_whitespace() appending to `out`, which may already hold text:
-// `pending_space` carries a space seen at the end of one piece over to the
-// next, and a space is never written at the start of `out`.
 // Bytes collapse_into() must look at one by one: controls and whitespace
 // other than a lone space between two words, and the lead bytes of the
 // non-ASCII spaces and invisible characters (U+00A0: C2; U+1680: E1 9A;
@@ -201,10 +202,9 @@ size_t next_collapse_special(const unsigned char* p, size_t i, size_t n) {
   return n;
 }
 
-// collapse_whitespace() appending to `out`, which may already hold text:
-// `pending_space` carries a space seen at the end of one piece over to the
-// next, and a space is never written at the start of `out`.
-void collapse_into(std::string& out, bool& pending_space, std::string_view s) {
+}  // namespace
+
+void detail::collapse_into(std::string& out, bool& pending_space, std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const size_t n = s.size();
   auto ordinary = [&](size_t from, size_t to) {
@@ -250,38 +250,24 @@ void collapse_into(std::string& out, bool& pending_space, std::string_view s) {
   }
 }
 
-}  // namespace
+void detail::append_text_run(std::string& out, bool& pending_space, std::string_view run,
+                             std::string& scratch) {
+  if (run.find('&') == std::string_view::npos) {
+    collapse_into(out, pending_space, run);
+    return;
+  }
+  scratch.clear();
+  append_decoded(scratch, run);
+  collapse_into(out, pending_space, scratch);
+}
 
 std::string collapse_whitespace(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   bool pending_space = false;
-  collapse_into(out, pending_space, s);
+  detail::collapse_into(out, pending_space, s);
   return out;
 }
-
-namespace {
-
-bool ieq_prefix(std::string_view s, size_t pos, std::string_view word) {
-  if (pos + word.size() > s.size()) return false;
-  for (size_t k = 0; k < word.size(); ++k)
-    if (std::tolower(static_cast<unsigned char>(s[pos + k])) != word[k]) return false;
-  return true;
-}
-
-bool is_block_tag(std::string_view name) {
-  static constexpr std::string_view kBlocks[] = {
-      "address", "article", "aside",      "blockquote", "br",     "caption", "dd",    "div",
-      "dl",      "dt",      "figcaption", "figure",     "footer", "form",    "h1",    "h2",
-      "h3",      "h4",      "h5",         "h6",         "header", "hr",      "img",   "li",
-      "main",    "nav",     "ol",         "p",          "pre",    "section", "table", "tbody",
-      "td",      "tfoot",   "th",         "thead",      "tr",     "ul",      "video", "iframe"};
-  for (auto b : kBlocks)
-    if (name == b) return true;
-  return false;
-}
-
-}  // namespace
 
 std::string html_to_text(std::string_view html) {
   // One pass: each run of text between tags is decoded and collapsed
@@ -289,11 +275,9 @@ std::string html_to_text(std::string_view html) {
   std::string out;
   out.reserve(html.size());
   bool pending_space = false;
+  std::string scratch;  // a run with its references decoded
   auto text = [&](std::string_view run) {
-    if (run.find('&') == std::string_view::npos)
-      collapse_into(out, pending_space, run);
-    else
-      collapse_into(out, pending_space, decode_html_entities(run));
+    detail::append_text_run(out, pending_space, run, scratch);
   };
   size_t i = 0;
   const size_t n = html.size();
@@ -318,9 +302,8 @@ std::string html_to_text(std::string_view html) {
     }
     const char d = html[i + 1];
     const bool closing = d == '/';
-    const bool tagish =
-        std::isalpha(static_cast<unsigned char>(d)) || d == '!' || d == '?' ||
-        (closing && i + 2 < n && std::isalpha(static_cast<unsigned char>(html[i + 2])));
+    const bool tagish = detail::ascii_alpha(d) || d == '!' || d == '?' ||
+                        (closing && i + 2 < n && detail::ascii_alpha(html[i + 2]));
     if (!tagish) {
       text("<");
       ++i;
@@ -328,11 +311,9 @@ std::string html_to_text(std::string_view html) {
     }
     size_t j = i + (closing ? 2 : 1);
     const size_t name_begin = j;
-    while (j < n &&
-           (std::isalnum(static_cast<unsigned char>(html[j])) || html[j] == '-' || html[j] == ':'))
-      ++j;
-    std::string name(html.substr(name_begin, j - name_begin));
-    for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    while (j < n && (detail::ascii_alnum(html[j]) || html[j] == '-' || html[j] == ':')) ++j;
+    const detail::ShortLower name(html.substr(name_begin, j - name_begin));
+    const uint32_t bits = detail::kTagTable.find(name.view());
     // Find the end of the tag, honouring quoted attribute values.
     char quote = 0;
     while (j < n) {
@@ -347,7 +328,7 @@ std::string html_to_text(std::string_view html) {
       ++j;
     }
     i = j < n ? j + 1 : n;
-    if (!closing && (name == "script" || name == "style" || name == "noscript")) {
+    if (!closing && (bits & detail::kTextSkip)) {
       // Skip to the matching end tag.
       size_t k = i;
       while (k < n) {
@@ -356,7 +337,7 @@ std::string html_to_text(std::string_view html) {
           k = n;
           break;
         }
-        if (ieq_prefix(html, lt + 2, name)) {
+        if (detail::ieq_at(html, lt + 2, name.view())) {
           const size_t gt = html.find('>', lt);
           k = gt == std::string_view::npos ? n : gt + 1;
           break;
@@ -367,7 +348,7 @@ std::string html_to_text(std::string_view html) {
       pending_space = true;
       continue;
     }
-    if (is_block_tag(name)) pending_space = true;
+    if (bits & detail::kTextBlock) pending_space = true;
   }
   return out;
 }

@@ -1,0 +1,222 @@
+// Private to plugins/common: ASCII character classes and the element and
+// attribute names the sanitiser (sanitize.cpp) and html_to_text()
+// (entities.cpp) have rules for, each name's rules found with one hash
+// lookup instead of a scan of every list.
+//
+// The ASCII helpers are what <cctype> does in the "C" locale (the daemon
+// never sets another), without a library call per byte.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+
+namespace syndicd::common::detail {
+
+constexpr bool ascii_alpha(char c) {
+  return static_cast<unsigned char>((static_cast<unsigned char>(c) | 0x20) - 'a') < 26;
+}
+constexpr bool ascii_digit(char c) {
+  return static_cast<unsigned char>(c - '0') < 10;
+}
+constexpr bool ascii_alnum(char c) {
+  return ascii_alpha(c) || ascii_digit(c);
+}
+constexpr bool ascii_xdigit(char c) {
+  return ascii_digit(c) ||
+         static_cast<unsigned char>((static_cast<unsigned char>(c) | 0x20) - 'a') < 6;
+}
+constexpr char ascii_lower(char c) {
+  return static_cast<unsigned char>(c - 'A') < 26 ? static_cast<char>(c + ('a' - 'A')) : c;
+}
+
+/// `s` starts at `pos` with `word` (lower case), ignoring ASCII case.
+constexpr bool ieq_at(std::string_view s, size_t pos, std::string_view word) {
+  if (pos > s.size() || s.size() - pos < word.size()) return false;
+  for (size_t k = 0; k < word.size(); ++k)
+    if (ascii_lower(s[pos + k]) != word[k]) return false;
+  return true;
+}
+
+/// `lower` with `s` lower-cased appended.
+inline void append_lower(std::string& out, std::string_view s) {
+  const size_t at = out.size();
+  out.append(s);
+  for (size_t k = at; k < out.size(); ++k) out[k] = ascii_lower(out[k]);
+}
+
+/// A short name lower-cased on the stack, for the table lookups; names
+/// longer than any in the tables come out empty (they match nothing).
+class ShortLower {
+ public:
+  static constexpr size_t kMax = 16;
+  explicit ShortLower(std::string_view s) {
+    if (s.size() > kMax) return;
+    for (size_t k = 0; k < s.size(); ++k) buf_[k] = ascii_lower(s[k]);
+    len_ = s.size();
+  }
+  ShortLower(const ShortLower&) = delete;
+  ShortLower& operator=(const ShortLower&) = delete;
+  std::string_view view() const { return {buf_, len_}; }
+
+ private:
+  char buf_[kMax];
+  size_t len_ = 0;
+};
+
+// What the rules say about an element name (lower case).
+enum TagBit : uint32_t {
+  // sanitize_html
+  kDropWithContent = 1u << 0,         // removed with its content
+  kDropTag = 1u << 1,                 // removed, content kept
+  kVoid = 1u << 2,                    // no end tag
+  kVoidDropped = 1u << 3,             // dropped and void: no content to skip
+  kArticleDropWithContent = 1u << 4,  // Markup::article also removes it with its content
+  kArticleTag = 1u << 5,              // Markup::article keeps it
+  kTagA = 1u << 6,
+  kTagImg = 1u << 7,
+  kTagCell = 1u << 8,  // td, th
+  // html_to_text
+  kTextBlock = 1u << 9,  // a word break
+  kTextSkip = 1u << 10,  // script, style, noscript: skipped to the end tag
+};
+
+// What the rules say about an attribute name (lower case).
+enum AttrBit : uint32_t {
+  kUrlAttr = 1u << 0,   // a URL: checked and resolved
+  kDropAttr = 1u << 1,  // never kept
+  kSrcsetAttr = 1u << 2,
+  kStyleAttr = 1u << 3,
+  kHrefAttr = 1u << 4,
+  kSrcAttr = 1u << 5,
+  kArticleImgAttr = 1u << 6,   // kept on img in Markup::article
+  kArticleCellAttr = 1u << 7,  // kept on td/th in Markup::article
+};
+
+struct NameBits {
+  std::string_view name;
+  uint32_t bits = 0;
+};
+
+constexpr uint32_t name_hash(std::string_view s) {
+  uint32_t h = 2166136261u;  // FNV-1a
+  for (const char c : s) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+  return h;
+}
+
+// An open-addressing table of names and their bits, built at compile time.
+template <size_t Slots>
+class NameTable {
+  static_assert((Slots & (Slots - 1)) == 0, "a power of two");
+
+ public:
+  struct List {
+    std::initializer_list<std::string_view> names;
+    uint32_t bits;
+  };
+
+  constexpr NameTable(std::initializer_list<List> lists) {
+    size_t used = 0;
+    for (const auto& list : lists)
+      for (const std::string_view name : list.names) {
+        size_t k = name_hash(name) & (Slots - 1);
+        while (!slots_[k].name.empty() && slots_[k].name != name) k = (k + 1) & (Slots - 1);
+        if (slots_[k].name.empty()) {
+          slots_[k].name = name;
+          // Keeps the table at most half full: probes stay short, and a
+          // lookup always meets an empty slot.
+          if (++used * 2 > Slots) throw "NameTable: too many names";
+          if (name.size() > ShortLower::kMax) throw "NameTable: name too long";
+        }
+        slots_[k].bits |= list.bits;
+      }
+  }
+
+  /// The bits of `name` (lower case); 0 when it has no rule.
+  constexpr uint32_t find(std::string_view name) const {
+    if (name.empty()) return 0;
+    for (size_t k = name_hash(name) & (Slots - 1);; k = (k + 1) & (Slots - 1)) {
+      const NameBits& e = slots_[k];
+      if (e.name.size() == name.size() && e.name == name) return e.bits;
+      if (e.name.empty()) return 0;
+    }
+  }
+
+ private:
+  std::array<NameBits, Slots> slots_{};
+};
+
+// The lists are the rules: see sanitize.hpp and entities.hpp for what each
+// one means to its caller.
+inline constexpr NameTable<256> kTagTable{
+    // Removed together with everything inside them: active content, or
+    // text that is not part of the article (a <title> inside a pasted
+    // document).
+    {{"script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "noscript",
+      "noembed", "noframes", "template", "svg", "math", "select", "textarea", "title", "xml",
+      "head"},
+     kDropWithContent},
+    // Removed, content kept: the text of a form or a <body> is still
+    // article text.
+    {{"form",   "input",    "button", "option",  "optgroup", "label", "fieldset",
+      "legend", "datalist", "output", "html",    "body",     "meta",  "link",
+      "base",   "param",    "keygen", "isindex", "dialog",   "portal"},
+     kDropTag},
+    {{"area", "br", "col", "hr", "img", "source", "track", "wbr"}, kVoid},
+    // Void elements among the dropped ones: there is no content to skip (a
+    // search for their end tag would swallow the rest of the fragment).
+    {{"embed", "frame", "input", "meta", "link", "base", "param", "keygen", "isindex"},
+     kVoidDropped},
+    // Scraped bodies (Markup::article) also lose media, controls and the
+    // text inside them ("Trình duyệt không hỗ trợ video", button labels).
+    {{"form",   "button", "input",  "option", "optgroup", "datalist", "output",
+      "canvas", "audio",  "video",  "map",    "dialog",   "link",     "meta",
+      "base",   "keygen", "portal", "param",  "label",    "legend"},
+     kArticleDropWithContent},
+    // What a scraped body may keep: text structure, links, images, tables.
+    {{"p",     "div",   "span", "br",     "hr",      "h1",     "h2",         "h3",    "h4",
+      "h5",    "h6",    "b",    "strong", "i",       "em",     "u",          "s",     "sub",
+      "sup",   "small", "mark", "q",      "cite",    "abbr",   "code",       "pre",   "blockquote",
+      "ul",    "ol",    "li",   "dl",     "dt",      "dd",     "table",      "thead", "tbody",
+      "tfoot", "tr",    "td",   "th",     "caption", "figure", "figcaption", "img",   "a"},
+     kArticleTag},
+    {{"a"}, kTagA},
+    {{"img"}, kTagImg},
+    {{"td", "th"}, kTagCell},
+    // html_to_text: the elements that separate words.
+    {{"address", "article", "aside",      "blockquote", "br",     "caption", "dd",    "div",
+      "dl",      "dt",      "figcaption", "figure",     "footer", "form",    "h1",    "h2",
+      "h3",      "h4",      "h5",         "h6",         "header", "hr",      "img",   "li",
+      "main",    "nav",     "ol",         "p",          "pre",    "section", "table", "tbody",
+      "td",      "tfoot",   "th",         "thead",      "tr",     "ul",      "video", "iframe"},
+     kTextBlock},
+    {{"script", "style", "noscript"}, kTextSkip},
+};
+
+inline constexpr NameTable<64> kAttrTable{
+    {{"href", "src", "cite", "longdesc", "poster", "background", "data-src", "data-original",
+      "data-lazy-src", "lowsrc", "dynsrc", "usemap", "xlink:href"},
+     kUrlAttr},
+    {{"srcdoc", "action", "formaction", "xmlns", "behavior", "dynsrc", "lowsrc"}, kDropAttr},
+    {{"srcset"}, kSrcsetAttr},
+    {{"style"}, kStyleAttr},
+    {{"href"}, kHrefAttr},
+    {{"src"}, kSrcAttr},
+    {{"src", "alt", "width", "height", "title"}, kArticleImgAttr},
+    {{"colspan", "rowspan"}, kArticleCellAttr},
+};
+
+/// The TagBit rules of element `name` (any case; as written).
+inline uint32_t tag_bits(std::string_view name) {
+  return kTagTable.find(ShortLower(name).view());
+}
+
+/// The AttrBit rules of attribute `name` (any case; as written).
+inline uint32_t attr_bits(std::string_view name) {
+  return kAttrTable.find(ShortLower(name).view());
+}
+
+}  // namespace syndicd::common::detail
