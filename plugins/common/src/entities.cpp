@@ -312,8 +312,8 @@ std::string html_to_text(std::string_view html) {
     size_t j = i + (closing ? 2 : 1);
     const size_t name_begin = j;
     while (j < n && (detail::ascii_alnum(html[j]) || html[j] == '-' || html[j] == ':')) ++j;
-    const detail::ShortLower name(html.substr(name_begin, j - name_begin));
-    const uint32_t bits = detail::kTagTable.find(name.view());
+    const detail::NameKey name = detail::lower_key(html.substr(name_begin, j - name_begin));
+    const uint32_t bits = detail::kTagTable.find(name);
     // Find the end of the tag, honouring quoted attribute values.
     char quote = 0;
     while (j < n) {
@@ -330,6 +330,10 @@ std::string html_to_text(std::string_view html) {
     i = j < n ? j + 1 : n;
     if (!closing && (bits & detail::kTextSkip)) {
       // Skip to the matching end tag.
+      char lower[detail::NameKey::kMax];
+      std::memcpy(lower, &name.lo, 8);
+      std::memcpy(lower + 8, &name.hi, 8);
+      const std::string_view lower_name(lower, name.len);
       size_t k = i;
       while (k < n) {
         const size_t lt = html.find("</", k);
@@ -337,7 +341,7 @@ std::string html_to_text(std::string_view html) {
           k = n;
           break;
         }
-        if (detail::ieq_at(html, lt + 2, name.view())) {
+        if (detail::ieq_at(html, lt + 2, lower_name)) {
           const size_t gt = html.find('>', lt);
           k = gt == std::string_view::npos ? n : gt + 1;
           break;

@@ -48,24 +48,45 @@ inline void append_lower(std::string& out, std::string_view s) {
   for (size_t k = at; k < out.size(); ++k) out[k] = ascii_lower(out[k]);
 }
 
-/// A short name lower-cased on the stack, for the table lookups; names
-/// longer than any in the tables come out empty (they match nothing).
-class ShortLower {
- public:
+/// A name of at most 16 bytes as two little-endian words, zero-padded:
+/// compared with two integer compares instead of a memcmp call.
+struct NameKey {
+  uint64_t lo = 0;
+  uint64_t hi = 0;
+  size_t len = 0;  // 0: no name, or one longer than any in the tables
   static constexpr size_t kMax = 16;
-  explicit ShortLower(std::string_view s) {
-    if (s.size() > kMax) return;
-    for (size_t k = 0; k < s.size(); ++k) buf_[k] = ascii_lower(s[k]);
-    len_ = s.size();
-  }
-  ShortLower(const ShortLower&) = delete;
-  ShortLower& operator=(const ShortLower&) = delete;
-  std::string_view view() const { return {buf_, len_}; }
 
- private:
-  char buf_[kMax];
-  size_t len_ = 0;
+  static constexpr NameKey of(std::string_view s) {
+    NameKey k;
+    if (s.size() > kMax) return k;
+    for (size_t i = 0; i < s.size(); ++i) {
+      const uint64_t b = static_cast<unsigned char>(s[i]);
+      if (i < 8)
+        k.lo |= b << (8 * i);
+      else
+        k.hi |= b << (8 * (i - 8));
+    }
+    k.len = s.size();
+    return k;
+  }
+  constexpr bool operator==(const NameKey&) const = default;
 };
+
+/// The key of `name` lower-cased (built in registers: a byte buffer read
+/// back as words would stall on store forwarding).
+inline NameKey lower_key(std::string_view name) {
+  NameKey k;
+  if (name.size() > NameKey::kMax) return k;
+  for (size_t i = 0; i < name.size(); ++i) {
+    const uint64_t b = static_cast<unsigned char>(ascii_lower(name[i]));
+    if (i < 8)
+      k.lo |= b << (8 * i);
+    else
+      k.hi |= b << (8 * (i - 8));
+  }
+  k.len = name.size();
+  return k;
+}
 
 // What the rules say about an element name (lower case).
 enum TagBit : uint32_t {
@@ -96,21 +117,11 @@ enum AttrBit : uint32_t {
   kArticleCellAttr = 1u << 7,  // kept on td/th in Markup::article
 };
 
-struct NameBits {
-  std::string_view name;
-  uint32_t bits = 0;
-};
-
-constexpr uint32_t name_hash(std::string_view s) {
-  uint32_t h = 2166136261u;  // FNV-1a
-  for (const char c : s) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
-  return h;
-}
-
 // An open-addressing table of names and their bits, built at compile time.
 template <size_t Slots>
 class NameTable {
-  static_assert((Slots & (Slots - 1)) == 0, "a power of two");
+  static_assert(Slots >= 2 && Slots <= 256 && (Slots & (Slots - 1)) == 0,
+                "a power of two, at most 2^8");
 
  public:
   struct List {
@@ -122,31 +133,45 @@ class NameTable {
     size_t used = 0;
     for (const auto& list : lists)
       for (const std::string_view name : list.names) {
-        size_t k = name_hash(name) & (Slots - 1);
-        while (!slots_[k].name.empty() && slots_[k].name != name) k = (k + 1) & (Slots - 1);
-        if (slots_[k].name.empty()) {
-          slots_[k].name = name;
+        if (name.empty() || name.size() > NameKey::kMax) throw "NameTable: bad name length";
+        const NameKey key = NameKey::of(name);
+        size_t k = slot(key);
+        while (slots_[k].key.len != 0 && !(slots_[k].key == key)) k = (k + 1) & (Slots - 1);
+        if (slots_[k].key.len == 0) {
+          slots_[k].key = key;
           // Keeps the table at most half full: probes stay short, and a
           // lookup always meets an empty slot.
           if (++used * 2 > Slots) throw "NameTable: too many names";
-          if (name.size() > ShortLower::kMax) throw "NameTable: name too long";
         }
         slots_[k].bits |= list.bits;
       }
   }
 
-  /// The bits of `name` (lower case); 0 when it has no rule.
-  constexpr uint32_t find(std::string_view name) const {
-    if (name.empty()) return 0;
-    for (size_t k = name_hash(name) & (Slots - 1);; k = (k + 1) & (Slots - 1)) {
-      const NameBits& e = slots_[k];
-      if (e.name.size() == name.size() && e.name == name) return e.bits;
-      if (e.name.empty()) return 0;
+  /// The bits of the name (lower case) `key` holds; 0 when it has no rule.
+  constexpr uint32_t find(const NameKey& key) const {
+    if (key.len == 0) return 0;
+    for (size_t k = slot(key);; k = (k + 1) & (Slots - 1)) {
+      const Slot& e = slots_[k];
+      if (e.key == key) return e.bits;
+      if (e.key.len == 0) return 0;
     }
   }
 
+  /// The bits of `name` (lower case); 0 when it has no rule.
+  constexpr uint32_t find(std::string_view name) const { return find(NameKey::of(name)); }
+
  private:
-  std::array<NameBits, Slots> slots_{};
+  struct Slot {
+    NameKey key;
+    uint32_t bits = 0;
+  };
+
+  static constexpr size_t slot(const NameKey& key) {
+    const uint64_t h = (key.lo ^ (key.hi * 0xC2B2AE3D27D4EB4Full)) * 0x9E3779B97F4A7C15ull;
+    return static_cast<size_t>(h >> 56) & (Slots - 1);
+  }
+
+  std::array<Slot, Slots> slots_{};
 };
 
 // The lists are the rules: see sanitize.hpp and entities.hpp for what each
@@ -211,12 +236,12 @@ inline constexpr NameTable<64> kAttrTable{
 
 /// The TagBit rules of element `name` (any case; as written).
 inline uint32_t tag_bits(std::string_view name) {
-  return kTagTable.find(ShortLower(name).view());
+  return kTagTable.find(lower_key(name));
 }
 
 /// The AttrBit rules of attribute `name` (any case; as written).
 inline uint32_t attr_bits(std::string_view name) {
-  return kAttrTable.find(ShortLower(name).view());
+  return kAttrTable.find(lower_key(name));
 }
 
 }  // namespace syndicd::common::detail

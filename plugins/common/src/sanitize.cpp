@@ -341,12 +341,13 @@ class TextOfOutput {
   explicit TextOfOutput(size_t capacity) { text_.reserve(capacity); }
 
   // out[tag_begin, out.size()) is the tag just written for element `name`
-  // (as written in the input).
-  void tag_written(const std::string& out, size_t tag_begin, std::string_view name, bool closing) {
+  // (as written in the input; `name_bits`: its TagBits).
+  void tag_written(const std::string& out, size_t tag_begin, std::string_view name,
+                   uint32_t name_bits, bool closing) {
     if (whole_) return;
     size_t k = 0;
     while (k < name.size() && (ascii_alnum(name[k]) || name[k] == '-' || name[k] == ':')) ++k;
-    const uint32_t bits = detail::tag_bits(name.substr(0, k));
+    const uint32_t bits = k == name.size() ? name_bits : detail::tag_bits(name.substr(0, k));
     if ((!closing && (bits & detail::kTextSkip)) ||
         name.find_first_of("\"'", k) != std::string_view::npos) {
       whole_ = true;
@@ -437,12 +438,12 @@ std::string sanitize(std::string_view html, std::string_view base_url, Markup ma
       out += "</";
       detail::append_lower(out, t.name);
       out += '>';
-      if (text) text->tag_written(out, tag_begin, t.name, true);
+      if (text) text->tag_written(out, tag_begin, t.name, bits, true);
       continue;
     }
     const size_t tag_begin = out.size();
     const bool written = write_tag(out, t, bits, attrs, base_url, markup, decoded);
-    if (written && text) text->tag_written(out, tag_begin, t.name, false);
+    if (written && text) text->tag_written(out, tag_begin, t.name, bits, false);
     if ((bits & detail::kTagA) && !t.self_closing) links_kept.push_back(written);
   }
   return out;
