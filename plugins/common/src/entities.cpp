@@ -207,7 +207,7 @@ size_t next_collapse_special(const unsigned char* p, size_t i, size_t n) {
 void detail::collapse_into(std::string& out, bool& pending_space, std::string_view s) {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const size_t n = s.size();
-  auto ordinary = [&](size_t from, size_t to) {
+  auto ordinary = [&](size_t from, size_t to) __attribute__((always_inline)) {
     if (pending_space && !out.empty()) out += ' ';
     pending_space = false;
     out.append(s.substr(from, to - from));
@@ -290,7 +290,7 @@ std::string html_to_text(std::string_view html) {
       i = stop;
       continue;
     }
-    if (html.compare(i, 4, "<!--") == 0) {
+    if (i + 3 < n && html[i + 1] == '!' && html[i + 2] == '-' && html[i + 3] == '-') {
       const size_t end = html.find("-->", i + 4);
       i = end == std::string_view::npos ? n : end + 3;
       continue;

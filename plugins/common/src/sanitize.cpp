@@ -300,6 +300,14 @@ bool write_tag(std::string& out, const Tag& t, uint32_t tag, const std::vector<A
   return true;
 }
 
+// Whether s[pos...] starts with `word` (a short literal: no memcmp call).
+bool starts_with_at(std::string_view s, size_t pos, std::string_view word) {
+  if (s.size() - pos < word.size()) return false;
+  for (size_t k = 0; k < word.size(); ++k)
+    if (s[pos + k] != word[k]) return false;
+  return true;
+}
+
 // Whether html[pos...] starts with `name`, both in any case.
 bool ieq_name_at(std::string_view html, size_t pos, std::string_view name) {
   if (pos > html.size() || html.size() - pos < name.size()) return false;
@@ -394,17 +402,17 @@ std::string sanitize(std::string_view html, std::string_view base_url, Markup ma
       i = stop;
       continue;
     }
-    if (html.compare(i, 4, "<!--") == 0) {
+    const char d = i + 1 < n ? html[i + 1] : '\0';
+    if (d == '!' && starts_with_at(html, i, "<!--")) {
       const size_t end = html.find("-->", i + 4);
       i = end == std::string_view::npos ? n : end + 3;
       continue;
     }
-    if (html.compare(i, 9, "<![CDATA[") == 0) {
+    if (d == '!' && starts_with_at(html, i, "<![CDATA[")) {
       const size_t end = html.find("]]>", i + 9);
       i = end == std::string_view::npos ? n : end + 3;
       continue;
     }
-    const char d = i + 1 < n ? html[i + 1] : '\0';
     if (d == '!' || d == '?') {  // doctype, processing instruction, bogus comment
       const size_t end = html.find('>', i);
       i = end == std::string_view::npos ? n : end + 1;
