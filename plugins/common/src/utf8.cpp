@@ -2,8 +2,13 @@
 
 #include <utf8proc.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <vector>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 namespace syndicd::common {
 namespace {
@@ -75,29 +80,38 @@ bool nfc_stable(std::uint32_t cp) {
 
 }  // namespace utf8
 
-bool is_valid_utf8(std::string_view text) {
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const std::size_t n = text.size();
-  std::size_t i = 0;
-  while ((i = utf8::skip_plain(p, i, n)) < n) {
-    const std::size_t len = utf8::sequence_length(p + i, n - i);
-    if (len == 0) return false;
-    i += len;
-  }
-  return true;
-}
+// The scanners: scan_utf8(), is_clean_text(), is_valid_utf8() and
+// is_nfc_quick() are one scan, told by flags what to track.
+namespace {
 
-Utf8Scan scan_utf8(std::string_view text) {
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const std::size_t n = text.size();
-  std::size_t i = 0;
-  Utf8Scan r{true, true, false};
-  const std::uint64_t* bits = utf8::bmp_nfc_stable_bits();
-  // Printable ASCII is skipped eight bytes at a time.
-  while ((i = utf8::skip_plain(p, i, n, 0x20)) < n) {
+enum : unsigned {
+  kControls = 1,   // C0 controls other than tab, LF and CR
+  kNfc = 2,        // the NFC quick check
+  kStopEarly = 4,  // stop at the first control or NFC "maybe" (a yes/no question)
+};
+
+struct ScanState {
+  bool valid = true;
+  bool nfc = true;  // meaningful only with kNfc
+  bool controls = false;
+};
+
+// The characters that start in [i, stop) (the last may end after `stop`),
+// one at a time: the portable scanner, and the SIMD scanners' fallback for
+// the stretches their blocks cannot vouch for. False when the scan is over
+// (ill-formed, or kStopEarly and the answer is known).
+template <unsigned F>
+[[gnu::noinline]] bool scan_chars(const unsigned char* p, std::size_t n, std::size_t& i,
+                                  std::size_t stop, ScanState& s, const std::uint64_t* bits) {
+  // Printable ASCII (any ASCII without kControls) is skipped eight bytes at a time.
+  constexpr unsigned plain_from = (F & kControls) ? 0x20 : 0;
+  while ((i = utf8::skip_plain(p, i, stop, plain_from)) < stop) {
     const unsigned c = p[i];
     if (c < 0x80) {
-      if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') r.controls = true;
+      if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
+        s.controls = true;
+        if constexpr ((F & kStopEarly) != 0) return false;
+      }
       ++i;
       continue;
     }
@@ -114,27 +128,226 @@ Utf8Scan scan_utf8(std::string_view text) {
       continue;
     }
     const std::size_t len = utf8::sequence_length(p + i, n - i);
-    if (len == 0) return {false, false, r.controls};
+    if (len == 0) {
+      s.valid = false;
+      return false;
+    }
     // Lead bytes below 0xCC encode code points below U+0300: always stable.
-    if (r.nfc_quick && c >= 0xCC && !utf8::nfc_stable(bits, utf8::decode(p + i, len)))
-      r.nfc_quick = false;
-    i += len;
-  }
-  return r;
-}
-
-bool is_nfc_quick(std::string_view text) {
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const std::size_t n = text.size();
-  std::size_t i = 0;
-  const std::uint64_t* bits = utf8::bmp_nfc_stable_bits();
-  while ((i = utf8::skip_plain(p, i, n)) < n) {
-    const std::size_t len = utf8::sequence_length(p + i, n - i);
-    if (len == 0) return false;
-    if (p[i] >= 0xCC && !utf8::nfc_stable(bits, utf8::decode(p + i, len))) return false;
+    if constexpr ((F & kNfc) != 0) {
+      if (s.nfc && c >= 0xCC && !utf8::nfc_stable(bits, utf8::decode(p + i, len))) {
+        s.nfc = false;
+        if constexpr ((F & kStopEarly) != 0) return false;
+      }
+    }
     i += len;
   }
   return true;
+}
+
+#if defined(__x86_64__)
+
+// The SIMD scanners classify 64-byte blocks, starting at a character
+// boundary, into bit masks (bit k: byte k):
+struct Masks {
+  std::uint64_t other;  // non-ASCII bytes of no class below; controls when asked for
+  std::uint64_t cont;   // continuation bytes 80..BF
+  std::uint64_t lead2;  // C2..CB (U+0080-U+02FF, NFC-stable), or C2..DF when NFC is not checked
+  std::uint64_t e1;     // E1
+  std::uint64_t babb;   // BA or BB (E1 BA/BB xx: U+1E80-U+1EFF, NFC-stable)
+};
+
+// `lead2_limit`: -128 + the number of two-byte lead bytes accepted (from C2).
+inline std::int8_t lead2_limit(bool wide) {
+  return wide ? -128 + 30 : -128 + 10;
+}
+
+struct Sse2 {
+  template <bool kCtrl>
+  static void classify16(const unsigned char* q, __m128i limit, std::uint64_t m[5]) {
+    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(q));
+    const __m128i cont = _mm_cmpgt_epi8(_mm_set1_epi8(-64), b);  // signed: 80..BF
+    // b - C2 + 80 (signed) below the limit: C2..CB (or C2..DF).
+    const __m128i lead2 = _mm_cmpgt_epi8(limit, _mm_add_epi8(b, _mm_set1_epi8(-0x42)));
+    const __m128i e1 = _mm_cmpeq_epi8(b, _mm_set1_epi8(static_cast<char>(0xE1)));
+    const __m128i babb =
+        _mm_cmpeq_epi8(_mm_or_si128(b, _mm_set1_epi8(1)), _mm_set1_epi8(static_cast<char>(0xBB)));
+    // The high bit of each byte not in a class.
+    __m128i other = _mm_andnot_si128(_mm_or_si128(cont, _mm_or_si128(lead2, e1)), b);
+    if constexpr (kCtrl) {
+      const __m128i c0 = _mm_cmpeq_epi8(_mm_min_epu8(b, _mm_set1_epi8(0x1F)), b);
+      const __m128i ok = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(b, _mm_set1_epi8('\t')),
+                                                   _mm_cmpeq_epi8(b, _mm_set1_epi8('\n'))),
+                                      _mm_cmpeq_epi8(b, _mm_set1_epi8('\r')));
+      other = _mm_or_si128(other, _mm_andnot_si128(ok, c0));
+    }
+    m[0] = static_cast<std::uint32_t>(_mm_movemask_epi8(other));
+    m[1] = static_cast<std::uint32_t>(_mm_movemask_epi8(cont));
+    m[2] = static_cast<std::uint32_t>(_mm_movemask_epi8(lead2));
+    m[3] = static_cast<std::uint32_t>(_mm_movemask_epi8(e1));
+    m[4] = static_cast<std::uint32_t>(_mm_movemask_epi8(babb));
+  }
+
+  template <bool kCtrl>
+  [[gnu::always_inline]] static Masks classify(const unsigned char* q, bool wide) {
+    const __m128i limit = _mm_set1_epi8(lead2_limit(wide));
+    std::uint64_t a[5], b[5], c[5], d[5];
+    classify16<kCtrl>(q, limit, a);
+    classify16<kCtrl>(q + 16, limit, b);
+    classify16<kCtrl>(q + 32, limit, c);
+    classify16<kCtrl>(q + 48, limit, d);
+    auto join = [&](int k) { return a[k] | (b[k] << 16) | (c[k] << 32) | (d[k] << 48); };
+    return {join(0), join(1), join(2), join(3), join(4)};
+  }
+};
+
+struct Avx2 {
+  template <bool kCtrl>
+  [[gnu::target("avx2")]] static void classify32(const unsigned char* q, __m256i limit,
+                                                 std::uint64_t m[5]) {
+    const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(q));
+    const __m256i cont = _mm256_cmpgt_epi8(_mm256_set1_epi8(-64), b);
+    const __m256i lead2 = _mm256_cmpgt_epi8(limit, _mm256_add_epi8(b, _mm256_set1_epi8(-0x42)));
+    const __m256i e1 = _mm256_cmpeq_epi8(b, _mm256_set1_epi8(static_cast<char>(0xE1)));
+    const __m256i babb = _mm256_cmpeq_epi8(_mm256_or_si256(b, _mm256_set1_epi8(1)),
+                                           _mm256_set1_epi8(static_cast<char>(0xBB)));
+    __m256i other = _mm256_andnot_si256(_mm256_or_si256(cont, _mm256_or_si256(lead2, e1)), b);
+    if constexpr (kCtrl) {
+      const __m256i c0 = _mm256_cmpeq_epi8(_mm256_min_epu8(b, _mm256_set1_epi8(0x1F)), b);
+      const __m256i ok =
+          _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(b, _mm256_set1_epi8('\t')),
+                                          _mm256_cmpeq_epi8(b, _mm256_set1_epi8('\n'))),
+                          _mm256_cmpeq_epi8(b, _mm256_set1_epi8('\r')));
+      other = _mm256_or_si256(other, _mm256_andnot_si256(ok, c0));
+    }
+    m[0] = static_cast<std::uint32_t>(_mm256_movemask_epi8(other));
+    m[1] = static_cast<std::uint32_t>(_mm256_movemask_epi8(cont));
+    m[2] = static_cast<std::uint32_t>(_mm256_movemask_epi8(lead2));
+    m[3] = static_cast<std::uint32_t>(_mm256_movemask_epi8(e1));
+    m[4] = static_cast<std::uint32_t>(_mm256_movemask_epi8(babb));
+  }
+
+  template <bool kCtrl>
+  [[gnu::target("avx2")]] static Masks classify(const unsigned char* q, bool wide) {
+    const __m256i limit = _mm256_set1_epi8(lead2_limit(wide));
+    std::uint64_t a[5], b[5];
+    classify32<kCtrl>(q, limit, a);
+    classify32<kCtrl>(q + 32, limit, b);
+    auto join = [&](int k) { return a[k] | (b[k] << 32); };
+    return {join(0), join(1), join(2), join(3), join(4)};
+  }
+};
+
+// The block scanner. A block whose bytes are printable ASCII (any ASCII
+// without kControls), two-byte characters with lead C2..CB (C2..DF when NFC
+// is not or no longer checked) and E1 BA/BB xx is valid and NFC-stable
+// whatever the flags: it is stepped over, up to a character cut at its end.
+// Otherwise the block is good up to its first bad byte, and scan_chars()
+// takes the character there (and at least 16 bytes, so that text of another
+// script does not pay for a block per character).
+template <unsigned F, class Isa>
+[[gnu::always_inline]] inline void scan_blocks(const unsigned char* p, std::size_t n, ScanState& s,
+                                               const std::uint64_t* bits) {
+  // The last block (16..63 bytes) is read from a copy padded with spaces.
+  constexpr std::size_t kPadMin = 16;
+  unsigned char pad[64];
+  std::size_t i = 0;
+  while (i < n) {
+    const std::size_t left = n - i;
+    const unsigned char* q = p + i;
+    if (left < 64) {
+      if (left < kPadMin) {
+        scan_chars<F>(p, n, i, n, s, bits);
+        return;
+      }
+      std::memcpy(pad, q, left);
+      std::memset(pad + left, ' ', 64 - left);
+      q = pad;
+    }
+    const bool wide = (F & kNfc) == 0 || !s.nfc;
+    const Masks m = ((F & kControls) != 0 && !s.controls) ? Isa::template classify<true>(q, wide)
+                                                          : Isa::template classify<false>(q, wide);
+    const std::uint64_t leads = m.lead2 | m.e1;
+    const std::uint64_t bad =
+        m.other | (m.cont ^ ((leads << 1) | (m.e1 << 2))) | ((m.e1 << 1) & ~m.babb);
+    if (bad == 0) {
+      const std::size_t cut = (leads >> 63) != 0 ? 1 : ((m.e1 >> 62) & 1) != 0 ? 2 : 0;
+      i += std::min(64 - cut, left);
+      continue;
+    }
+    // Back to the start of the character that the first bad byte breaks.
+    const auto f = static_cast<std::size_t>(std::countr_zero(bad));
+    std::size_t r = f;
+    if (f >= 1 && ((leads >> (f - 1)) & 1) != 0)
+      r = f - 1;
+    else if (f >= 2 && ((m.e1 >> (f - 2)) & 1) != 0)
+      r = f - 2;
+    const std::size_t stop = i + std::max<std::size_t>(f + 1, 16);
+    i += r;
+    if (!scan_chars<F>(p, n, i, std::min(stop, n), s, bits)) return;
+  }
+}
+
+template <unsigned F>
+void scan_sse2(const unsigned char* p, std::size_t n, ScanState& s, const std::uint64_t* bits) {
+  scan_blocks<F, Sse2>(p, n, s, bits);
+}
+
+// flatten: the shared code above is inlined here, compiled for AVX2.
+template <unsigned F>
+[[gnu::target("avx2"), gnu::flatten]] void scan_avx2(const unsigned char* p, std::size_t n,
+                                                     ScanState& s, const std::uint64_t* bits) {
+  scan_blocks<F, Avx2>(p, n, s, bits);
+}
+
+#endif  // __x86_64__
+
+template <unsigned F>
+void scan_portable(const unsigned char* p, std::size_t n, ScanState& s, const std::uint64_t* bits) {
+  std::size_t i = 0;
+  scan_chars<F>(p, n, i, n, s, bits);
+}
+
+using ScanFn = void (*)(const unsigned char*, std::size_t, ScanState&, const std::uint64_t*);
+
+template <unsigned F>
+ScanFn pick_scan() {
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx2")) return scan_avx2<F>;
+  return scan_sse2<F>;
+#else
+  return scan_portable<F>;
+#endif
+}
+
+template <unsigned F>
+ScanState scan(std::string_view text) {
+  static const ScanFn fn = pick_scan<F>();  // resolved once
+  ScanState s;
+  fn(reinterpret_cast<const unsigned char*>(text.data()), text.size(), s,
+     (F & kNfc) != 0 ? utf8::bmp_nfc_stable_bits() : nullptr);
+  return s;
+}
+
+}  // namespace
+
+Utf8Scan scan_utf8(std::string_view text) {
+  const ScanState s = scan<kControls | kNfc>(text);
+  return {s.valid, s.valid && s.nfc, s.controls};
+}
+
+bool is_clean_text(std::string_view text) {
+  const ScanState s = scan<kControls | kNfc | kStopEarly>(text);
+  return s.valid && s.nfc && !s.controls;
+}
+
+bool is_valid_utf8(std::string_view text) {
+  return scan<0>(text).valid;
+}
+
+bool is_nfc_quick(std::string_view text) {
+  const ScanState s = scan<kNfc | kStopEarly>(text);
+  return s.valid && s.nfc;
 }
 
 void append_utf8(std::string& out, std::uint32_t cp) {
@@ -154,27 +367,6 @@ void append_utf8(std::string& out, std::uint32_t cp) {
     out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
     out += static_cast<char>(0x80 | (cp & 0x3F));
   }
-}
-
-bool is_clean_text(std::string_view text) {
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const std::size_t n = text.size();
-  const std::uint64_t* bits = utf8::bmp_nfc_stable_bits();
-  std::size_t i = 0;
-  // Printable ASCII is skipped eight bytes at a time.
-  while ((i = utf8::skip_plain(p, i, n, 0x20)) < n) {
-    const unsigned c = p[i];
-    if (c < 0x80) {
-      if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') return false;
-      ++i;
-      continue;
-    }
-    const std::size_t len = utf8::sequence_length(p + i, n - i);
-    if (len == 0) return false;
-    if (c >= 0xCC && !utf8::nfc_stable(bits, utf8::decode(p + i, len))) return false;
-    i += len;
-  }
-  return true;
 }
 
 std::string valid_utf8(std::string_view s, bool* replaced) {
