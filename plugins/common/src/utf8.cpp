@@ -3,6 +3,7 @@
 #include <utf8proc.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <vector>
 
@@ -242,14 +243,16 @@ struct Avx2 {
 // is not or no longer checked) and E1 BA/BB xx is valid and NFC-stable
 // whatever the flags: it is stepped over, up to a character cut at its end.
 // Otherwise the block is good up to its first bad byte, and scan_chars()
-// takes the character there (and at least 16 bytes, so that text of another
-// script does not pay for a block per character).
+// takes the character there and at least `fallback` bytes: 16, doubled
+// while blocks keep going bad, so that text in another script (or in NFD)
+// does not pay for a block per character.
 template <unsigned F, class Isa>
 [[gnu::always_inline]] inline void scan_blocks(const unsigned char* p, std::size_t n, ScanState& s,
                                                const std::uint64_t* bits) {
   // The last block (16..63 bytes) is read from a copy padded with spaces.
   constexpr std::size_t kPadMin = 16;
   unsigned char pad[64];
+  std::size_t fallback = 16;
   std::size_t i = 0;
   while (i < n) {
     const std::size_t left = n - i;
@@ -272,6 +275,7 @@ template <unsigned F, class Isa>
     if (bad == 0) {
       const std::size_t cut = (leads >> 63) != 0 ? 1 : ((m.e1 >> 62) & 1) != 0 ? 2 : 0;
       i += std::min(64 - cut, left);
+      fallback = 16;
       continue;
     }
     // Back to the start of the character that the first bad byte breaks.
@@ -281,7 +285,8 @@ template <unsigned F, class Isa>
       r = f - 1;
     else if (f >= 2 && ((m.e1 >> (f - 2)) & 1) != 0)
       r = f - 2;
-    const std::size_t stop = i + std::max<std::size_t>(f + 1, 16);
+    const std::size_t stop = i + std::max(f + 1, fallback);
+    fallback = std::min<std::size_t>(fallback * 2, 1024);
     i += r;
     if (!scan_chars<F>(p, n, i, std::min(stop, n), s, bits)) return;
   }
@@ -307,29 +312,56 @@ void scan_portable(const unsigned char* p, std::size_t n, ScanState& s, const st
   scan_chars<F>(p, n, i, n, s, bits);
 }
 
-using ScanFn = void (*)(const unsigned char*, std::size_t, ScanState&, const std::uint64_t*);
-
-template <unsigned F>
-ScanFn pick_scan() {
+utf8::ScanIsa best_isa() {
 #if defined(__x86_64__)
   __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx2")) return scan_avx2<F>;
-  return scan_sse2<F>;
+  return __builtin_cpu_supports("avx2") ? utf8::ScanIsa::avx2 : utf8::ScanIsa::sse2;
 #else
-  return scan_portable<F>;
+  return utf8::ScanIsa::portable;
 #endif
 }
 
+// The scanners' code path: best_isa(), chosen on first use, or what a test set.
+std::atomic<int> g_isa{-1};
+
 template <unsigned F>
 ScanState scan(std::string_view text) {
-  static const ScanFn fn = pick_scan<F>();  // resolved once
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const std::uint64_t* bits = (F & kNfc) != 0 ? utf8::bmp_nfc_stable_bits() : nullptr;
   ScanState s;
-  fn(reinterpret_cast<const unsigned char*>(text.data()), text.size(), s,
-     (F & kNfc) != 0 ? utf8::bmp_nfc_stable_bits() : nullptr);
+  switch (utf8::scan_isa()) {
+#if defined(__x86_64__)
+    case utf8::ScanIsa::avx2:
+      scan_avx2<F>(p, text.size(), s, bits);
+      break;
+    case utf8::ScanIsa::sse2:
+      scan_sse2<F>(p, text.size(), s, bits);
+      break;
+#endif
+    default:
+      scan_portable<F>(p, text.size(), s, bits);
+  }
   return s;
 }
 
 }  // namespace
+
+namespace utf8 {
+
+ScanIsa scan_isa() {
+  int isa = g_isa.load(std::memory_order_relaxed);
+  if (isa < 0) {
+    isa = static_cast<int>(best_isa());
+    g_isa.store(isa, std::memory_order_relaxed);
+  }
+  return static_cast<ScanIsa>(isa);
+}
+
+void set_scan_isa(ScanIsa isa) {
+  g_isa.store(static_cast<int>(std::min(isa, best_isa())), std::memory_order_relaxed);
+}
+
+}  // namespace utf8
 
 Utf8Scan scan_utf8(std::string_view text) {
   const ScanState s = scan<kControls | kNfc>(text);

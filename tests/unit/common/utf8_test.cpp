@@ -19,6 +19,7 @@
 namespace {
 
 using syndicd::common::Utf8Scan;
+using syndicd::common::utf8::ScanIsa;
 
 // Unicode Table 3-7, one code point at a time.
 Utf8Scan reference_scan(std::string_view text) {
@@ -64,9 +65,7 @@ Utf8Scan reference_scan(std::string_view text) {
   return {true, nfc, controls};
 }
 
-// Every scanner on `text`, copied to the end of an allocation of its own
-// size (so that a read past the end is caught under ASan) at offset `align`.
-void expect_like_reference(std::string_view text, std::size_t align = 0) {
+void expect_like_reference_with(std::string_view text, std::size_t align, ScanIsa isa) {
   auto buffer = std::make_unique<char[]>(align + text.size());
   std::copy(text.begin(), text.end(), buffer.get() + align);
   const std::string_view t(buffer.get() + align, text.size());
@@ -80,8 +79,8 @@ void expect_like_reference(std::string_view text, std::size_t align = 0) {
       hex += digits[c & 15];
       hex += ' ';
     }
-    return "length " + std::to_string(text.size()) + ", offset " + std::to_string(align) + ": " +
-           hex;
+    return "code path " + std::to_string(static_cast<int>(isa)) + ", length " +
+           std::to_string(text.size()) + ", offset " + std::to_string(align) + ": " + hex;
   };
   ASSERT_EQ(got.valid, want.valid) << show();
   ASSERT_EQ(got.nfc_quick, want.nfc_quick) << show();
@@ -89,6 +88,31 @@ void expect_like_reference(std::string_view text, std::size_t align = 0) {
   ASSERT_EQ(syndicd::common::is_valid_utf8(t), want.valid) << show();
   ASSERT_EQ(syndicd::common::is_nfc_quick(t), want.nfc_quick) << show();
   ASSERT_EQ(syndicd::common::is_clean_text(t), want.nfc_quick && !want.controls) << show();
+}
+
+// The scanners' code paths this machine can run, the default one last.
+const std::vector<ScanIsa>& isas() {
+  static const std::vector<ScanIsa> all = [] {
+    const ScanIsa best = syndicd::common::utf8::scan_isa();
+    std::vector<ScanIsa> v;
+    for (ScanIsa isa : {ScanIsa::portable, ScanIsa::sse2, ScanIsa::avx2})
+      if (isa < best) v.push_back(isa);
+    v.push_back(best);
+    return v;
+  }();
+  return all;
+}
+
+// Every scanner on `text`, copied to the end of an allocation of its own
+// size (so that a read past the end is caught under ASan) at offset `align`,
+// with each code path.
+void expect_like_reference(std::string_view text, std::size_t align = 0) {
+  for (ScanIsa isa : isas()) {
+    syndicd::common::utf8::set_scan_isa(isa);
+    expect_like_reference_with(text, align, isa);
+    if (::testing::Test::HasFatalFailure()) break;
+  }
+  syndicd::common::utf8::set_scan_isa(isas().back());
 }
 
 // Pieces of text of each kind the scanners tell apart.
@@ -198,6 +222,15 @@ std::string random_text(std::mt19937& rng, const Pieces& p, std::size_t length, 
   }
   if (cut) s.resize(length);
   return s;
+}
+
+TEST(Utf8Scan, CodePaths) {
+#if defined(__x86_64__)
+  // Every x86-64 CPU has SSE2: the SIMD path is always tested there.
+  EXPECT_GE(isas().back(), ScanIsa::sse2);
+#endif
+  syndicd::common::utf8::set_scan_isa(ScanIsa::avx2);  // lowered to what the CPU has
+  EXPECT_EQ(syndicd::common::utf8::scan_isa(), isas().back());
 }
 
 TEST(Utf8Scan, SmallCases) {

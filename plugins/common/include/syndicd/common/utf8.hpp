@@ -92,6 +92,15 @@ bool nfc_stable(std::uint32_t cp);
   return nfc_stable(cp);
 }
 
+/// The code path of scan_utf8(), is_clean_text(), is_valid_utf8() and
+/// is_nfc_quick(): the widest the CPU has, chosen on first use.
+enum class ScanIsa { portable, sse2, avx2 };
+ScanIsa scan_isa();
+
+/// For tests and benchmarks: use `isa` from now on (lowered to what the CPU
+/// has), so that every code path can be checked on one machine.
+void set_scan_isa(ScanIsa isa);
+
 }  // namespace utf8
 
 /// Append the UTF-8 encoding of `cp` to `out` (U+FFFD for invalid values).
