@@ -13,6 +13,7 @@
 #include <array>
 #include <bit>
 #include <cctype>
+#include <cstdint>
 #include <numeric>
 #include <optional>
 #include <utility>
@@ -203,6 +204,23 @@ Ns ns_of(const XMLElement* e) {
   return resolve_prefix(e, prefix_of(e->Name()));
 }
 
+// A local name as the child index compares it: its first eight bytes and
+// its length in two integers (nearly every feed element name is that
+// short), the full name only when those agree on a longer one.
+struct LocalName {
+  std::uint64_t head = 0;
+  std::size_t size = 0;
+  std::string_view name;
+  constexpr LocalName(std::string_view n) : size(n.size()), name(n) {  // NOLINT: implicit
+    for (std::size_t i = 0; i < n.size() && i < 8; ++i)
+      head |= std::uint64_t{static_cast<unsigned char>(n[i])} << (8 * i);
+  }
+  constexpr LocalName(const char* n) : LocalName(std::string_view(n)) {}  // NOLINT: implicit
+  bool operator==(const LocalName& o) const {
+    return head == o.head && size == o.size && (size <= 8 || name == o.name);
+  }
+};
+
 // The element children of an element with their namespace and local name
 // resolved once: an item is asked for some twenty children by name. A few
 // are kept (an item and the author, group or media element inside it being
@@ -210,7 +228,7 @@ Ns ns_of(const XMLElement* e) {
 // with it.
 struct ChildIndex {
   struct Entry {
-    std::string_view local;
+    LocalName local;
     Ns ns;
     const XMLElement* element;
   };
@@ -227,13 +245,20 @@ const std::vector<ChildIndex::Entry>& child_index(const XMLElement* e) {
   t_child_index_next = (t_child_index_next + 1) % t_child_index.size();
   ix.parent = e;
   ix.entries.clear();
+  // Unprefixed children share their parent's default namespace lookup.
+  std::optional<Ns> unprefixed;
   for (const XMLElement* c = e->FirstChildElement(); c; c = c->NextSiblingElement()) {
     const std::string_view name = c->Name();
     const size_t colon = name.find(':');
-    if (colon == std::string_view::npos)
-      ix.entries.push_back({name, resolve_prefix(c, {}), c});
-    else
-      ix.entries.push_back({name.substr(colon + 1), resolve_prefix(c, name.substr(0, colon)), c});
+    if (colon == std::string_view::npos) {
+      if (!unprefixed) unprefixed = resolve_prefix(c, {});
+      // Below the root, a child can declare a default namespace of its own.
+      const Ns ns = t_root_namespaces ? *unprefixed : resolve_prefix(c, {});
+      ix.entries.push_back({LocalName(name), ns, c});
+    } else {
+      ix.entries.push_back(
+          {LocalName(name.substr(colon + 1)), resolve_prefix(c, name.substr(0, colon)), c});
+    }
   }
   return ix.entries;
 }
@@ -247,14 +272,14 @@ ParseScope::~ParseScope() {
   }
 }
 
-const XMLElement* child(const XMLElement* e, Ns ns, std::string_view local) {
+const XMLElement* child(const XMLElement* e, Ns ns, const LocalName& local) {
   if (!e) return nullptr;
   for (const auto& c : child_index(e))
     if (c.ns == ns && c.local == local) return c.element;
   return nullptr;
 }
 
-std::vector<const XMLElement*> children(const XMLElement* e, Ns ns, std::string_view local) {
+std::vector<const XMLElement*> children(const XMLElement* e, Ns ns, const LocalName& local) {
   std::vector<const XMLElement*> out;
   if (!e) return out;
   for (const auto& c : child_index(e))
@@ -818,7 +843,7 @@ void read_media(const XMLElement* item, const std::string& base, Article& a) {
   std::vector<std::pair<std::string_view, const XMLElement*>> media;
   auto collect = [&](const XMLElement* scope) {
     for (const auto& c : child_index(scope))
-      if (c.ns == kNsMedia) media.emplace_back(c.local, c.element);
+      if (c.ns == kNsMedia) media.emplace_back(c.local.name, c.element);
   };
   collect(item);
   for (const auto* g : children(item, kNsMedia, "group")) collect(g);
