@@ -119,13 +119,24 @@ const XMLElement* parent_element(const XMLElement* e) {
 // this short list instead of a walk up the tree at every element.
 class RootNamespaces {
  public:
-  // `text` is what the document was parsed from.
-  RootNamespaces(const XMLElement* root, std::string_view text) {
-    // A declaration anywhere below the root is written "xmlns" in the text
-    // after the root's start tag (names cannot hide behind references).
+  // `text` is what the document was parsed from. On the way, notes whether
+  // any xml:base or xml:lang attribute could be in it (all three names
+  // start "xml", looked for in one pass; names cannot hide behind
+  // references, so an attribute is written as such in the text).
+  RootNamespaces(const XMLElement* root, std::string_view text, bool* xml_base, bool* xml_lang) {
     const size_t start = root_start_tag_end(text);
-    if (start == std::string_view::npos || text.find("xmlns", start) != std::string_view::npos)
-      return;
+    bool declared_below = start == std::string_view::npos;
+    *xml_base = *xml_lang = false;
+    for (size_t i = text.find("xml"); i != std::string_view::npos; i = text.find("xml", i + 3)) {
+      const std::string_view after = text.substr(i + 3);
+      if (after.starts_with("ns") && i >= start)
+        declared_below = true;  // a declaration below the root
+      else if (after.starts_with(":base"))
+        *xml_base = true;
+      else if (after.starts_with(":lang"))
+        *xml_lang = true;
+    }
+    if (declared_below) return;
     for (const auto* a = root->FirstAttribute(); a; a = a->Next()) {
       const std::string_view name = a->Name();
       if (name == "xmlns")
@@ -1282,10 +1293,7 @@ ParseResult parse_feed(std::string_view input, const ParseOptions& options) {
   }
   Context ctx{options, result.warnings, options.feed_url, options.language, {}, {}, false};
   ctx.fields_clean = scan.nfc_quick && refs.keep_text_clean;
-  const RootNamespaces root_namespaces(root, parsed);
-  // The attribute names are literal: the xml prefix cannot be rebound.
-  t_facts.xml_base = parsed.find("xml:base") != std::string_view::npos;
-  t_facts.xml_lang = parsed.find("xml:lang") != std::string_view::npos;
+  const RootNamespaces root_namespaces(root, parsed, &t_facts.xml_base, &t_facts.xml_lang);
   const ParseScope parse_scope(root_namespaces);
   const std::string_view root_local = local_of(root->Name());
   const Ns root_ns = ns_of(root);
