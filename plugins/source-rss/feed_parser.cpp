@@ -703,6 +703,16 @@ struct References {
   bool keep_text_clean = true;
 };
 
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool is_hex_digit(char c) {
+  return is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+}
+bool is_alnum(char c) {
+  return is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
 References look_at_references(std::string_view t) {
   References r;
   constexpr std::string_view kOpen = "<![CDATA[", kClose = "]]>";
@@ -717,6 +727,8 @@ References look_at_references(std::string_view t) {
     // Inside CDATA: HTML, decoded later, so only its cleanliness counts.
     const bool in_cdata = open != std::string_view::npos && open < i;
     std::string_view rest = t.substr(i + 1);
+    // Escaped HTML is mostly these: nothing to learn from them.
+    if (rest.starts_with("lt;") || rest.starts_with("gt;") || rest.starts_with("quot;")) continue;
     size_t j = 0;
     bool xml_ref = false;
     if (rest.starts_with('#')) {
@@ -724,12 +736,10 @@ References look_at_references(std::string_view t) {
       const bool hex = rest.size() > 1 && (rest[1] == 'x' || rest[1] == 'X');
       j = hex ? 2 : 1;
       const size_t digits = j;
-      while (j < rest.size() && (hex ? std::isxdigit(static_cast<unsigned char>(rest[j]))
-                                     : std::isdigit(static_cast<unsigned char>(rest[j]))))
-        ++j;
+      while (j < rest.size() && (hex ? is_hex_digit(rest[j]) : is_digit(rest[j]))) ++j;
       xml_ref = j > digits && j < rest.size() && rest[j] == ';';
     } else {
-      while (j < rest.size() && j < 32 && std::isalnum(static_cast<unsigned char>(rest[j]))) ++j;
+      while (j < rest.size() && j < 32 && is_alnum(rest[j])) ++j;
       const std::string_view name = rest.substr(0, j);
       const bool predefined =
           name == "amp" || name == "lt" || name == "gt" || name == "quot" || name == "apos";
@@ -741,8 +751,7 @@ References look_at_references(std::string_view t) {
           r.keep_text_clean = false;
         } else {
           size_t k = 0;
-          while (k < inner.size() && k < 32 && std::isalnum(static_cast<unsigned char>(inner[k])))
-            ++k;
+          while (k < inner.size() && k < 32 && is_alnum(inner[k])) ++k;
           if (k > 0 && !common::is_clean_text(common::html_entity_text(inner.substr(0, k))))
             r.keep_text_clean = false;
         }
