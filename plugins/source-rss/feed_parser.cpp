@@ -14,6 +14,7 @@
 #include <bit>
 #include <cctype>
 #include <cstdint>
+#include <cstring>
 #include <numeric>
 #include <optional>
 #include <utility>
@@ -74,18 +75,60 @@ std::string_view canonical_ns(std::string_view ns) {
   return ns;
 }
 
-// URIs other than the known ones, met in the parse in progress on this
-// thread (ParseScope forgets them).
-thread_local std::vector<std::string_view> t_other_ns;
+// A local name as the child index compares it: its first eight bytes and
+// its length in two integers (nearly every feed element name is that
+// short), the full name only when those agree on a longer one.
+struct LocalName {
+  std::uint64_t head = 0;
+  std::size_t size = 0;
+  std::string_view name;
+  explicit LocalName(std::string_view n) : size(n.size()), name(n) {
+    std::memcpy(&head, n.data(), std::min<std::size_t>(n.size(), 8));
+  }
+  // A literal: the copy has a size known when compiling, so is one load.
+  template <std::size_t N>
+  LocalName(const char (&n)[N]) : size(N - 1), name(n, N - 1) {  // NOLINT: implicit
+    std::memcpy(&head, n, std::min<std::size_t>(N - 1, 8));
+  }
+  bool operator==(const LocalName& o) const {
+    return head == o.head && size == o.size && (size <= 8 || name == o.name);
+  }
+};
+
+// The element children of an element with their namespace and local name
+// resolved once: an item is asked for some twenty children by name. A few
+// are kept (an item and the author, group or media element inside it being
+// read); the parse in progress clears them when it ends, as the elements go
+// with it.
+struct ChildIndex {
+  struct Entry {
+    LocalName local;
+    Ns ns;
+    const XMLElement* element;
+  };
+  const XMLElement* parent = nullptr;
+  std::vector<Entry> entries;
+};
+
+// The tables of the parse in progress on this thread, reached through a
+// plain pointer (a thread_local with a destructor is reached through a
+// call on every use). parse_feed owns them and clears them when it ends.
+struct ParseTables {
+  std::vector<std::string_view> other_ns;  // URIs other than the known ones
+  std::array<ChildIndex, 4> child_index;
+  size_t child_index_next = 0;
+};
+thread_local ParseTables* t_tables = nullptr;
 
 Ns intern_ns(std::string_view uri) {
   uri = canonical_ns(uri);
   for (size_t i = 0; i < std::size(kKnownNs); ++i)
     if (kKnownNs[i] == uri) return Ns{static_cast<int>(i)};
-  for (size_t i = 0; i < t_other_ns.size(); ++i)
-    if (t_other_ns[i] == uri) return Ns{kFirstOtherNs + static_cast<int>(i)};
-  t_other_ns.push_back(uri);  // points into the document, which outlives the parse
-  return Ns{kFirstOtherNs + static_cast<int>(t_other_ns.size() - 1)};
+  auto& other = t_tables->other_ns;
+  for (size_t i = 0; i < other.size(); ++i)
+    if (other[i] == uri) return Ns{kFirstOtherNs + static_cast<int>(i)};
+  other.push_back(uri);  // points into the document, which outlives the parse
+  return Ns{kFirstOtherNs + static_cast<int>(other.size() - 1)};
 }
 
 // Prefixes feeds use without declaring them; a reader that gave up on them
@@ -215,45 +258,12 @@ Ns ns_of(const XMLElement* e) {
   return resolve_prefix(e, prefix_of(e->Name()));
 }
 
-// A local name as the child index compares it: its first eight bytes and
-// its length in two integers (nearly every feed element name is that
-// short), the full name only when those agree on a longer one.
-struct LocalName {
-  std::uint64_t head = 0;
-  std::size_t size = 0;
-  std::string_view name;
-  constexpr LocalName(std::string_view n) : size(n.size()), name(n) {  // NOLINT: implicit
-    for (std::size_t i = 0; i < n.size() && i < 8; ++i)
-      head |= std::uint64_t{static_cast<unsigned char>(n[i])} << (8 * i);
-  }
-  constexpr LocalName(const char* n) : LocalName(std::string_view(n)) {}  // NOLINT: implicit
-  bool operator==(const LocalName& o) const {
-    return head == o.head && size == o.size && (size <= 8 || name == o.name);
-  }
-};
-
-// The element children of an element with their namespace and local name
-// resolved once: an item is asked for some twenty children by name. A few
-// are kept (an item and the author, group or media element inside it being
-// read); the parse in progress clears them when it ends, as the elements go
-// with it.
-struct ChildIndex {
-  struct Entry {
-    LocalName local;
-    Ns ns;
-    const XMLElement* element;
-  };
-  const XMLElement* parent = nullptr;
-  std::vector<Entry> entries;
-};
-thread_local std::array<ChildIndex, 4> t_child_index;
-thread_local size_t t_child_index_next = 0;
-
 const std::vector<ChildIndex::Entry>& child_index(const XMLElement* e) {
-  for (auto& ix : t_child_index)
+  ParseTables& tables = *t_tables;
+  for (auto& ix : tables.child_index)
     if (ix.parent == e) return ix.entries;
-  ChildIndex& ix = t_child_index[t_child_index_next];
-  t_child_index_next = (t_child_index_next + 1) % t_child_index.size();
+  ChildIndex& ix = tables.child_index[tables.child_index_next];
+  tables.child_index_next = (tables.child_index_next + 1) % tables.child_index.size();
   ix.parent = e;
   ix.entries.clear();
   // Unprefixed children share their parent's default namespace lookup.
@@ -276,11 +286,6 @@ const std::vector<ChildIndex::Entry>& child_index(const XMLElement* e) {
 
 ParseScope::~ParseScope() {
   t_root_namespaces = nullptr;
-  t_other_ns.clear();
-  for (auto& ix : t_child_index) {
-    ix.parent = nullptr;  // the elements go with the document
-    ix.entries.clear();
-  }
 }
 
 const XMLElement* child(const XMLElement* e, Ns ns, const LocalName& local) {
@@ -967,9 +972,8 @@ void finish_article(Article& a, const Dates& dates, std::string lead, std::strin
   }
 }
 
-std::optional<Article> read_rss_item(const XMLElement* item, size_t index, const Context& ctx) {
+bool read_rss_item(const XMLElement* item, size_t index, const Context& ctx, Article& a) {
   const Ns ns = ctx.core_ns;
-  Article a;
   const std::optional<std::string> item_base = xml_base(item, ctx.doc_base);
   const std::string& base = item_base ? *item_base : ctx.doc_base;
   a.title = plain_of(child(item, ns, "title"), Kind::Html);
@@ -1047,7 +1051,7 @@ std::optional<Article> read_rss_item(const XMLElement* item, size_t index, const
   if (a.title.empty() && a.url.empty() && trimmed(body).empty()) {
     ctx.warnings.push_back("item " + std::to_string(index + 1) +
                            ": no title, link or description; skipped");
-    return std::nullopt;
+    return false;
   }
   // Relative URLs in an item's HTML are relative to the article page it
   // was cut from, unless xml:base says otherwise.
@@ -1056,12 +1060,11 @@ std::optional<Article> read_rss_item(const XMLElement* item, size_t index, const
       body_el ? xml_base(body_el, ctx.doc_base) : std::nullopt;
   const std::string& body_base = own_base ? *own_base : a.url.empty() ? base : a.url;
   finish_article(a, dates, common::html_to_text(description), body, body_base, index, ctx);
-  return a;
+  return true;
 }
 
-std::optional<Article> read_atom_entry(const XMLElement* entry, size_t index, const Context& ctx) {
+bool read_atom_entry(const XMLElement* entry, size_t index, const Context& ctx, Article& a) {
   const Ns ns = ctx.core_ns;
-  Article a;
   const std::optional<std::string> entry_base = xml_base(entry, ctx.doc_base);
   const std::string& base = entry_base ? *entry_base : ctx.doc_base;
   if (const XMLElement* t = child(entry, ns, "title")) a.title = plain_of(t, content_kind(t, true));
@@ -1097,13 +1100,13 @@ std::optional<Article> read_atom_entry(const XMLElement* entry, size_t index, co
 
   Dates dates;
   for (std::string_view name : {"published", "issued", "created"}) {
-    dates.published_text = trimmed_text(child(entry, ns, name));
+    dates.published_text = trimmed_text(child(entry, ns, LocalName(name)));
     if (!dates.published_text.empty()) break;
   }
   if (dates.published_text.empty())
     dates.published_text = trimmed_text(child(entry, kNsDc, "date"));
   for (std::string_view name : {"updated", "modified"}) {
-    dates.updated_text = trimmed_text(child(entry, ns, name));
+    dates.updated_text = trimmed_text(child(entry, ns, LocalName(name)));
     if (!dates.updated_text.empty()) break;
   }
 
@@ -1157,7 +1160,7 @@ std::optional<Article> read_atom_entry(const XMLElement* entry, size_t index, co
   if (a.title.empty() && a.url.empty() && trimmed(body).empty()) {
     ctx.warnings.push_back("item " + std::to_string(index + 1) +
                            ": no title, link or content; skipped");
-    return std::nullopt;
+    return false;
   }
   const XMLElement* body_el = content_el ? content_el : summary_el;
   const std::optional<std::string> own_base =
@@ -1171,7 +1174,7 @@ std::optional<Article> read_atom_entry(const XMLElement* entry, size_t index, co
   else
     lead = common::html_to_text(summary);
   finish_article(a, dates, std::move(lead), body, body_base, index, ctx);
-  return a;
+  return true;
 }
 
 // Whether only comments, processing instructions and whitespace follow the
@@ -1210,13 +1213,18 @@ void keep_newest(std::vector<Article>& articles, size_t max) {
   articles = std::move(kept);
 }
 
-// Empties the reused document when a parse ends, and forgets its CDATA
-// sections.
+// Empties the reused document and the parse's tables when a parse ends.
 struct DocumentScope {
-  explicit DocumentScope(tinyxml2::XMLDocument& d) : doc(d) {}
+  DocumentScope(tinyxml2::XMLDocument& d, ParseTables& tables) : doc(d) { t_tables = &tables; }
   ~DocumentScope() {
     t_taken_out = nullptr;
     t_facts = {};
+    t_tables->other_ns.clear();
+    for (auto& ix : t_tables->child_index) {
+      ix.parent = nullptr;  // the elements go with the document
+      ix.entries.clear();
+    }
+    t_tables = nullptr;
     doc.Clear();
   }
   DocumentScope(const DocumentScope&) = delete;
@@ -1251,7 +1259,8 @@ ParseResult parse_feed(std::string_view input, const ParseOptions& options) {
   // One document per thread, reused: its node pools stay allocated from
   // one feed to the next (DocumentScope empties it after each parse).
   thread_local tinyxml2::XMLDocument doc(true, tinyxml2::PRESERVE_WHITESPACE);
-  const DocumentScope document_scope(doc);
+  thread_local ParseTables tables;
+  const DocumentScope document_scope(doc, tables);
   tinyxml2::XMLError err = tinyxml2::XML_SUCCESS;
   RepairedXml repaired;
   std::string_view parsed = text;  // the text `doc` was read from
@@ -1356,9 +1365,12 @@ ParseResult parse_feed(std::string_view input, const ParseOptions& options) {
     return result;
   }
 
+  result.articles.reserve(items.size());
   for (size_t i = 0; i < items.size(); ++i) {
-    auto a = ctx.atom ? read_atom_entry(items[i], i, ctx) : read_rss_item(items[i], i, ctx);
-    if (a) result.articles.push_back(std::move(*a));
+    // Read in place; an item that turns out empty is taken back.
+    Article& a = result.articles.emplace_back();
+    if (!(ctx.atom ? read_atom_entry(items[i], i, ctx, a) : read_rss_item(items[i], i, ctx, a)))
+      result.articles.pop_back();
   }
   keep_newest(result.articles, options.max_items);
   return result;
