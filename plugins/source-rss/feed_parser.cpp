@@ -117,6 +117,7 @@ struct ParseTables {
   std::vector<std::string_view> other_ns;  // URIs other than the known ones
   std::array<ChildIndex, 4> child_index;
   size_t child_index_next = 0;
+  ChildIndex* last = nullptr;  // the one asked for last (lookups come in runs)
 };
 thread_local ParseTables* t_tables = nullptr;
 
@@ -260,9 +261,14 @@ Ns ns_of(const XMLElement* e) {
 
 const std::vector<ChildIndex::Entry>& child_index(const XMLElement* e) {
   ParseTables& tables = *t_tables;
+  if (tables.last && tables.last->parent == e) return tables.last->entries;
   for (auto& ix : tables.child_index)
-    if (ix.parent == e) return ix.entries;
+    if (ix.parent == e) {
+      tables.last = &ix;
+      return ix.entries;
+    }
   ChildIndex& ix = tables.child_index[tables.child_index_next];
+  tables.last = &ix;
   tables.child_index_next = (tables.child_index_next + 1) % tables.child_index.size();
   ix.parent = e;
   ix.entries.clear();
@@ -458,35 +464,12 @@ bool take_out_long_text(std::string_view t, TakenOut& out) {
     if (depth > 0) text_run(i, lt == std::string_view::npos ? t.size() : lt);
     if (lt == std::string_view::npos) break;
     i = lt;
-    const std::string_view rest = t.substr(i);
+    const char next = i + 1 < t.size() ? t[i + 1] : '\0';
     size_t end;  // index just past the construct at i
-    if (rest.starts_with(kOpen)) {
-      const size_t begin = i + kOpen.size();
-      const size_t close = t.find("]]>", begin);
-      if (close == std::string_view::npos) return false;
-      const size_t size = close - begin;
-      if (size >= kWorthIt && t.substr(begin, size).find('\r') == std::string_view::npos) {
-        take(begin, close);
-        sections.push_back({false, begin, size});
-      }
-      end = close + 3;
-    } else if (rest.starts_with("<!--")) {
-      end = t.find("-->", i + 4);
-      if (end == std::string_view::npos) return false;
-      end += 3;
-    } else if (rest.starts_with("<?")) {
-      end = t.find("?>", i + 2);
-      if (end == std::string_view::npos) return false;
-      end += 2;
-    } else if (rest.starts_with("<!")) {
-      end = t.find('>', i);
-      if (end == std::string_view::npos || t.substr(i, end - i).find('[') != std::string_view::npos)
-        return false;
-      ++end;
-    } else {
+    if (next == '/' || (next != '!' && next != '?')) {
       // A start or end tag: to its '>', past quoted attribute values (which
       // may hold '<' and "<![CDATA[" as text).
-      const bool closing = rest.size() > 1 && rest[1] == '/';
+      const bool closing = next == '/';
       const size_t name = i + (closing ? 2 : 1);
       if (name >= t.size() ||
           !(std::isalpha(static_cast<unsigned char>(t[name])) || t[name] == '_' || t[name] == ':' ||
@@ -499,6 +482,29 @@ bool take_out_long_text(std::string_view t, TakenOut& out) {
       else if (t[j - 1] != '/')
         ++depth;
       end = j + 1;
+    } else if (t.compare(i, kOpen.size(), kOpen) == 0) {
+      const size_t begin = i + kOpen.size();
+      const size_t close = t.find("]]>", begin);
+      if (close == std::string_view::npos) return false;
+      const size_t size = close - begin;
+      if (size >= kWorthIt && t.substr(begin, size).find('\r') == std::string_view::npos) {
+        take(begin, close);
+        sections.push_back({false, begin, size});
+      }
+      end = close + 3;
+    } else if (t.compare(i, 4, "<!--") == 0) {
+      end = t.find("-->", i + 4);
+      if (end == std::string_view::npos) return false;
+      end += 3;
+    } else if (next == '?') {
+      end = t.find("?>", i + 2);
+      if (end == std::string_view::npos) return false;
+      end += 2;
+    } else {  // <!DOCTYPE ...>
+      end = t.find('>', i);
+      if (end == std::string_view::npos || t.substr(i, end - i).find('[') != std::string_view::npos)
+        return false;
+      ++end;
     }
     i = end;
   }
@@ -1220,6 +1226,7 @@ struct DocumentScope {
     t_taken_out = nullptr;
     t_facts = {};
     t_tables->other_ns.clear();
+    t_tables->last = nullptr;
     for (auto& ix : t_tables->child_index) {
       ix.parent = nullptr;  // the elements go with the document
       ix.entries.clear();
