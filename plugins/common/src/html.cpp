@@ -1,7 +1,13 @@
 #include "syndicd/common/html.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cctype>
+#include <utility>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "syndicd/common/entities.hpp"
 
@@ -15,25 +21,50 @@ char lower(char c) {
   return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
-// `needle` is lower case.
+bool is_letter(char c) {
+  return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
+
+// Whether hay[i, i + needle.size()) is `needle` (lower case) in any case.
+bool iequal_at(std::string_view hay, size_t i, std::string_view needle) {
+  for (size_t k = 0; k < needle.size(); ++k)
+    if (lower(hay[i + k]) != needle[k]) return false;
+  return true;
+}
+
+// `needle` is lower case. Candidates are found sixteen at a time by the
+// needle's first two bytes in either case (a letter is compared with its
+// case bit set, which also lets a few non-letters through: each candidate
+// is checked in full), so Vietnamese text, where any one letter is common,
+// is not looked at byte by byte.
 size_t ifind(std::string_view hay, std::string_view needle, size_t from) {
-  if (needle.empty() || hay.size() < needle.size()) return std::string_view::npos;
-  const char first = needle[0];
-  const char first_upper = first >= 'a' && first <= 'z' ? static_cast<char>(first - 32) : first;
+  if (needle.empty() || hay.size() < needle.size() || from > hay.size() - needle.size())
+    return std::string_view::npos;
   const size_t last = hay.size() - needle.size();  // the last possible start
-  // The next occurrence of each case of the first character (memchr speed),
-  // each looked up again only once passed.
-  size_t lo = hay.find(first, from);
-  size_t up = first_upper == first ? lo : hay.find(first_upper, from);
-  while (true) {
-    const size_t i = std::min(lo, up);
-    if (i == std::string_view::npos || i > last) return std::string_view::npos;
-    size_t k = 1;
-    while (k < needle.size() && lower(hay[i + k]) == needle[k]) ++k;
-    if (k == needle.size()) return i;
-    if (lo == i) lo = hay.find(first, i + 1);
-    if (up == i) up = first_upper == first ? lo : hay.find(first_upper, i + 1);
+  size_t i = from;
+#if defined(__SSE2__)
+  if (needle.size() >= 2) {
+    auto probe = [](char c) {
+      return std::pair{_mm_set1_epi8(static_cast<char>(is_letter(c) ? 0x20 : 0)), _mm_set1_epi8(c)};
+    };
+    const auto [fold0, want0] = probe(needle[0]);
+    const auto [fold1, want1] = probe(needle[1]);
+    // Loads of p+i and p+i+1 stay inside hay while i + 17 <= size.
+    for (; i + 17 <= hay.size() && i <= last; i += 16) {
+      const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(hay.data() + i));
+      const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(hay.data() + i + 1));
+      const __m128i hit = _mm_and_si128(_mm_cmpeq_epi8(_mm_or_si128(a, fold0), want0),
+                                        _mm_cmpeq_epi8(_mm_or_si128(b, fold1), want1));
+      for (unsigned m = static_cast<unsigned>(_mm_movemask_epi8(hit)); m != 0; m &= m - 1) {
+        const size_t at = i + static_cast<size_t>(std::countr_zero(m));
+        if (at <= last && iequal_at(hay, at, needle)) return at;
+      }
+    }
   }
+#endif
+  for (; i <= last; ++i)
+    if (lower(hay[i]) == needle[0] && iequal_at(hay, i, needle)) return i;
+  return std::string_view::npos;
 }
 
 bool is_id_char(char c) {
