@@ -18,15 +18,44 @@
 namespace syndicd::common {
 namespace {
 
+// The entity names in an open-addressing hash table, built on first use:
+// feeds and pages look names up for every reference, and a binary search
+// over two thousand names cost a dozen string comparisons each time.
+class EntityIndex {
+ public:
+  EntityIndex() {
+    for (size_t i = 0; i < detail::kEntityCount; ++i) {
+      const std::string_view name = detail::kEntities[i].name;
+      size_t slot = hash(name) & kMask;
+      while (slots_[slot] != kEmpty) slot = (slot + 1) & kMask;
+      slots_[slot] = static_cast<uint16_t>(i);
+    }
+  }
+  const detail::EntityEntry* find(std::string_view name) const {
+    if (name.empty() || name.size() > kLongestName) return nullptr;
+    for (size_t slot = hash(name) & kMask; slots_[slot] != kEmpty; slot = (slot + 1) & kMask) {
+      const detail::EntityEntry& e = detail::kEntities[slots_[slot]];
+      if (std::string_view(e.name) == name) return &e;
+    }
+    return nullptr;
+  }
+
+ private:
+  static constexpr size_t kSlots = 8192;  // a power of two, over three times the names
+  static constexpr size_t kMask = kSlots - 1;
+  static constexpr uint16_t kEmpty = UINT16_MAX;
+  static constexpr size_t kLongestName = 32;
+  static size_t hash(std::string_view s) {
+    uint32_t h = 2166136261u;  // FNV-1a
+    for (char c : s) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+    return h;
+  }
+  std::vector<uint16_t> slots_ = std::vector<uint16_t>(kSlots, kEmpty);
+};
+
 const detail::EntityEntry* find_entity(std::string_view name) {
-  const auto* begin = detail::kEntities;
-  const auto* end = detail::kEntities + detail::kEntityCount;
-  const auto* it =
-      std::lower_bound(begin, end, name, [](const detail::EntityEntry& e, std::string_view n) {
-        return std::string_view(e.name) < n;
-      });
-  if (it != end && std::string_view(it->name) == name) return it;
-  return nullptr;
+  static const EntityIndex index;
+  return index.find(name);
 }
 
 // HTML5: numeric references to 0x80-0x9F mean windows-1252.

@@ -43,6 +43,12 @@ TEST(LookupHtmlEntity, CodePoints) {
   EXPECT_EQ(lookup_html_entity("agrave"), 0xE0);
   EXPECT_EQ(lookup_html_entity("hellip"), 0x2026);
   EXPECT_EQ(lookup_html_entity("nosuchthing"), -1);
+  // Names are case-sensitive, up to 31 characters long.
+  EXPECT_EQ(lookup_html_entity("Agrave"), 0xC0);
+  EXPECT_EQ(lookup_html_entity("AGRAVE"), -1);
+  EXPECT_EQ(lookup_html_entity("CounterClockwiseContourIntegral"), 0x2233);
+  EXPECT_EQ(lookup_html_entity("CounterClockwiseContourIntegralX"), -1);
+  EXPECT_EQ(lookup_html_entity(std::string(200, 'a')), -1);
   EXPECT_EQ(lookup_html_entity(""), -1);
 }
 
