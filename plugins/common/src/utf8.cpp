@@ -7,7 +7,10 @@
 #include <cstdlib>
 #include <vector>
 
-#if defined(__x86_64__)
+// SSE2 is part of x86-64; AVX2 is used when the CPU has it. Elsewhere (or
+// with SYNDICD_UTF8_PORTABLE, to check that build) the scalar scan.
+#if defined(__x86_64__) && !defined(SYNDICD_UTF8_PORTABLE)
+#define SYNDICD_UTF8_X86 1
 #include <immintrin.h>
 #endif
 
@@ -145,7 +148,7 @@ template <unsigned F>
   return true;
 }
 
-#if defined(__x86_64__)
+#if defined(SYNDICD_UTF8_X86)
 
 // The SIMD scanners classify 64-byte blocks, starting at a character
 // boundary, into bit masks (bit k: byte k):
@@ -304,7 +307,7 @@ template <unsigned F>
   scan_blocks<F, Avx2>(p, n, s, bits);
 }
 
-#endif  // __x86_64__
+#endif  // SYNDICD_UTF8_X86
 
 template <unsigned F>
 void scan_portable(const unsigned char* p, std::size_t n, ScanState& s, const std::uint64_t* bits) {
@@ -313,7 +316,7 @@ void scan_portable(const unsigned char* p, std::size_t n, ScanState& s, const st
 }
 
 utf8::ScanIsa best_isa() {
-#if defined(__x86_64__)
+#if defined(SYNDICD_UTF8_X86)
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx2") ? utf8::ScanIsa::avx2 : utf8::ScanIsa::sse2;
 #else
@@ -330,7 +333,7 @@ ScanState scan(std::string_view text) {
   const std::uint64_t* bits = (F & kNfc) != 0 ? utf8::bmp_nfc_stable_bits() : nullptr;
   ScanState s;
   switch (utf8::scan_isa()) {
-#if defined(__x86_64__)
+#if defined(SYNDICD_UTF8_X86)
     case utf8::ScanIsa::avx2:
       scan_avx2<F>(p, text.size(), s, bits);
       break;
