@@ -105,47 +105,63 @@ struct ScanState {
 // the stretches their blocks cannot vouch for. False when the scan is over
 // (ill-formed, or kStopEarly and the answer is known).
 template <unsigned F>
-[[gnu::noinline]] bool scan_chars(const unsigned char* p, std::size_t n, std::size_t& i,
+[[gnu::noinline]] bool scan_chars(const unsigned char* p, std::size_t n, std::size_t& at,
                                   std::size_t stop, ScanState& s, const std::uint64_t* bits) {
   // Printable ASCII (any ASCII without kControls) is skipped eight bytes at a time.
   constexpr unsigned plain_from = (F & kControls) ? 0x20 : 0;
+  // Locals, written back once: the loop keeps them in registers.
+  std::size_t i = at;
+  bool nfc = s.nfc, controls = s.controls, more = true;
   while ((i = utf8::skip_plain(p, i, stop, plain_from)) < stop) {
     const unsigned c = p[i];
-    if (c < 0x80) {
+    if ((F & kControls) != 0 && c < 0x80) {
       if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-        s.controls = true;
-        if constexpr ((F & kStopEarly) != 0) return false;
+        controls = true;
+        if constexpr ((F & kStopEarly) != 0) {
+          more = false;
+          break;
+        }
       }
       ++i;
       continue;
     }
-    // Vietnamese first: two-byte letters below U+0300 (valid with any
-    // continuation byte) and the precomposed block U+1E80-U+1EFF, all of
-    // which NFC leaves alone (a test checks the block against the table).
-    if (c >= 0xC2 && c < 0xCC && i + 1 < n && (p[i + 1] & 0xC0) == 0x80) {
-      i += 2;
-      continue;
-    }
-    if (c == 0xE1 && i + 2 < n && (p[i + 1] == 0xBA || p[i + 1] == 0xBB) &&
-        (p[i + 2] & 0xC0) == 0x80) {
-      i += 3;
-      continue;
+    // With the NFC check, Vietnamese first: two-byte letters below U+0300
+    // (valid with any continuation byte) and the precomposed block
+    // U+1E80-U+1EFF, all of which NFC leaves alone (a test checks the block
+    // against the table).
+    if constexpr ((F & kNfc) != 0) {
+      if (c >= 0xC2 && c < 0xCC && i + 1 < n && (p[i + 1] & 0xC0) == 0x80) {
+        i += 2;
+        continue;
+      }
+      if (c == 0xE1 && i + 2 < n && (p[i + 1] == 0xBA || p[i + 1] == 0xBB) &&
+          (p[i + 2] & 0xC0) == 0x80) {
+        i += 3;
+        continue;
+      }
     }
     const std::size_t len = utf8::sequence_length(p + i, n - i);
     if (len == 0) {
       s.valid = false;
-      return false;
+      more = false;
+      break;
     }
     // Lead bytes below 0xCC encode code points below U+0300: always stable.
     if constexpr ((F & kNfc) != 0) {
-      if (s.nfc && c >= 0xCC && !utf8::nfc_stable(bits, utf8::decode(p + i, len))) {
-        s.nfc = false;
-        if constexpr ((F & kStopEarly) != 0) return false;
+      if (nfc && c >= 0xCC && !utf8::nfc_stable(bits, utf8::decode(p + i, len))) {
+        nfc = false;
+        if constexpr ((F & kStopEarly) != 0) {
+          more = false;
+          break;
+        }
       }
     }
     i += len;
   }
-  return true;
+  at = i;
+  s.nfc = nfc;
+  s.controls = controls;
+  return more;
 }
 
 #if defined(SYNDICD_UTF8_X86)
