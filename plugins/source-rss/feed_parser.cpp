@@ -101,13 +101,51 @@ struct LocalName {
 // read); the parse in progress clears them when it ends, as the elements go
 // with it.
 struct ChildIndex {
+  static constexpr uint32_t kNone = UINT32_MAX;
   struct Entry {
     LocalName local;
     Ns ns;
     const XMLElement* element;
+    uint32_t next = kNone;  // the next entry with the same name
   };
   const XMLElement* parent = nullptr;
-  std::vector<Entry> entries;
+  std::vector<Entry> entries;  // in document order
+  // Open addressing by name: the first and last entry of each name, so a
+  // lookup is a probe or two however many children there are.
+  std::vector<uint32_t> heads, tails;
+
+  static size_t hash(Ns ns, const LocalName& l) {
+    const std::uint64_t h =
+        (l.head ^ (std::uint64_t{l.size} << 56) ^ static_cast<std::uint64_t>(ns.id)) *
+        0x9E3779B97F4A7C15ull;
+    return static_cast<size_t>(h >> 40);
+  }
+  void hash_entries() {
+    size_t slots = 16;
+    while (slots < 2 * entries.size()) slots *= 2;
+    heads.assign(slots, kNone);
+    tails.resize(slots);
+    for (uint32_t i = 0; i < entries.size(); ++i) {
+      const Entry& e = entries[i];
+      size_t h = hash(e.ns, e.local) & (slots - 1);
+      while (heads[h] != kNone &&
+             !(entries[heads[h]].ns == e.ns && entries[heads[h]].local == e.local))
+        h = (h + 1) & (slots - 1);
+      if (heads[h] == kNone)
+        heads[h] = i;
+      else
+        entries[tails[h]].next = i;
+      tails[h] = i;
+    }
+  }
+  const Entry* first(Ns ns, const LocalName& l) const {
+    const size_t mask = heads.size() - 1;
+    for (size_t h = hash(ns, l) & mask; heads[h] != kNone; h = (h + 1) & mask) {
+      const Entry& e = entries[heads[h]];
+      if (e.ns == ns && e.local == l) return &e;
+    }
+    return nullptr;
+  }
 };
 
 // The tables of the parse in progress on this thread, reached through a
@@ -259,13 +297,13 @@ Ns ns_of(const XMLElement* e) {
   return resolve_prefix(e, prefix_of(e->Name()));
 }
 
-const std::vector<ChildIndex::Entry>& child_index(const XMLElement* e) {
+const ChildIndex& child_index(const XMLElement* e) {
   ParseTables& tables = *t_tables;
-  if (tables.last && tables.last->parent == e) return tables.last->entries;
+  if (tables.last && tables.last->parent == e) return *tables.last;
   for (auto& ix : tables.child_index)
     if (ix.parent == e) {
       tables.last = &ix;
-      return ix.entries;
+      return ix;
     }
   ChildIndex& ix = tables.child_index[tables.child_index_next];
   tables.last = &ix;
@@ -287,7 +325,8 @@ const std::vector<ChildIndex::Entry>& child_index(const XMLElement* e) {
           {LocalName(name.substr(colon + 1)), resolve_prefix(c, name.substr(0, colon)), c});
     }
   }
-  return ix.entries;
+  ix.hash_entries();
+  return ix;
 }
 
 ParseScope::~ParseScope() {
@@ -296,16 +335,17 @@ ParseScope::~ParseScope() {
 
 const XMLElement* child(const XMLElement* e, Ns ns, const LocalName& local) {
   if (!e) return nullptr;
-  for (const auto& c : child_index(e))
-    if (c.ns == ns && c.local == local) return c.element;
-  return nullptr;
+  const ChildIndex::Entry* c = child_index(e).first(ns, local);
+  return c ? c->element : nullptr;
 }
 
 std::vector<const XMLElement*> children(const XMLElement* e, Ns ns, const LocalName& local) {
   std::vector<const XMLElement*> out;
   if (!e) return out;
-  for (const auto& c : child_index(e))
-    if (c.ns == ns && c.local == local) out.push_back(c.element);
+  const ChildIndex& ix = child_index(e);
+  for (const ChildIndex::Entry* c = ix.first(ns, local); c;
+       c = c->next == ChildIndex::kNone ? nullptr : &ix.entries[c->next])
+    out.push_back(c->element);
   return out;
 }
 
@@ -873,7 +913,7 @@ void read_media(const XMLElement* item, const std::string& base, Article& a) {
   // Copied out of the child index: reading each element indexes it in turn.
   std::vector<std::pair<std::string_view, const XMLElement*>> media;
   auto collect = [&](const XMLElement* scope) {
-    for (const auto& c : child_index(scope))
+    for (const auto& c : child_index(scope).entries)
       if (c.ns == kNsMedia) media.emplace_back(c.local.name, c.element);
   };
   collect(item);
