@@ -943,23 +943,26 @@ void read_media(const XMLElement* item, const std::string& base, Article& a) {
 }
 
 // The first <img> of sanitised HTML with its <figcaption>, when it is in a
-// <figure> ("caption" of DESIGN.md §4 images).
+// <figure> ("caption" of DESIGN.md §4 images): the caption counts when the
+// first of <figcaption, </figure> and another <img after the image is a
+// <figcaption, and its figure is closed.
 void add_body_image(Article& a, const std::string& body_html) {
   auto img = common::first_img(body_html);
   if (!img) return;
   std::string caption;
-  const size_t at = body_html.find(img->src);
-  if (at != std::string::npos) {
-    const size_t fc = body_html.find("<figcaption", at);
-    const size_t fe = body_html.find("</figure>", at);
-    const size_t next_img = body_html.find("<img", at);
-    if (fc != std::string::npos && fe != std::string::npos && fc < fe &&
-        (next_img == std::string::npos || next_img > fc)) {
-      const size_t gt = body_html.find('>', fc);
-      const size_t close = body_html.find("</figcaption>", fc);
-      if (gt != std::string::npos && close != std::string::npos && gt < close)
-        caption = common::html_to_text(body_html.substr(gt + 1, close - gt - 1));
-    }
+  const std::string_view html = body_html;
+  // One walk over the tags after the image, not a search per name.
+  for (size_t lt = html.find('<', img->end); lt != std::string_view::npos;
+       lt = html.find('<', lt + 1)) {
+    const std::string_view tag = html.substr(lt + 1);
+    if (tag.starts_with("img") || tag.starts_with("/figure>")) break;
+    if (!tag.starts_with("figcaption")) continue;
+    const size_t gt = html.find('>', lt);
+    const size_t close = html.find("</figcaption>", lt);
+    if (gt != std::string_view::npos && close != std::string_view::npos && gt < close &&
+        html.find("</figure>", lt) != std::string_view::npos)
+      caption = common::html_to_text(html.substr(gt + 1, close - gt - 1));
+    break;
   }
   add_image(a, img->src, img->alt, caption);
 }

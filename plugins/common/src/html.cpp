@@ -160,6 +160,7 @@ std::optional<ImgTag> first_img(std::string_view html) {
     ImgTag img;
     img.src = collapse_whitespace(src);
     img.alt = collapse_whitespace(tag_attribute(tag, "alt").value_or(""));
+    img.end = end < html.size() ? end + 1 : end;
     return img;
   }
   return std::nullopt;

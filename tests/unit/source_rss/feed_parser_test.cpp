@@ -690,6 +690,36 @@ TEST(Media, FirstBodyImageWhenNoEnclosure) {
   EXPECT_EQ(at(r, 0).images[0].alt, "Ảnh & chú thích");
 }
 
+// The caption is the <figcaption> of the image's own <figure>: not one after
+// another image or after the figure is closed, and found even when the
+// image URL has a query string (escaped as &amp; in the markup).
+TEST(Media, BodyImageCaptionComesFromItsFigure) {
+  auto body = [](const std::string& html) {
+    auto r = parse_feed(
+        "<rss><channel><item><title>A</title><link>https://a.example/tin/1.html</link>"
+        "<description><![CDATA[" +
+            html + "]]></description></item></channel></rss>",
+        options());
+    EXPECT_EQ(r.articles.size(), 1u);
+    EXPECT_EQ(r.articles.at(0).images.size(), 1u);
+    return r.articles.at(0).images.at(0);
+  };
+  auto img = body(
+      "<p><a href=\"/anh/a.jpg?w=1&amp;h=2\">xem</a></p><figure>"
+      "<img src=\"/anh/a.jpg?w=1&amp;h=2\" alt=\"a\"><figcaption>Chú <b>thích</b> "
+      "ảnh</figcaption></figure>");
+  EXPECT_EQ(img.url, "https://a.example/anh/a.jpg?w=1&h=2");
+  EXPECT_EQ(img.caption, "Chú thích ảnh");
+  EXPECT_EQ(
+      body("<figure><img src=\"/a.jpg\"></figure><figcaption>lạc</figcaption></figure>").caption,
+      "");
+  EXPECT_EQ(body("<figure><img src=\"/a.jpg\"><img src=\"/b.jpg\"><figcaption>của b"
+                 "</figcaption></figure>")
+                .caption,
+            "");
+  EXPECT_EQ(body("<figure><img src=\"/a.jpg\"><figcaption>không đóng</figcaption>").caption, "");
+}
+
 TEST(Media, NonImageEnclosuresAreNotImages) {
   auto r = parse_feed(
       "<rss><channel><item><title>A</title><link>https://a.example/1</link>"

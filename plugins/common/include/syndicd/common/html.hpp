@@ -12,6 +12,7 @@ namespace syndicd::common {
 struct ImgTag {
   std::string src;  ///< as written (entities decoded), not resolved
   std::string alt;  ///< entities decoded, whitespace collapsed
+  size_t end = 0;   ///< index just past the tag in the fragment
 };
 
 /// The first <img> with a usable source in an HTML fragment. `src` falls
