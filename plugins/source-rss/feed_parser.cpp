@@ -310,20 +310,33 @@ const ChildIndex& child_index(const XMLElement* e) {
   tables.child_index_next = (tables.child_index_next + 1) % tables.child_index.size();
   ix.parent = e;
   ix.entries.clear();
-  // Unprefixed children share their parent's default namespace lookup.
-  std::optional<Ns> unprefixed;
+  // A child is in its parent's scope unless it declares the prefix itself:
+  // each prefix is resolved once at the parent, not by a walk up the tree
+  // from every child.
+  std::vector<std::pair<std::string_view, Ns>> parent_scope;
+  auto at_parent = [&](std::string_view prefix) {
+    for (const auto& [p, ns] : parent_scope)
+      if (p == prefix) return ns;
+    const Ns ns = resolve_prefix(e, prefix);
+    parent_scope.emplace_back(prefix, ns);
+    return ns;
+  };
   for (const XMLElement* c = e->FirstChildElement(); c; c = c->NextSiblingElement()) {
     const std::string_view name = c->Name();
     const size_t colon = name.find(':');
-    if (colon == std::string_view::npos) {
-      if (!unprefixed) unprefixed = resolve_prefix(c, {});
-      // Below the root, a child can declare a default namespace of its own.
-      const Ns ns = t_root_namespaces ? *unprefixed : resolve_prefix(c, {});
-      ix.entries.push_back({LocalName(name), ns, c});
-    } else {
-      ix.entries.push_back(
-          {LocalName(name.substr(colon + 1)), resolve_prefix(c, name.substr(0, colon)), c});
-    }
+    const std::string_view prefix =
+        colon == std::string_view::npos ? std::string_view{} : name.substr(0, colon);
+    const std::string_view local = colon == std::string_view::npos ? name : name.substr(colon + 1);
+    std::optional<Ns> ns;
+    if (!t_root_namespaces)  // declarations below the root: this child may make one
+      for (const auto* a = c->FirstAttribute(); a && !ns; a = a->Next()) {
+        const std::string_view an = a->Name();
+        if (prefix.empty() ? an == "xmlns"
+                           : an.size() == 6 + prefix.size() && an.starts_with("xmlns:") &&
+                                 an.substr(6) == prefix)
+          ns = intern_ns(a->Value());
+      }
+    ix.entries.push_back({LocalName(local), ns ? *ns : at_parent(prefix), c});
   }
   ix.hash_entries();
   return ix;
