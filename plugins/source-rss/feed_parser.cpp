@@ -987,11 +987,11 @@ struct Dates {
 
 void finish_article(Article& a, const Dates& dates, std::string lead, std::string_view body_source,
                     const std::string& body_base, size_t index, const Context& ctx) {
-  const std::string where = "item " + std::to_string(index + 1);
   auto read_date = [&](const std::string& text) -> int64_t {
     if (text.empty()) return SYNDICD_TIME_NONE;
     if (auto v = common::parse_date(text, ctx.options.default_offset_minutes)) return *v;
-    ctx.warnings.push_back(where + ": unreadable date \"" + text + "\"");
+    ctx.warnings.push_back("item " + std::to_string(index + 1) + ": unreadable date \"" + text +
+                           "\"");
     return SYNDICD_TIME_NONE;
   };
   a.published = read_date(dates.published_text);
@@ -1040,22 +1040,24 @@ bool read_rss_item(const XMLElement* item, size_t index, const Context& ctx, Art
   const std::string& base = item_base ? *item_base : ctx.doc_base;
   a.title = plain_of(child(item, ns, "title"), Kind::Html);
 
-  std::string link = trimmed_text(child(item, ns, "link"));
+  // Views into the document (or the scratch strings) until stored.
+  std::string link_scratch, guid_scratch;
+  std::string_view link = trimmed(text_of(child(item, ns, "link"), link_scratch));
   if (link.empty())
     for (const auto* l : children(item, kNsAtom10, "link")) {
-      const std::string rel = attr_str(l, "rel");
+      const std::string_view rel = attr_view(l, "rel");
       if (rel.empty() || rel == "alternate") {
-        link = trim(attr_view(l, "href"));
+        link = trimmed(attr_view(l, "href"));
         break;
       }
     }
   const XMLElement* guid_el = child(item, ns, "guid");
-  const std::string guid = trimmed_text(guid_el);
+  const std::string_view guid = trimmed(text_of(guid_el, guid_scratch));
   if (!link.empty()) {
     a.url = common::resolve_url(base, link);
-  } else if (!guid.empty() && attr_str(guid_el, "isPermaLink") != "false") {
-    const std::string g = common::resolve_url(base, guid);
-    if (common::is_http_url(g)) a.url = g;
+  } else if (!guid.empty() && attr_view(guid_el, "isPermaLink") != "false") {
+    std::string g = common::resolve_url(base, guid);
+    if (common::is_http_url(g)) a.url = std::move(g);
   }
   if (!guid.empty())
     a.id = guid;
@@ -1094,11 +1096,11 @@ bool read_rss_item(const XMLElement* item, size_t index, const Context& ctx, Art
   a.language = language_of(item, ctx);
 
   for (const auto* enc : children(item, ns, "enclosure")) {
-    const std::string type = attr_str(enc, "type");
-    const std::string url = trim(attr_view(enc, "url"));
+    const std::string_view type = attr_view(enc, "type");
+    const std::string_view url = trimmed(attr_view(enc, "url"));
     if (url.empty()) continue;
     const std::string abs = common::resolve_url(base, url);
-    if (type.rfind("image/", 0) == 0 || (type.empty() && looks_like_image_url(abs)))
+    if (type.starts_with("image/") || (type.empty() && looks_like_image_url(abs)))
       add_image(a, abs, {}, {});
   }
   read_media(item, base, a);
@@ -1136,13 +1138,13 @@ bool read_atom_entry(const XMLElement* entry, size_t index, const Context& ctx, 
   const XMLElement* best = nullptr;
   int best_score = -1;
   for (const auto* l : children(entry, ns, "link")) {
-    const std::string rel = attr_str(l, "rel");
-    const std::string type = attr_str(l, "type");
-    const std::string href = trim(attr_view(l, "href"));
+    const std::string_view rel = attr_view(l, "rel");
+    const std::string_view type = attr_view(l, "type");
+    const std::string_view href = trimmed(attr_view(l, "href"));
     if (href.empty()) continue;
     if (rel == "enclosure") {
       const std::string abs = common::resolve_url(xml_base(l, ctx.doc_base).value_or(base), href);
-      if (type.rfind("image/", 0) == 0) add_image(a, abs, attr_str(l, "title"), {});
+      if (type.starts_with("image/")) add_image(a, abs, attr_str(l, "title"), {});
       continue;
     }
     int score = 0;
@@ -1154,9 +1156,10 @@ bool read_atom_entry(const XMLElement* entry, size_t index, const Context& ctx, 
       best_score = score;
     }
   }
-  if (best)
-    a.url = common::resolve_url(xml_base(best, ctx.doc_base).value_or(base),
-                                trim(attr_view(best, "href")));
+  if (best) {
+    const std::optional<std::string> link_base = xml_base(best, ctx.doc_base);
+    a.url = common::resolve_url(link_base ? *link_base : base, trimmed(attr_view(best, "href")));
+  }
   a.id = trimmed_text(child(entry, ns, "id"));
   if (a.id.empty()) a.id = a.url;
 
