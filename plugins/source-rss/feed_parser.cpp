@@ -297,9 +297,10 @@ Ns ns_of(const XMLElement* e) {
   return resolve_prefix(e, prefix_of(e->Name()));
 }
 
-const ChildIndex& child_index(const XMLElement* e) {
+// child_index() when `e` is not the element asked about last: kept out of
+// line so the common case stays a compare and a return.
+[[gnu::noinline]] const ChildIndex& find_or_build_child_index(const XMLElement* e) {
   ParseTables& tables = *t_tables;
-  if (tables.last && tables.last->parent == e) return *tables.last;
   for (auto& ix : tables.child_index)
     if (ix.parent == e) {
       tables.last = &ix;
@@ -340,6 +341,13 @@ const ChildIndex& child_index(const XMLElement* e) {
   }
   ix.hash_entries();
   return ix;
+}
+
+inline const ChildIndex& child_index(const XMLElement* e) {
+  const ChildIndex* last = t_tables->last;
+  if (last && last->parent == e) [[likely]]
+    return *last;
+  return find_or_build_child_index(e);
 }
 
 ParseScope::~ParseScope() {
