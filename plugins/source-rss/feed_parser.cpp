@@ -360,8 +360,46 @@ const XMLElement* child(const XMLElement* e, Ns ns, const LocalName& local) {
   return c ? c->element : nullptr;
 }
 
-std::vector<const XMLElement*> children(const XMLElement* e, Ns ns, const LocalName& local) {
-  std::vector<const XMLElement*> out;
+// The children found by name: a few, kept inline (an item has one or two
+// categories, authors or links; the items of a channel go to the heap).
+class Elements {
+ public:
+  void push_back(const XMLElement* e) {
+    if (size_ < inline_.size())
+      inline_[size_] = e;
+    else
+      more_.push_back(e);
+    ++size_;
+  }
+  size_t size() const { return size_; }
+  const XMLElement* operator[](size_t i) const {
+    return i < inline_.size() ? inline_[i] : more_[i - inline_.size()];
+  }
+  class iterator {
+   public:
+    iterator(const Elements* l, size_t i) : list_(l), i_(i) {}
+    const XMLElement* operator*() const { return (*list_)[i_]; }
+    iterator& operator++() {
+      ++i_;
+      return *this;
+    }
+    bool operator!=(const iterator& o) const { return i_ != o.i_; }
+
+   private:
+    const Elements* list_;
+    size_t i_;
+  };
+  iterator begin() const { return {this, 0}; }
+  iterator end() const { return {this, size_}; }
+
+ private:
+  std::array<const XMLElement*, 6> inline_{};
+  std::vector<const XMLElement*> more_;
+  size_t size_ = 0;
+};
+
+Elements children(const XMLElement* e, Ns ns, const LocalName& local) {
+  Elements out;
   if (!e) return out;
   const ChildIndex& ix = child_index(e);
   for (const ChildIndex::Entry* c = ix.first(ns, local); c;
@@ -1427,7 +1465,7 @@ ParseResult parse_feed(std::string_view input, const ParseOptions& options) {
     ctx.atom = true;
     ctx.core_ns = root_ns;
     result.dialect = root_ns == kNsAtom03 ? "atom03" : "atom10";
-    items = children(root, ctx.core_ns, "entry");
+    for (const auto* it : children(root, ctx.core_ns, "entry")) items.push_back(it);
     if (const char* l = root->Attribute("xml:lang"); l && *l) ctx.language = trim(l);
     if (const XMLElement* au = child(root, ctx.core_ns, "author"))
       ctx.feed_author = plain_of(child(au, ctx.core_ns, "name"), Kind::Text);
