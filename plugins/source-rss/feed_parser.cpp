@@ -935,7 +935,11 @@ std::string rss_author(std::string_view text) {
 }
 
 // Distinct non-empty parts, comma-separated.
-std::string join(const std::vector<std::string>& parts) {
+bool all_empty(const std::vector<std::string>& parts) {
+  return std::all_of(parts.begin(), parts.end(), [](const std::string& p) { return p.empty(); });
+}
+std::string join(std::vector<std::string>&& parts) {
+  if (parts.size() == 1) return std::move(parts[0]);  // the usual one author
   std::vector<std::string_view> seen;
   std::string out;
   for (const auto& p : parts) {
@@ -1026,18 +1030,23 @@ void add_body_image(Article& a, const std::string& body_html) {
   add_image(a, img->src, img->alt, caption);
 }
 
+// The date texts of an item, trimmed: views into the document or into the
+// scratch strings, which live as long as the item is read.
 struct Dates {
-  std::string published_text;
-  std::string updated_text;
+  std::string_view published_text;
+  std::string_view updated_text;
+  std::string published_scratch, updated_scratch;
+  void published(const XMLElement* e) { published_text = trimmed(text_of(e, published_scratch)); }
+  void updated(const XMLElement* e) { updated_text = trimmed(text_of(e, updated_scratch)); }
 };
 
 void finish_article(Article& a, const Dates& dates, std::string lead, std::string_view body_source,
                     const std::string& body_base, size_t index, const Context& ctx) {
-  auto read_date = [&](const std::string& text) -> int64_t {
+  auto read_date = [&](std::string_view text) -> int64_t {
     if (text.empty()) return SYNDICD_TIME_NONE;
     if (auto v = common::parse_date(text, ctx.options.default_offset_minutes)) return *v;
-    ctx.warnings.push_back("item " + std::to_string(index + 1) + ": unreadable date \"" + text +
-                           "\"");
+    ctx.warnings.push_back("item " + std::to_string(index + 1) + ": unreadable date \"" +
+                           std::string(text) + "\"");
     return SYNDICD_TIME_NONE;
   };
   a.published = read_date(dates.published_text);
@@ -1065,7 +1074,7 @@ void finish_article(Article& a, const Dates& dates, std::string lead, std::strin
 
   if (a.id.empty()) {
     // Nothing stable to go by: the same title at the same date is the same item.
-    a.id = "hash:" + common::stable_hash_hex(a.title + "\n" + dates.published_text);
+    a.id = "hash:" + common::stable_hash_hex(a.title + "\n" + std::string(dates.published_text));
   }
 
   if (ctx.fields_clean) return;
@@ -1113,21 +1122,21 @@ bool read_rss_item(const XMLElement* item, size_t index, const Context& ctx, Art
     a.id = a.url;
 
   Dates dates;
-  dates.published_text = trimmed_text(child(item, ns, "pubDate"));
-  if (dates.published_text.empty()) dates.published_text = trimmed_text(child(item, kNsDc, "date"));
-  dates.updated_text = trimmed_text(child(item, kNsAtom10, "updated"));
+  dates.published(child(item, ns, "pubDate"));
+  if (dates.published_text.empty()) dates.published(child(item, kNsDc, "date"));
+  dates.updated(child(item, kNsAtom10, "updated"));
 
   std::vector<std::string> authors;
   std::string scratch;
   for (const auto* c : children(item, kNsDc, "creator"))
     authors.push_back(plain_text(text_of(c, scratch)));
-  if (join(authors).empty())
+  if (all_empty(authors))
     for (const auto* c : children(item, ns, "author"))
       authors.push_back(rss_author(text_of(c, scratch)));
-  if (join(authors).empty())
+  if (all_empty(authors))
     for (const auto* c : children(item, kNsAtom10, "author"))
       authors.push_back(plain_of(child(c, kNsAtom10, "name"), Kind::Text));
-  a.author = join(authors);
+  a.author = join(std::move(authors));
 
   for (const auto* c : children(item, ns, "category")) {
     std::string t = plain_of(c, Kind::Text);
@@ -1211,13 +1220,12 @@ bool read_atom_entry(const XMLElement* entry, size_t index, const Context& ctx, 
 
   Dates dates;
   for (std::string_view name : {"published", "issued", "created"}) {
-    dates.published_text = trimmed_text(child(entry, ns, LocalName(name)));
+    dates.published(child(entry, ns, LocalName(name)));
     if (!dates.published_text.empty()) break;
   }
-  if (dates.published_text.empty())
-    dates.published_text = trimmed_text(child(entry, kNsDc, "date"));
+  if (dates.published_text.empty()) dates.published(child(entry, kNsDc, "date"));
   for (std::string_view name : {"updated", "modified"}) {
-    dates.updated_text = trimmed_text(child(entry, ns, LocalName(name)));
+    dates.updated(child(entry, ns, LocalName(name)));
     if (!dates.updated_text.empty()) break;
   }
 
@@ -1227,7 +1235,7 @@ bool read_atom_entry(const XMLElement* entry, size_t index, const Context& ctx, 
     authors.push_back(plain_of(child(au, ns, "name"), Kind::Text));
   for (const auto* c : children(entry, kNsDc, "creator"))
     authors.push_back(plain_text(text_of(c, scratch)));
-  a.author = join(authors);
+  a.author = join(std::move(authors));
   if (a.author.empty()) {
     // An entry inherits its source's and then its feed's author.
     if (const XMLElement* src = child(entry, ns, "source"))
