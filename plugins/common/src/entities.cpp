@@ -199,36 +199,69 @@ inline bool collapse_special(unsigned char b, unsigned char next) {
 }
 
 // Index of the first byte at or after i with collapse_special(), or n.
+#if defined(__SSE2__)
+// collapse_special() of sixteen bytes `v` with the bytes after each in
+// `next`, as a byte mask.
+inline __m128i collapse_special_mask(__m128i v, __m128i next) {
+  auto eq = [](__m128i x, unsigned char b) {
+    return _mm_cmpeq_epi8(x, _mm_set1_epi8(static_cast<char>(b)));
+  };
+  // x - from, unsigned, at most span: a range check in three instructions.
+  auto in_range = [](__m128i x, unsigned char from, unsigned char span) {
+    const __m128i d = _mm_sub_epi8(x, _mm_set1_epi8(static_cast<char>(from)));
+    return _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(static_cast<char>(span))), d);
+  };
+  // C2, E1-E3, EF; `other` leaves out E1, which needs 9A after it.
+  const __m128i c2_ef = _mm_or_si128(eq(v, 0xC2), eq(v, 0xEF));
+  const __m128i other = _mm_or_si128(c2_ef, in_range(v, 0xE2, 1));
+  const __m128i next_lead =
+      _mm_or_si128(_mm_or_si128(eq(next, 0xC2), eq(next, 0xEF)), in_range(next, 0xE1, 2));
+  const __m128i below20 = in_range(v, 0x00, 0x1F);
+  const __m128i next_upto20 = in_range(next, 0x00, 0x20);
+  const __m128i space = _mm_and_si128(eq(v, 0x20), _mm_or_si128(next_upto20, next_lead));
+  const __m128i e1 = _mm_and_si128(eq(v, 0xE1), eq(next, 0x9A));
+  return _mm_or_si128(_mm_or_si128(below20, space), _mm_or_si128(e1, other));
+}
+#endif
+
 size_t next_collapse_special(const unsigned char* p, size_t i, size_t n) {
 #if defined(__SSE2__)
   // Sixteen bytes at a time (with the sixteen after each, for `next`):
   // Vietnamese text has a non-ASCII letter every few bytes, which defeats
   // any scalar fast path.
-  const __m128i c1f = _mm_set1_epi8(0x1F), c20 = _mm_set1_epi8(0x20);
-  auto eq = [](__m128i v, unsigned char b) {
-    return _mm_cmpeq_epi8(v, _mm_set1_epi8(static_cast<char>(b)));
-  };
-  auto leads = [&](__m128i v) {
-    return _mm_or_si128(_mm_or_si128(eq(v, 0xC2), eq(v, 0xE1)),
-                        _mm_or_si128(_mm_or_si128(eq(v, 0xE2), eq(v, 0xE3)), eq(v, 0xEF)));
-  };
   while (i + 17 <= n) {
     const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
     const __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 1));
-    const __m128i below20 = _mm_cmpeq_epi8(_mm_min_epu8(v, c1f), v);
-    const __m128i next_upto20 = _mm_cmpeq_epi8(_mm_min_epu8(next, c20), next);
-    const __m128i space = _mm_and_si128(eq(v, 0x20), _mm_or_si128(next_upto20, leads(next)));
-    const __m128i e1 = _mm_and_si128(eq(v, 0xE1), eq(next, 0x9A));
-    const __m128i other = _mm_andnot_si128(eq(v, 0xE1), leads(v));
-    const __m128i special = _mm_or_si128(_mm_or_si128(below20, space), _mm_or_si128(e1, other));
-    if (const int m = _mm_movemask_epi8(special); m != 0)
+    if (const int m = _mm_movemask_epi8(collapse_special_mask(v, next)); m != 0)
       return i + static_cast<size_t>(std::countr_zero(static_cast<unsigned>(m)));
     i += 16;
   }
-#endif
+  if (i >= n) return n;
+  // The last bytes (most runs between two tags end in a short tail): one
+  // block that ends at n, so the byte after the last one reads as 0, as
+  // past the end. Shorter texts are copied into a zeroed block first.
+  size_t base;
+  __m128i v;
+  unsigned valid = 0xFFFF;
+  if (n >= 16) {
+    base = n - 16;
+    v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + base));
+  } else {
+    base = 0;
+    alignas(16) unsigned char block[16] = {};
+    std::memcpy(block, p, n);
+    v = _mm_load_si128(reinterpret_cast<const __m128i*>(block));
+    valid = (1u << n) - 1;
+  }
+  const __m128i next = _mm_srli_si128(v, 1);
+  const unsigned m = static_cast<unsigned>(_mm_movemask_epi8(collapse_special_mask(v, next))) &
+                     valid & ~((1u << (i - base)) - 1);
+  return m != 0 ? base + static_cast<size_t>(std::countr_zero(m)) : n;
+#else
   for (; i < n; ++i)
     if (collapse_special(p[i], i + 1 < n ? p[i + 1] : 0)) return i;
   return n;
+#endif
 }
 
 }  // namespace

@@ -167,6 +167,27 @@ TEST(CollapseWhitespace, MatchesTheRuleOnRandomText) {
   }
 }
 
+// Longer mixes, mostly plain, so that the sixteen-byte blocks, the block
+// that ends at the end of the text and the short-text block all meet the
+// special bytes at every offset; each text is also read out of a larger
+// buffer (no byte after it may count).
+TEST(CollapseWhitespace, MatchesTheRuleAcrossBlockBoundaries) {
+  const std::vector<std::string> special = {" ",      "  ",       "\t",     "\n",     "\x01",
+                                            "\u00A0", "\u1680",   "\u2003", "\u200B", "\u3000",
+                                            "\uFEFF", "\xE1\x9A", "\xC2",   "\xE2",   " \xC3\x9A"};
+  const std::vector<std::string> plain = {"a", "b c", "\u1EA3", "\u00A9", "\u00DA", "xyz", "\xE1"};
+  std::mt19937 rng(20261127);
+  for (int round = 0; round < 20000; ++round) {
+    std::string s;
+    const size_t n = rng() % 120;
+    for (size_t k = 0; k < n; ++k)
+      s += rng() % 8 == 0 ? special[rng() % special.size()] : plain[rng() % plain.size()];
+    const std::string padded = s + std::string(1 + rng() % 17, ' ');
+    const std::string_view view = std::string_view(padded).substr(0, s.size());
+    ASSERT_EQ(collapse_whitespace(view), collapse_reference(s)) << testing::PrintToString(s);
+  }
+}
+
 // The scanners step over U+1E80-U+1EFF (Vietnamese letters with tone
 // marks) without a table lookup: that holds only while NFC leaves every one
 // of them alone.
