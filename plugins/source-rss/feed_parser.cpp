@@ -1391,8 +1391,18 @@ ParseResult parse_feed(std::string_view input, const ParseOptions& options) {
     parsed = taken_out.xml;
     t_taken_out = &taken_out;
   }
-  well_formed = well_formed && doc.Parse(parsed.data(), parsed.size()) == tinyxml2::XML_SUCCESS &&
-                nothing_after_root(doc);
+  well_formed = well_formed && doc.Parse(parsed.data(), parsed.size()) == tinyxml2::XML_SUCCESS;
+  if (well_formed && !nothing_after_root(doc)) {
+    if (doc.RootElement()) {
+      // Content after the root, which tinyxml2 takes: the root as read is
+      // what the repair pass would give (it cuts there), so no second parse.
+      result.warnings.push_back(
+          std::string("ignored content after the end of the root element </") +
+          doc.RootElement()->Name() + ">");
+    } else {
+      well_formed = false;
+    }
+  }
   if (!well_formed) {
     t_taken_out = nullptr;
     doc.Clear();

@@ -55,6 +55,20 @@ TEST(Recovery, TrailingGarbage) {
   EXPECT_EQ(r.articles[0].title, "Bài viết duy nhất");
 }
 
+// tinyxml2 takes a second root element after the first; only the first is
+// the feed, as when the repair pass cuts the document after it.
+TEST(Recovery, ASecondRootIsIgnored) {
+  auto r = parse_feed(
+      "<rss><channel><item><title>Một</title><link>https://a.example/1</link></item>"
+      "</channel></rss>\n<rss><channel><item><title>Lạ</title></item></channel></rss>",
+      options());
+  ASSERT_FALSE(r.error) << *r.error;
+  ASSERT_EQ(r.articles.size(), 1u);
+  EXPECT_EQ(r.articles[0].title, "Một");
+  EXPECT_EQ(r.warnings,
+            std::vector<std::string>{"ignored content after the end of the root element </rss>"});
+}
+
 TEST(Recovery, HtmlEntitiesInXml) {
   auto r = parse_fixture("html-entities.xml");
   ASSERT_FALSE(r.error) << *r.error;
