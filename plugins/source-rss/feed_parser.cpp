@@ -1040,7 +1040,13 @@ struct Dates {
   void updated(const XMLElement* e) { updated_text = trimmed(text_of(e, updated_scratch)); }
 };
 
-void finish_article(Article& a, const Dates& dates, std::string lead, std::string_view body_source,
+// The lead: its text already made, or the HTML to make it from.
+struct Lead {
+  std::optional<std::string> text;
+  std::string_view html;
+};
+
+void finish_article(Article& a, const Dates& dates, Lead lead, std::string_view body_source,
                     const std::string& body_base, size_t index, const Context& ctx) {
   auto read_date = [&](std::string_view text) -> int64_t {
     if (text.empty()) return SYNDICD_TIME_NONE;
@@ -1057,11 +1063,17 @@ void finish_article(Article& a, const Dates& dates, std::string lead, std::strin
     a.flags |= SYNDICD_ARTICLE_DATE_GUESSED;
   }
 
-  a.lead = std::move(lead);
   for (const auto& id : common::find_youtube_ids(body_source)) add_video(a, id);
   // Trimming the markup leaves its text as it is (html_to_text collapses
   // the same whitespace away).
   common::SanitizedHtml body = common::sanitize_html_with_text(body_source, body_base);
+  if (lead.text)
+    a.lead = std::move(*lead.text);
+  else if (lead.html.data() == body_source.data() && lead.html.size() == body_source.size() &&
+           body.html == body_source)
+    a.lead = body.text;  // the body is the lead, untouched by the sanitiser: same text
+  else
+    a.lead = common::html_to_text(lead.html);
   const std::string_view kept = trimmed(body.html);
   if (kept.size() != body.html.size()) {
     body.html.erase(0, static_cast<size_t>(kept.data() - body.html.data()));
@@ -1178,7 +1190,7 @@ bool read_rss_item(const XMLElement* item, size_t index, const Context& ctx, Art
   const std::optional<std::string> own_base =
       body_el ? xml_base(body_el, ctx.doc_base) : std::nullopt;
   const std::string& body_base = own_base ? *own_base : a.url.empty() ? base : a.url;
-  finish_article(a, dates, common::html_to_text(description), body, body_base, index, ctx);
+  finish_article(a, dates, Lead{std::nullopt, description}, body, body_base, index, ctx);
   return true;
 }
 
@@ -1287,11 +1299,9 @@ bool read_atom_entry(const XMLElement* entry, size_t index, const Context& ctx, 
   const std::string& body_base = own_base ? *own_base : a.url.empty() ? base : a.url;
   // Plain text needs no trip through markup (html_to_text of escaped text
   // is the text, whitespace collapsed).
-  std::string lead;
+  Lead lead{std::nullopt, summary};
   if (summary_kind == Kind::Text)
-    lead = common::collapse_whitespace(text_of(summary_el, scratch));
-  else
-    lead = common::html_to_text(summary);
+    lead.text = common::collapse_whitespace(text_of(summary_el, scratch));
   finish_article(a, dates, std::move(lead), body, body_base, index, ctx);
   return true;
 }
