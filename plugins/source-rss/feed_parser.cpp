@@ -412,6 +412,11 @@ Elements children(const XMLElement* e, Ns ns, const LocalName& local) {
 // namespace, whatever the element's default namespace.
 const char* attr(const XMLElement* e, Ns ns, std::string_view local) {
   if (!e) return nullptr;
+  if (ns == Ns{}) {  // unprefixed: the name is the local name, nothing to resolve
+    for (const auto* a = e->FirstAttribute(); a; a = a->Next())
+      if (a->Name() == local) return a->Value();
+    return nullptr;
+  }
   for (const auto* a = e->FirstAttribute(); a; a = a->Next()) {
     const std::string_view name = a->Name();
     if (local_of(name) != local) continue;
@@ -723,8 +728,8 @@ enum class Kind { Text, Html, Xhtml, Other };
 // Atom's type/mode attributes (RSS elements have none: they are HTML).
 Kind content_kind(const XMLElement* e, bool atom) {
   if (!atom) return Kind::Html;
-  const std::string type = attr_str(e, "type");
-  const std::string mode = attr_str(e, "mode");
+  const std::string_view type = attr_view(e, "type");
+  const std::string_view mode = attr_view(e, "mode");
   if (mode == "base64") return Kind::Other;
   Kind k;
   if (type.empty() || type == "text" || type == "text/plain")
@@ -734,7 +739,7 @@ Kind content_kind(const XMLElement* e, bool atom) {
   else if (type == "xhtml" || type == "application/xhtml+xml" ||
            (type.size() > 4 && (type.ends_with("+xml") || type.ends_with("/xml"))))
     k = Kind::Xhtml;
-  else if (type.rfind("text/", 0) == 0)
+  else if (type.starts_with("text/"))
     k = Kind::Text;
   else
     return Kind::Other;
@@ -1276,7 +1281,9 @@ bool read_atom_entry(const XMLElement* entry, size_t index, const Context& ctx, 
   const XMLElement* summary_el = child(entry, ns, "summary");
   std::string summary_scratch, body_scratch;
   const Kind summary_kind = content_kind(summary_el, true);
-  const std::string_view summary = markup_of(summary_el, summary_kind, summary_scratch);
+  // Plain-text summaries are made markup only if they have to be the body.
+  std::string_view summary;
+  if (summary_kind != Kind::Text) summary = markup_of(summary_el, summary_kind, summary_scratch);
   const XMLElement* content_el = child(entry, ns, "content");
   std::string_view body;
   if (content_el) {
@@ -1287,7 +1294,10 @@ bool read_atom_entry(const XMLElement* entry, size_t index, const Context& ctx, 
     else
       body = markup_of(content_el, kind, body_scratch);
   }
-  if (trimmed(body).empty()) body = summary;
+  if (trimmed(body).empty()) {
+    if (summary_kind == Kind::Text) summary = markup_of(summary_el, summary_kind, summary_scratch);
+    body = summary;
+  }
   if (a.title.empty() && a.url.empty() && trimmed(body).empty()) {
     ctx.warnings.push_back("item " + std::to_string(index + 1) +
                            ": no title, link or content; skipped");
