@@ -501,6 +501,10 @@ struct TakenOut {
 // bench/source_bench).
 constexpr size_t kTakeOutFrom = 4096;
 
+// XML's five named references and what they stand for.
+constexpr std::pair<std::string_view, char> kXmlReferences[] = {
+    {"&lt;", '<'}, {"&gt;", '>'}, {"&amp;", '&'}, {"&quot;", '"'}, {"&apos;", '\''}};
+
 bool take_out_long_text(std::string_view t, TakenOut& out) {
   constexpr size_t kWorthIt = 64;
   if (t.size() < kTakeOutFrom) return false;
@@ -537,25 +541,14 @@ bool take_out_long_text(std::string_view t, TakenOut& out) {
     for (; amp != std::string_view::npos; amp = run.find('&', from)) {
       out.decoded.append(run.substr(from, amp - from));
       const std::string_view ref = run.substr(amp);
-      if (ref.starts_with("&lt;")) {
-        out.decoded += '<';
-        from = amp + 4;
-      } else if (ref.starts_with("&gt;")) {
-        out.decoded += '>';
-        from = amp + 4;
-      } else if (ref.starts_with("&amp;")) {
-        out.decoded += '&';
-        from = amp + 5;
-      } else if (ref.starts_with("&quot;")) {
-        out.decoded += '"';
-        from = amp + 6;
-      } else if (ref.starts_with("&apos;")) {
-        out.decoded += '\'';
-        from = amp + 6;
-      } else {  // a numeric reference: left to tinyxml2
+      const auto known = std::find_if(std::begin(kXmlReferences), std::end(kXmlReferences),
+                                      [&](const auto& r) { return ref.starts_with(r.first); });
+      if (known == std::end(kXmlReferences)) {  // a numeric reference: left to tinyxml2
         out.decoded.resize(at);
         return;
       }
+      out.decoded += known->second;
+      from = amp + known->first.size();
     }
     out.decoded.append(run.substr(from));
     take(begin, end);
