@@ -1345,10 +1345,17 @@ void keep_newest(std::vector<Article>& articles, size_t max) {
   articles = std::move(kept);
 }
 
+constexpr size_t kKeepBuffersUpTo = size_t{1} << 20;
+
 // Empties the reused document and the parse's tables when a parse ends.
 struct DocumentScope {
-  DocumentScope(tinyxml2::XMLDocument& d, ParseTables& tables) : doc(d) { t_tables = &tables; }
+  DocumentScope(tinyxml2::XMLDocument& d, ParseTables& tables, TakenOut& t) : doc(d), taken_out(t) {
+    t_tables = &tables;
+  }
   ~DocumentScope() {
+    // The buffers are kept for the next feed, unless an unusually large one
+    // grew them: a worker thread should not hold megabytes between polls.
+    if (taken_out.xml.capacity() > kKeepBuffersUpTo) taken_out = TakenOut{};
     t_taken_out = nullptr;
     t_facts = {};
     t_tables->other_ns.clear();
@@ -1363,6 +1370,7 @@ struct DocumentScope {
   DocumentScope(const DocumentScope&) = delete;
   DocumentScope& operator=(const DocumentScope&) = delete;
   tinyxml2::XMLDocument& doc;
+  TakenOut& taken_out;
 };
 
 }  // namespace
@@ -1393,12 +1401,12 @@ ParseResult parse_feed(std::string_view input, const ParseOptions& options) {
   // one feed to the next (DocumentScope empties it after each parse).
   thread_local tinyxml2::XMLDocument doc(true, tinyxml2::PRESERVE_WHITESPACE);
   thread_local ParseTables tables;
-  const DocumentScope document_scope(doc, tables);
+  thread_local TakenOut taken_out;
+  const DocumentScope document_scope(doc, tables, taken_out);
   tinyxml2::XMLError err = tinyxml2::XML_SUCCESS;
   RepairedXml repaired;
   std::string_view parsed = text;  // the text `doc` was read from
   const References refs = look_at_references(text);
-  thread_local TakenOut taken_out;
   bool well_formed = !scan.controls && refs.xml_only;
   if (well_formed && take_out_long_text(text, taken_out)) {
     parsed = taken_out.xml;
