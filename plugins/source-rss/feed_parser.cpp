@@ -266,8 +266,7 @@ class RootNamespaces {
 };
 
 // The parse in progress on this thread (parse_feed is reentrant across
-// threads; the free functions below read its namespaces through this). The
-// scope also forgets the child indexes below when the parse ends.
+// threads; the free functions below read its namespaces through this).
 thread_local const RootNamespaces* t_root_namespaces = nullptr;
 
 struct ParseScope {
@@ -888,9 +887,10 @@ struct Context {
 
 // The base URL in scope at `e`: xml:base attributes from the root down,
 // each resolved against the one above it. nullopt when none is in scope.
-// What a look at the whole document told (ParseScope sets it for the parse
-// in progress on this thread): whether any element can have xml:base or
-// xml:lang, so the readers can skip walking up the tree for them.
+// What a look at the whole document told (RootNamespaces finds it out for
+// the parse in progress on this thread; DocumentScope resets it): whether
+// any element can have xml:base or xml:lang, so the readers can skip
+// walking up the tree for them.
 struct DocFacts {
   bool xml_base = true;
   bool xml_lang = true;
