@@ -196,26 +196,6 @@ TEST(Address, PrivateAndReservedRanges) {
 }
 
 namespace {
-std::string encode(std::int32_t cp) {
-  std::string out;
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-  return out;
-}
-
 std::string full_nfc(const std::string& s) {
   utf8proc_uint8_t* out = nullptr;
   const auto len = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(s.data()),
@@ -235,7 +215,8 @@ TEST(Charset, NfcQuickCheckIsSound) {
   int accepted = 0;
   for (std::int32_t cp = 0; cp <= 0x10FFFF; ++cp) {
     if (cp >= 0xD800 && cp <= 0xDFFF) continue;
-    const std::string c = encode(cp);
+    std::string c;
+    common::append_utf8(c, static_cast<std::uint32_t>(cp));
     if (!common::is_nfc_quick(c)) continue;
     ++accepted;
     for (const std::string& prefix : prefixes) {
