@@ -149,10 +149,13 @@ struct Json {
   enum class Type { null, boolean, number, string, array, object } type = Type::null;
   std::string str;
   std::vector<Json> items;
-  std::vector<std::pair<std::string, Json>> members;
+  // An object's keys and values side by side: a std::pair<std::string, Json>
+  // member would need Json complete here (clang with libstdc++ refuses it).
+  std::vector<std::string> keys;
+  std::vector<Json> values;
   const Json* get(std::string_view key) const {
-    for (const auto& [k, v] : members)
-      if (k == key) return &v;
+    for (size_t i = 0; i < keys.size(); ++i)
+      if (keys[i] == key) return &values[i];
     return nullptr;
   }
 };
@@ -190,7 +193,8 @@ class JsonReader {
         ++i_;
         Json v;
         if (!value(v, depth + 1)) return false;
-        out.members.emplace_back(std::move(key.str), std::move(v));
+        out.keys.push_back(std::move(key.str));
+        out.values.push_back(std::move(v));
         ws();
         if (i_ < s_.size() && s_[i_] == ',') {
           ++i_;
@@ -1110,8 +1114,11 @@ Extraction extract_article(std::string_view html, const std::string& url,
     }
   }
   if (title_node != nullptr && contains(body, title_node) && title_node != body) {
-    remove_node(title_node);
-    title_node = nullptr;
+    // The lead may sit inside the headline (<h1>T<span class=sapo>…</span>):
+    // it goes with it, and its pointer with it.
+    xmlNode* doomed = title_node;
+    forget_inside(doomed);
+    remove_node(doomed);
   }
 
   // Videos and images, before the lead/author lines go (they never hold

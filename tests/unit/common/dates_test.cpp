@@ -1,4 +1,4 @@
-// parse_date and friends (plugins/common/dates.hpp): the date forms real
+// parse_date and friends (common//dates.hpp): the date forms real
 // Vietnamese and international feeds and pages use.
 #include <gtest/gtest.h>
 #include <cstdio>

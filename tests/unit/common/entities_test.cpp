@@ -1,4 +1,4 @@
-// Text helpers of plugins/common (entities.hpp): entity decoding, NFC,
+// Text helpers of common/ (entities.hpp): entity decoding, NFC,
 // UTF-8 repair, whitespace, html_to_text.
 #include <gtest/gtest.h>
 #include <syndicd/common/entities.hpp>

@@ -1,4 +1,4 @@
-// The HTML scanning helpers of plugins/common (html.hpp): the first image of
+// The HTML scanning helpers of common/ (html.hpp): the first image of
 // a fragment and YouTube ids, found in any letter case wherever they sit
 // (the case-blind search underneath compares sixteen bytes at a time, so
 // every offset across a block boundary is tried).

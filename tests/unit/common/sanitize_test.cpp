@@ -26,7 +26,7 @@
 // Reference oracle for the differential tests below: sanitize_html() and
 // html_to_text() (with collapse_into() and its helpers) exactly as they were
 // before the single-pass rewrite (commit 8ff3a62), copied VERBATIM from
-// plugins/common/src/sanitize.cpp and entities.cpp. Do not "fix" or speed up
+// common/src/sanitize.cpp (then plugins/common/) and entities.cpp. Do not "fix" or speed up
 // this copy: it is the definition the fast code must match byte for byte.
 // Only the wrapping is new: a namespace of its own, a Markup of its own (so
 // that argument-dependent lookup does not find the library's functions),

@@ -1,4 +1,4 @@
-// URL helpers of plugins/common (url.hpp): RFC 3986 resolution as feeds
+// URL helpers of common/ (url.hpp): RFC 3986 resolution as feeds
 // need it (relative links, xml:base, file:// fixtures) and host/scheme.
 #include <gtest/gtest.h>
 #include <syndicd/common/hash.hpp>

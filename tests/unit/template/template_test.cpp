@@ -1,4 +1,4 @@
-// The post templates of the social sinks (plugins/common/template.*).
+// The post templates of the social sinks (common//template.*).
 #include <syndicd/common/template.hpp>
 
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// Private to plugins/common: ASCII character classes and the element and
+// Private to common/: ASCII character classes and the element and
 // attribute names the sanitiser (sanitize.cpp) and html_to_text()
 // (entities.cpp) have rules for, each name's rules found with one hash
 // lookup instead of a scan of every list.

@@ -1,4 +1,4 @@
-// Private to plugins/common: the text-run half of html_to_text()
+// Private to common/: the text-run half of html_to_text()
 // (entities.cpp), shared with sanitize_html_with_text() (sanitize.cpp) so
 // that the two produce the same text by construction.
 #pragma once
