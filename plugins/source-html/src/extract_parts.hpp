@@ -1,0 +1,113 @@
+// Internal to the html source's extraction library: the parts of
+// extract_article() and what they share. Not installed, not for plugins.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "syndicd/html_extract/dom.hpp"
+#include "syndicd/html_extract/extract.hpp"
+
+namespace syndicd::html::detail {
+
+// --- hints.cpp: text helpers and class/id hints
+std::string lower(std::string_view s);
+bool contains_any(std::string_view hay, std::initializer_list<std::string_view> needles);
+/// Code points, not bytes: Vietnamese letters take 2-3 bytes.
+size_t text_length(std::string_view s);
+/// The space-separated tokens of a class/id string (views into `s`).
+std::vector<std::string_view> class_tokens(const std::string& s);
+bool negative_hint(const std::string& ci);
+bool positive_hint(const std::string& ci);
+/// Never the article, whatever its class: skipped when scoring, removed from a chosen body.
+bool unlikely(const xmlNode* el);
+bool inside_unlikely(const xmlNode* el, const xmlNode* stop = nullptr);
+std::string meta_content(const Document& doc, std::initializer_list<std::string_view> keys);
+
+// Pre-order walk of the descendants of `scope`; `visit` returns false to
+// skip the node's children. `visit` must not unlink nodes.
+template <class F>
+void walk(const xmlNode* scope, F&& visit) {
+  for (xmlNode* n = scope->children; n != nullptr;) {
+    const bool descend = visit(n);
+    n = descend ? next_in_order(n, scope) : next_after(n, scope);
+  }
+}
+
+// Text inside descendants that satisfy `pred` (links, bold, italics).
+template <class P>
+std::string text_inside(const xmlNode* el, P&& pred) {
+  std::string out;
+  walk(el, [&](xmlNode* d) {
+    if (is_element(d) && pred(d)) {
+      out += raw_text(d);
+      out += ' ';
+      return false;
+    }
+    return true;
+  });
+  return out;
+}
+
+// --- json_ld.cpp
+struct LinkedData {
+  std::string headline, description, author, published, modified, image;
+};
+/// The first article-typed JSON-LD object of the page.
+LinkedData read_linked_data(const Document& doc);
+
+// --- content.cpp: content scoring
+double link_density(const xmlNode* el);
+bool has_block_child(const xmlNode* el);
+/// The element holding the article text.
+xmlNode* best_candidate(const Document& doc);
+
+// --- images.cpp
+struct Caption {
+  std::string text;
+  const xmlNode* node = nullptr;  // a separate caption block to drop, if any
+};
+std::string image_source(const xmlNode* img);
+size_t count_images(const xmlNode* el);
+const xmlNode* find_image(const xmlNode* el);
+bool image_only(const xmlNode* el);
+bool caption_like(const xmlNode* el);
+bool image_table(const xmlNode* el);
+std::string table_caption(const xmlNode* table);
+Caption caption_for(const xmlNode* img);
+
+// --- body_writer.cpp
+/// Article-mode URL policy of the shared sanitiser: what may stay in a body.
+bool safe_url(const std::string& url, bool image);
+/// The body as published: laid out, then sanitised.
+std::string body_html_of(const Document& doc, const xmlNode* body);
+/// Plain text: one paragraph per block, blank line between paragraphs.
+std::string plain_text(const xmlNode* n);
+xmlNode* body_of(const Document& doc);
+
+// --- fields.cpp
+struct Found {
+  std::string value;
+  std::vector<xmlNode*> nodes;
+  bool matched = false;  // the selector matched something
+};
+std::optional<int64_t> parse_any_date(std::string_view text, const std::string& format, int offset);
+bool date_hint(const xmlNode* el);
+std::optional<int64_t> date_near(const xmlNode* title, const xmlNode* root, int offset);
+bool sapo_like(const xmlNode* el);
+bool author_hint(const xmlNode* el);
+bool has_author_hint_inside(const xmlNode* el);
+bool bold_paragraph(const xmlNode* el);
+std::vector<xmlNode*> leaf_blocks(xmlNode* body);
+bool byline_like(const std::string& text);
+xmlNode* headline_in_title(xmlNode* root, const std::string& title);
+Found select_field(const FieldRule& rule, xmlNode* scope);
+std::string selector_warning(const std::string& url, const std::string& field,
+                             const FieldRule& rule);
+
+}  // namespace syndicd::html::detail

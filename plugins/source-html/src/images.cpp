@@ -1,0 +1,98 @@
+// Images of the body and their captions.
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "extract_parts.hpp"
+
+namespace syndicd::html::detail {
+// ---------------------------------------------------------------------------
+// Images and captions
+
+std::string image_source(const xmlNode* img) {
+  auto usable = [](const std::string& s) {
+    const std::string t = collapse_ascii_space(s);
+    return !t.empty() && lower(t).rfind("data:", 0) != 0;
+  };
+  std::string src = attr(img, "src");
+  if (!usable(src))
+    for (const char* name : {"data-src", "data-original", "data-lazy-src"})
+      if (std::string v = attr(img, name); usable(v)) {
+        src = v;
+        break;
+      }
+  return usable(src) ? collapse_ascii_space(src) : std::string{};
+}
+
+size_t count_images(const xmlNode* el) {
+  size_t n = 0;
+  for (const xmlNode* d = el->children; d != nullptr; d = next_in_order(d, el))
+    if (is_tag(d, "img") && !image_source(d).empty()) ++n;
+  return n;
+}
+
+const xmlNode* find_image(const xmlNode* el) {
+  for (const xmlNode* d = el->children; d != nullptr; d = next_in_order(d, el))
+    if (is_tag(d, "img") && !image_source(d).empty()) return d;
+  return nullptr;
+}
+
+// A block that is just an image (a centred <p><img></p>).
+bool image_only(const xmlNode* el) {
+  return count_images(el) == 1 && clean_text(el).empty();
+}
+
+// A short paragraph under an image that reads as its caption: all italic,
+// or marked as a caption by its class.
+bool caption_like(const xmlNode* el) {
+  if (!is_element(el) || count_images(el) != 0) return false;
+  const std::string text = clean_text(el);
+  if (text.empty() || text_length(text) > 300) return false;
+  const std::string ci = class_and_id(el);
+  if (contains_any(ci, {"caption", "chu-thich", "chuthich", "desc", "note"})) return true;
+  const std::string italic =
+      text_inside(el, [](const xmlNode* d) { return is_tag(d, "em") || is_tag(d, "i"); });
+  return collapse_ascii_space(italic) == text;
+}
+
+// A layout table holding one image and its caption row (table.image).
+bool image_table(const xmlNode* el) {
+  if (!is_tag(el, "table") || count_images(el) != 1) return false;
+  size_t rows = 0;
+  for (const xmlNode* d = el->children; d != nullptr; d = next_in_order(d, el))
+    if (is_tag(d, "tr")) ++rows;
+  return rows <= 3 && text_length(clean_text(el)) <= 300;
+}
+
+std::string table_caption(const xmlNode* table) {
+  for (const xmlNode* d = table->children; d != nullptr; d = next_in_order(d, table))
+    if ((is_tag(d, "td") || is_tag(d, "th") || is_tag(d, "caption")) && count_images(d) == 0) {
+      std::string t = clean_text(d);
+      if (!t.empty()) return t;
+    }
+  return {};
+}
+
+Caption caption_for(const xmlNode* img) {
+  int depth = 0;
+  for (const xmlNode* p = parent_element(img); p != nullptr && depth < 5;
+       p = parent_element(p), ++depth) {
+    if (is_tag(p, "figure")) {
+      for (const xmlNode* d = p->children; d != nullptr; d = next_in_order(d, p))
+        if (is_tag(d, "figcaption")) return {clean_text(d), nullptr};
+      return {};
+    }
+    if (is_tag(p, "table")) {
+      if (image_table(p)) return {table_caption(p), nullptr};
+      return {};
+    }
+    if ((is_tag(p, "p") || is_tag(p, "div")) && image_only(p)) {
+      const xmlNode* next = next_element(p);
+      if (next != nullptr && caption_like(next)) return {clean_text(next), next};
+      return {};
+    }
+  }
+  return {};
+}
+
+}  // namespace syndicd::html::detail
