@@ -1,0 +1,17 @@
+// The dialect readers: one item or entry → one Article. Each file holds
+// one dialect's rules; what they share is in fields.hpp.
+#pragma once
+
+#include <syndicd/plugin.hpp>
+
+#include "parse/dom.hpp"
+#include "parse/fields.hpp"
+
+namespace syndicd::rss::detail {
+
+/// Reads one RSS (0.9x, 1.0, 2.0) item into `a`; false when it is skipped.
+bool read_rss_item(const XMLElement* item, size_t index, const Context& ctx, Article& a);
+/// Reads one Atom (0.3, 1.0) entry into `a`; false when it is skipped.
+bool read_atom_entry(const XMLElement* entry, size_t index, const Context& ctx, Article& a);
+
+}  // namespace syndicd::rss::detail
