@@ -160,6 +160,14 @@ ParseResult parse_feed(std::string_view input, const ParseOptions& options) {
     repaired = repair_xml(text);
     parsed = repaired.xml;
     err = doc.Parse(repaired.xml.data(), repaired.xml.size());
+    if (err == tinyxml2::XML_ERROR_PARSING_DECLARATION) {
+      // A processing instruction where tinyxml2 takes none: once more
+      // without them (rare enough not to look for them every time).
+      doc.Clear();
+      repaired = repair_xml(text, true);
+      parsed = repaired.xml;
+      err = doc.Parse(repaired.xml.data(), repaired.xml.size());
+    }
     if ((err != tinyxml2::XML_SUCCESS || !repaired.root_closed) && !repaired.truncated.empty()) {
       tinyxml2::XMLDocument cut(true, tinyxml2::PRESERVE_WHITESPACE);
       if (cut.Parse(repaired.truncated.data(), repaired.truncated.size()) ==

@@ -91,7 +91,9 @@ std::string to_char_refs(std::string_view s) {
 
 class Repairer {
  public:
-  explicit Repairer(std::string_view text) : s_(text) { out_.reserve(text.size() + 64); }
+  Repairer(std::string_view text, bool drop_pis) : s_(text), drop_pis_(drop_pis) {
+    out_.reserve(text.size() + 64);
+  }
 
   RepairedXml run() {
     while (i_ < s_.size() && !done_) {
@@ -122,6 +124,9 @@ class Repairer {
     if (lts_) r.warnings.push_back("escaped " + std::to_string(lts_) + " stray '<'");
     if (controls_)
       r.warnings.push_back("removed " + std::to_string(controls_) + " control characters");
+    if (pis_)
+      r.warnings.push_back("dropped " + std::to_string(pis_) +
+                           " processing instructions after the start of the document");
     if (trailing_)
       r.warnings.push_back("ignored content after the end of the root element </" + r.root + ">");
     if (!root_closed_ && item_cut_ > 0) {
@@ -225,7 +230,7 @@ class Repairer {
   void markup() {
     if (at("<!--")) return copy_until("-->");
     if (at("<![CDATA[")) return copy_until("]]>");
-    if (at("<?")) return copy_until("?>");
+    if (at("<?")) return processing_instruction();
     if (at("<!")) return doctype();
     const char d = i_ + 1 < s_.size() ? s_[i_ + 1] : '\0';
     if (d == '/' && i_ + 2 < s_.size() && is_name_start(s_[i_ + 2])) return end_tag();
@@ -233,6 +238,16 @@ class Repairer {
     out_ += "&lt;";
     ++lts_;
     ++i_;
+  }
+
+  // Only the one at the very start is kept when dropping: the others
+  // (xml-stylesheet, a declaration out of place) carry nothing a feed
+  // reader uses.
+  void processing_instruction() {
+    if (!drop_pis_ || i_ == s_.find_first_not_of(" \t\r\n")) return copy_until("?>");
+    const size_t end = s_.find("?>", i_ + 2);
+    i_ = end == std::string_view::npos ? s_.size() : end + 2;
+    ++pis_;
   }
 
   void doctype() {
@@ -334,6 +349,7 @@ class Repairer {
   }
 
   std::string_view s_;
+  bool drop_pis_;
   size_t i_ = 0;
   std::string out_;
   std::string_view root_;  // names are views into s_
@@ -343,14 +359,14 @@ class Repairer {
   bool trailing_ = false;
   size_t item_cut_ = 0;
   std::vector<std::string_view> item_stack_;
-  int amps_ = 0, entities_ = 0, lts_ = 0, controls_ = 0;
+  int amps_ = 0, entities_ = 0, lts_ = 0, controls_ = 0, pis_ = 0;
   std::string first_entity_;
 };
 
 }  // namespace
 
-RepairedXml repair_xml(std::string_view text) {
-  return Repairer(text).run();
+RepairedXml repair_xml(std::string_view text, bool drop_pis) {
+  return Repairer(text, drop_pis).run();
 }
 
 }  // namespace syndicd::rss

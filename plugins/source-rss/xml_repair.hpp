@@ -28,6 +28,10 @@ struct RepairedXml {
 /// everywhere:
 ///  - C0 control characters other than tab, CR and LF are removed;
 ///  - anything after the root element's end tag is cut.
-RepairedXml repair_xml(std::string_view text);
+/// With `drop_pis`, also (outside CDATA sections and comments):
+///  - processing instructions other than one at the very start are dropped:
+///    tinyxml2 reads each as an XML declaration and refuses one after
+///    anything but another declaration (an xml-stylesheet after a comment).
+RepairedXml repair_xml(std::string_view text, bool drop_pis = false);
 
 }  // namespace syndicd::rss

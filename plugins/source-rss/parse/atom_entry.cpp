@@ -14,6 +14,16 @@ bool read_atom_entry(const XMLElement* entry, size_t index, const Context& ctx, 
   const std::optional<std::string> entry_base = xml_base(entry, ctx.doc_base);
   const std::string& base = entry_base ? *entry_base : ctx.doc_base;
   if (const XMLElement* t = child(entry, ns, "title")) a.title = plain_of(t, content_kind(t, true));
+  if (a.title.empty())
+    if (const XMLElement* t = child(entry, kNsDc, "title")) a.title = plain_of(t, Kind::Text);
+
+  // A link's address is its href; some feeds write it as the element's
+  // text instead, which is taken when there is no href.
+  std::string href_scratch;
+  auto href_of = [&](const XMLElement* l) {
+    const std::string_view href = trimmed(attr_view(l, "href"));
+    return href.empty() ? trimmed(text_of(l, href_scratch)) : href;
+  };
 
   // rel="alternate" (the default) to an HTML page is the article; failing
   // that any alternate, failing that the first link.
@@ -22,7 +32,7 @@ bool read_atom_entry(const XMLElement* entry, size_t index, const Context& ctx, 
   for (const auto* l : children(entry, ns, "link")) {
     const std::string_view rel = attr_view(l, "rel");
     const std::string_view type = attr_view(l, "type");
-    const std::string_view href = trimmed(attr_view(l, "href"));
+    const std::string_view href = href_of(l);
     if (href.empty()) continue;
     if (rel == "enclosure") {
       const std::string abs = common::resolve_url(xml_base(l, ctx.doc_base).value_or(base), href);
@@ -40,7 +50,19 @@ bool read_atom_entry(const XMLElement* entry, size_t index, const Context& ctx, 
   }
   if (best) {
     const std::optional<std::string> link_base = xml_base(best, ctx.doc_base);
-    a.url = common::resolve_url(link_base ? *link_base : base, trimmed(attr_view(best, "href")));
+    a.url = common::resolve_url(link_base ? *link_base : base, href_of(best));
+  }
+  // Out-of-line content (RFC 4287 4.1.3.2): the article is at `src`, so it
+  // stands for the link when there is none.
+  const XMLElement* content_el = child(entry, ns, "content");
+  const char* content_src = attr(content_el, {}, "src");
+  if (content_src && !trimmed(content_src).empty()) {
+    const std::optional<std::string> src_base = xml_base(content_el, ctx.doc_base);
+    std::string src = common::resolve_url(src_base ? *src_base : base, trimmed(content_src));
+    if (attr_view(content_el, "type").starts_with("image/"))
+      add_image(a, src, {}, {});
+    else if (a.url.empty())
+      a.url = std::move(src);
   }
   a.id = trimmed_text(child(entry, ns, "id"));
   if (a.id.empty()) a.id = a.url;
@@ -89,23 +111,22 @@ bool read_atom_entry(const XMLElement* entry, size_t index, const Context& ctx, 
   if (const XMLElement* v = child(entry, kNsYoutube, "videoId")) add_video(a, trimmed_text(v));
 
   const XMLElement* summary_el = child(entry, ns, "summary");
+  if (!summary_el) summary_el = child(entry, kNsDc, "description");
   std::string summary_scratch, body_scratch;
   const Kind summary_kind = content_kind(summary_el, true);
   // Plain-text summaries are made markup only if they have to be the body.
   std::string_view summary;
-  if (summary_kind != Kind::Text) summary = markup_of(summary_el, summary_kind, summary_scratch);
-  const XMLElement* content_el = child(entry, ns, "content");
+  if (!is_text_kind(summary_kind)) summary = markup_of(summary_el, summary_kind, summary_scratch);
   std::string_view body;
-  if (content_el) {
-    const Kind kind = content_kind(content_el, true);
-    if (kind == Kind::Other || attr(content_el, {}, "src"))
+  if (content_el && !content_src) {
+    const Kind kind = content_kind(content_el, true, Construct::Content);
+    body = markup_of(content_el, kind, body_scratch);
+    if (kind == Kind::Other || (kind == Kind::Base64Html && body.empty()))
       ctx.warnings.push_back("item " + std::to_string(index + 1) + ": content of type \"" +
                              attr_str(content_el, "type") + "\" not read");
-    else
-      body = markup_of(content_el, kind, body_scratch);
   }
   if (trimmed(body).empty()) {
-    if (summary_kind == Kind::Text) summary = markup_of(summary_el, summary_kind, summary_scratch);
+    if (is_text_kind(summary_kind)) summary = markup_of(summary_el, summary_kind, summary_scratch);
     body = summary;
   }
   if (a.title.empty() && a.url.empty() && trimmed(body).empty()) {
@@ -120,8 +141,8 @@ bool read_atom_entry(const XMLElement* entry, size_t index, const Context& ctx, 
   // Plain text needs no trip through markup (html_to_text of escaped text
   // is the text, whitespace collapsed).
   Lead lead{std::nullopt, summary};
-  if (summary_kind == Kind::Text)
-    lead.text = common::collapse_whitespace(text_of(summary_el, scratch));
+  if (is_text_kind(summary_kind))
+    lead.text = common::collapse_whitespace(text_in(summary_el, summary_kind, scratch));
   finish_article(a, dates, std::move(lead), body, body_base, index, ctx);
   return true;
 }

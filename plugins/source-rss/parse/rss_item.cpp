@@ -7,12 +7,38 @@
 #include "parse/text.hpp"
 
 namespace syndicd::rss::detail {
+namespace {
+
+// An item's description and, when it has both, the other of <description>
+// and <summary> (an Atom habit some RSS feeds have): the first in document
+// order is the lead, the second the body unless content:encoded is there,
+// as feedparser reads them. Dublin Core's description stands in for a
+// missing <description>.
+struct Descriptions {
+  const XMLElement* lead = nullptr;
+  const XMLElement* other = nullptr;
+};
+
+Descriptions descriptions_of(const XMLElement* item, Ns ns) {
+  const ChildIndex& ix = child_index(item);
+  const ChildIndex::Entry* description = ix.first(ns, "description");
+  if (!description) description = ix.first(kNsDc, "description");
+  const ChildIndex::Entry* summary = ix.first(ns, "summary");
+  if (!summary) return {description ? description->element : nullptr, nullptr};
+  if (!description) return {summary->element, nullptr};
+  // Entries are in document order in one array.
+  if (summary < description) return {summary->element, description->element};
+  return {description->element, summary->element};
+}
+
+}  // namespace
 
 bool read_rss_item(const XMLElement* item, size_t index, const Context& ctx, Article& a) {
   const Ns ns = ctx.core_ns;
   const std::optional<std::string> item_base = xml_base(item, ctx.doc_base);
   const std::string& base = item_base ? *item_base : ctx.doc_base;
   a.title = plain_of(child(item, ns, "title"), Kind::Html);
+  if (a.title.empty()) a.title = plain_of(child(item, kNsDc, "title"), Kind::Html);
 
   // Views into the document (or the scratch strings) until stored.
   std::string link_scratch, guid_scratch;
@@ -79,13 +105,20 @@ bool read_rss_item(const XMLElement* item, size_t index, const Context& ctx, Art
   }
   read_media(item, base, a);
 
+  const Descriptions descriptions = descriptions_of(item, ns);
   std::string description_scratch, body_scratch;
   const std::string_view description =
-      markup_of(child(item, ns, "description"), Kind::Html, description_scratch);
-  const XMLElement* encoded = child(item, kNsContent, "encoded");
-  std::string_view body =
-      encoded ? markup_of(encoded, Kind::Html, body_scratch) : std::string_view{};
-  if (trimmed(body).empty()) body = description;
+      markup_of(descriptions.lead, Kind::Html, description_scratch);
+  const XMLElement* body_el = child(item, kNsContent, "encoded");
+  std::string_view body = markup_of(body_el, Kind::Html, body_scratch);
+  if (trimmed(body).empty() && descriptions.other) {
+    body_el = descriptions.other;
+    body = markup_of(body_el, Kind::Html, body_scratch);
+  }
+  if (trimmed(body).empty()) {
+    body_el = descriptions.lead;
+    body = description;
+  }
   if (a.title.empty() && a.url.empty() && trimmed(body).empty()) {
     ctx.warnings.push_back("item " + std::to_string(index + 1) +
                            ": no title, link or description; skipped");
@@ -93,7 +126,6 @@ bool read_rss_item(const XMLElement* item, size_t index, const Context& ctx, Art
   }
   // Relative URLs in an item's HTML are relative to the article page it
   // was cut from, unless xml:base says otherwise.
-  const XMLElement* body_el = encoded ? encoded : child(item, ns, "description");
   const std::optional<std::string> own_base =
       body_el ? xml_base(body_el, ctx.doc_base) : std::nullopt;
   const std::string& body_base = own_base ? *own_base : a.url.empty() ? base : a.url;

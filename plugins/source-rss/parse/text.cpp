@@ -6,6 +6,8 @@
 #include <syndicd/common/utf8.hpp>
 
 #include <algorithm>
+#include <cstdint>
+#include <optional>
 
 namespace syndicd::rss::detail {
 namespace {
@@ -85,28 +87,104 @@ std::string plain_text(std::string_view s) {
   return common::collapse_whitespace(common::decode_html_entities(s));
 }
 
-Kind content_kind(const XMLElement* e, bool atom) {
+Kind content_kind(const XMLElement* e, bool atom, Construct construct) {
   if (!atom) return Kind::Html;
   const std::string_view type = attr_view(e, "type");
   const std::string_view mode = attr_view(e, "mode");
-  if (mode == "base64") return Kind::Other;
+  const bool base64 = mode == "base64";
   Kind k;
   if (type.empty() || type == "text" || type == "text/plain")
-    k = Kind::Text;
+    k = base64 ? Kind::Base64Text : Kind::Text;
   else if (type == "html" || type == "text/html")
-    k = Kind::Html;
+    k = base64 ? Kind::Base64Html : Kind::Html;
   else if (type == "xhtml" || type == "application/xhtml+xml" ||
            (type.size() > 4 && (type.ends_with("+xml") || type.ends_with("/xml"))))
-    k = Kind::Xhtml;
+    k = base64 ? Kind::Base64Html : Kind::Xhtml;
   else if (type.starts_with("text/"))
-    k = Kind::Text;
-  else
-    return Kind::Other;
+    k = base64 ? Kind::Base64Text : Kind::Text;
+  else  // another media type: base64 (RFC 4287 4.1.3.3), whatever the mode says
+    k = construct == Construct::Content ? Kind::Base64Html : Kind::Base64Text;
   // Atom 0.3: mode="xml" HTML is inline markup; mode="escaped" text/plain
   // is still text.
   if (k == Kind::Html && mode == "xml" && e->FirstChildElement()) k = Kind::Xhtml;
   return k;
 }
+
+namespace {
+
+// The value of a base64 element decoded into `out`: true when it is base64
+// (whitespace anywhere, whole groups of four) and decodes to text, which is then made a clean
+// field (the document's own checks did not see it). Text that is not
+// base64 at all is left to be read as written.
+enum class Base64 { Decoded, NotBase64, NotText };
+Base64 decode_base64(std::string_view in, std::string& out) {
+  out.clear();
+  uint32_t bits = 0;
+  int nbits = 0;
+  size_t pad = 0, digits = 0;
+  for (const char c : in) {
+    uint32_t v;
+    if (c >= 'A' && c <= 'Z')
+      v = static_cast<uint32_t>(c - 'A');
+    else if (c >= 'a' && c <= 'z')
+      v = static_cast<uint32_t>(c - 'a' + 26);
+    else if (c >= '0' && c <= '9')
+      v = static_cast<uint32_t>(c - '0' + 52);
+    else if (c == '+')
+      v = 62;
+    else if (c == '/')
+      v = 63;
+    else if (c == '=') {
+      ++pad;
+      continue;
+    } else if (is_space(c))
+      continue;
+    else
+      return Base64::NotBase64;
+    if (pad) return Base64::NotBase64;  // data after the padding
+    ++digits;
+    bits = (bits << 6) | v;
+    nbits += 6;
+    if (nbits >= 8) {
+      nbits -= 8;
+      out += static_cast<char>((bits >> nbits) & 0xFF);
+    }
+  }
+  if (pad > 2 || (digits + pad) % 4 != 0) return Base64::NotBase64;
+  if (!common::is_valid_utf8(out) || out.find('\0') != std::string::npos) return Base64::NotText;
+  out = clean(std::move(out));
+  return Base64::Decoded;
+}
+
+// Kind::Base64*: the decoded value in `scratch`, or the value as written
+// when it is no base64; nullopt when it decodes to something not text.
+std::optional<std::string_view> base64_value(const XMLElement* e, std::string& scratch) {
+  std::string raw;
+  const std::string_view written = text_of(e, raw);
+  switch (decode_base64(written, scratch)) {
+    case Base64::Decoded:
+      return scratch;
+    case Base64::NotBase64:
+      scratch.assign(written);
+      return scratch;
+    case Base64::NotText:
+      break;
+  }
+  scratch.clear();
+  return std::nullopt;
+}
+
+// HTML content that wraps its escaped markup in an XHTML <div> (Typepad
+// does): the div is only a wrapper, the HTML is its text.
+const XMLElement* xhtml_wrapper(const XMLElement* e) {
+  const XMLElement* only = e->FirstChildElement();
+  if (!only || only->NextSiblingElement() || child(e, kNsXhtml, "div") != only) return nullptr;
+  for (const XMLNode* c = e->FirstChild(); c; c = c->NextSibling())
+    if (const auto* t = c->ToText(); t && !trimmed(value_of(t)).empty()) return nullptr;
+  return only;
+}
+
+}  // namespace
 
 std::string_view markup_of(const XMLElement* e, Kind kind, std::string& scratch) {
   if (!e) return {};
@@ -122,6 +200,7 @@ std::string_view markup_of(const XMLElement* e, Kind kind, std::string& scratch)
       // elements. Serialising handles both and any mix.
       if (const XMLNode* first = e->FirstChild(); first && !first->NextSibling())
         if (const auto* t = first->ToText()) return value_of(t);
+      if (const XMLElement* div = xhtml_wrapper(e)) e = div;
       serialize_children(e, true, scratch);
       return scratch;
     case Kind::Xhtml: {
@@ -129,19 +208,30 @@ std::string_view markup_of(const XMLElement* e, Kind kind, std::string& scratch)
       serialize_children(div ? div : e, false, scratch);
       return scratch;
     }
+    case Kind::Base64Text: {
+      std::string text;
+      if (const auto v = base64_value(e, text)) scratch = common::escape_html(*v);
+      return scratch;
+    }
+    case Kind::Base64Html:
+      return base64_value(e, scratch).value_or(std::string_view{});
     case Kind::Other:
       break;
   }
   return {};
 }
 
+std::string_view text_in(const XMLElement* e, Kind kind, std::string& scratch) {
+  if (kind == Kind::Base64Text) return e ? base64_value(e, scratch).value_or("") : "";
+  return text_of(e, scratch);
+}
+
 std::string plain_of(const XMLElement* e, Kind kind) {
   if (!e) return {};
-  if (kind == Kind::Text) {
-    std::string scratch;
-    return plain_text(text_of(e, scratch));
-  }
   std::string scratch;
+  if (kind == Kind::Text) return plain_text(text_of(e, scratch));
+  // Decoded bytes are the text itself: no escaping layer to undo.
+  if (kind == Kind::Base64Text) return common::collapse_whitespace(text_in(e, kind, scratch));
   return common::html_to_text(markup_of(e, kind, scratch));
 }
 
