@@ -1,5 +1,5 @@
 // parse_feed: the steps from feed text to articles. The parts it drives:
-//   parse/long_runs  bodies kept out of tinyxml2's reading
+//   parse/prescan    bodies kept out of tinyxml2's reading
 //   parse/references what the '&'s say before the parse
 //   parse/dom        elements and attributes by namespace
 //   parse/text       element text and markup, Atom content kinds
@@ -20,7 +20,7 @@
 
 #include "parse/dom.hpp"
 #include "parse/fields.hpp"
-#include "parse/long_runs.hpp"
+#include "parse/prescan.hpp"
 #include "parse/readers.hpp"
 #include "parse/references.hpp"
 #include "parse/text.hpp"
@@ -51,23 +51,54 @@ bool looks_like_html(std::string_view text) {
          head.find("<html") != std::string::npos;
 }
 
-// Keep the `max` newest (a guessed date counts as now), in document order.
-void keep_newest(std::vector<Article>& articles, size_t max) {
-  if (articles.size() <= max) return;
+// The order to read items in: the document's when all are kept; else the
+// newest first (a guessed date counts as now, ties in document order), so
+// that only the max_items kept are read, not the thousands of an archive
+// feed.
+std::vector<size_t> reading_order(const std::vector<const XMLElement*>& items, const Context& ctx) {
+  std::vector<size_t> order(items.size());
+  std::iota(order.begin(), order.end(), 0);
+  if (items.size() <= ctx.options.max_items) return order;
+  std::vector<int64_t> when(items.size());
+  for (size_t i = 0; i < items.size(); ++i) {
+    Dates dates;
+    if (ctx.atom)
+      read_atom_dates(items[i], ctx.core_ns, dates);
+    else
+      read_rss_dates(items[i], ctx.core_ns, dates);
+    when[i] = publication_time(dates, ctx);
+  }
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t x, size_t y) { return when[x] > when[y]; });
+  return order;
+}
+
+// Articles read in reading_order() (`from[i]` the item of article i) back
+// in document order.
+void in_document_order(std::vector<Article>& articles, const std::vector<size_t>& from) {
+  if (std::is_sorted(from.begin(), from.end())) return;
   std::vector<size_t> order(articles.size());
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) {
-    return articles[x].published > articles[y].published;
-  });
-  order.resize(max);
-  std::sort(order.begin(), order.end());
-  std::vector<Article> kept;
-  kept.reserve(max);
-  for (size_t i : order) kept.push_back(std::move(articles[i]));
-  articles = std::move(kept);
+  std::sort(order.begin(), order.end(), [&](size_t x, size_t y) { return from[x] < from[y]; });
+  std::vector<Article> sorted;
+  sorted.reserve(articles.size());
+  for (const size_t i : order) sorted.push_back(std::move(articles[i]));
+  articles = std::move(sorted);
 }
 
 constexpr size_t kKeepBuffersUpTo = size_t{1} << 20;
+
+// tinyxml2 refuses elements nested deeper than this, whatever the limits.
+constexpr size_t kTinyxml2MaxDepth = static_cast<size_t>(TINYXML2_MAX_ELEMENT_DEPTH);
+
+// The error for a document past one of its limits (the plugin adds the URL).
+std::string over_limit(RepairedXml::Limit limit, const FeedLimits& limits) {
+  if (limit == RepairedXml::Limit::Nodes)
+    return "the document has more than " + std::to_string(limits.max_nodes) +
+           " elements, comments and sections, the limit for one feed";
+  return "the document nests elements deeper than " + std::to_string(limits.max_depth) +
+         ", the limit for one feed";
+}
 
 // What a parse reuses from one feed to the next on its thread: the
 // document's node pools, the tables, the buffers of the long runs.
@@ -90,6 +121,7 @@ struct DocumentScope {
     s.root_namespaces = nullptr;
     s.facts = {};
     s.other_ns.clear();
+    s.other_ns_index.clear();
     s.last = nullptr;
     for (auto& ix : s.child_index) {
       ix.parent = nullptr;  // the elements go with the document
@@ -136,11 +168,24 @@ ParseResult parse_feed(std::string_view input, const ParseOptions& options) {
   tinyxml2::XMLError err = tinyxml2::XML_SUCCESS;
   RepairedXml repaired;
   std::string_view parsed = text;  // the text `doc` was read from
+  const FeedLimits& limits = options.limits;
   const References refs = look_at_references(text);
   bool well_formed = !scan.controls && refs.xml_only;
-  if (well_formed && take_out_long_text(text, taken_out)) {
-    parsed = taken_out.xml;
-    t_state->taken_out = &taken_out;
+  if (well_formed) {
+    MarkupCounts counts;
+    const bool taken = take_out_long_text(text, taken_out, counts);
+    if (counts.nodes > limits.max_nodes || counts.depth > limits.max_depth) {
+      result.error = over_limit(
+          counts.nodes > limits.max_nodes ? RepairedXml::Limit::Nodes : RepairedXml::Limit::Depth,
+          limits);
+      return result;
+    }
+    if (!counts.plain || counts.max_attributes > limits.max_attributes) {
+      well_formed = false;  // the repair pass reads what tinyxml2 would not, or should not
+    } else if (taken) {
+      parsed = taken_out.xml;
+      t_state->taken_out = &taken_out;
+    }
   }
   well_formed = well_formed && doc.Parse(parsed.data(), parsed.size()) == tinyxml2::XML_SUCCESS;
   if (well_formed && !nothing_after_root(doc)) {
@@ -157,14 +202,18 @@ ParseResult parse_feed(std::string_view input, const ParseOptions& options) {
   if (!well_formed) {
     t_state->taken_out = nullptr;
     doc.Clear();
-    repaired = repair_xml(text);
+    repaired = repair_xml(text, limits);
+    if (repaired.over_limit != RepairedXml::Limit::None) {
+      result.error = over_limit(repaired.over_limit, limits);
+      return result;
+    }
     parsed = repaired.xml;
     err = doc.Parse(repaired.xml.data(), repaired.xml.size());
     if (err == tinyxml2::XML_ERROR_PARSING_DECLARATION) {
       // A processing instruction where tinyxml2 takes none: once more
       // without them (rare enough not to look for them every time).
       doc.Clear();
-      repaired = repair_xml(text, true);
+      repaired = repair_xml(text, limits, true);
       parsed = repaired.xml;
       err = doc.Parse(repaired.xml.data(), repaired.xml.size());
     }
@@ -183,6 +232,8 @@ ParseResult parse_feed(std::string_view input, const ParseOptions& options) {
   if (err != tinyxml2::XML_SUCCESS) {
     if (looks_like_html(text))
       result.error = "not a feed: the document is an HTML page";
+    else if (err == tinyxml2::XML_ELEMENT_DEPTH_EXCEEDED)
+      result.error = over_limit(RepairedXml::Limit::Depth, {.max_depth = kTinyxml2MaxDepth});
     else if (!repaired.root.empty() && !repaired.root_closed)
       result.error = "not a complete XML document: it ends before </" + repaired.root +
                      "> and no complete item precedes the cut";
@@ -254,14 +305,22 @@ ParseResult parse_feed(std::string_view input, const ParseOptions& options) {
     return result;
   }
 
-  result.articles.reserve(items.size());
-  for (size_t i = 0; i < items.size(); ++i) {
+  const std::vector<size_t> order = reading_order(items, ctx);
+  std::vector<size_t> read;  // the item each article is from
+  result.articles.reserve(std::min(items.size(), options.max_items));
+  for (const size_t i : order) {
+    if (result.articles.size() == options.max_items) break;
     // Read in place; an item that turns out empty is taken back.
     Article& a = result.articles.emplace_back();
-    if (!(ctx.atom ? read_atom_entry(items[i], i, ctx, a) : read_rss_item(items[i], i, ctx, a)))
+    if (ctx.atom ? read_atom_entry(items[i], i, ctx, a) : read_rss_item(items[i], i, ctx, a))
+      read.push_back(i);
+    else
       result.articles.pop_back();
   }
-  keep_newest(result.articles, options.max_items);
+  if (ctx.item_warnings > kMaxItemWarnings)
+    result.warnings.push_back(std::to_string(ctx.item_warnings - kMaxItemWarnings) +
+                              " more item warnings like these");
+  in_document_order(result.articles, read);
   return result;
 }
 

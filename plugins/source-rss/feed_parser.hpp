@@ -15,12 +15,28 @@
 
 namespace syndicd::rss {
 
+/// Bounds on the work one document may cause: past max_nodes or max_depth
+/// the document is given up with an error saying which (the plugin names
+/// the URL). Within them the parse is linear in the document's size. The
+/// defaults are far above what real feeds have.
+struct FeedLimits {
+  /// Elements, comments, CDATA sections and processing instructions.
+  size_t max_nodes = 200000;
+  /// Element nesting. tinyxml2 refuses documents deeper than 100 whatever
+  /// is set here.
+  size_t max_depth = 100;
+  /// Attributes of one element: the ones past this are dropped, with a
+  /// warning (checking them for duplicates costs the square of their number).
+  size_t max_attributes = 64;
+};
+
 struct ParseOptions {
   std::string feed_url;              ///< where the feed came from (the last base for links)
   int default_offset_minutes = 420;  ///< for dates without a zone (+07:00)
   std::string language = "vi";       ///< when neither the item nor the feed says
   size_t max_items = 100;            ///< keep at most this many, the newest
   int64_t now_ms = 0;                ///< first-seen time for items without a date
+  FeedLimits limits;                 ///< the work one document may cause
 };
 
 struct ParseResult {

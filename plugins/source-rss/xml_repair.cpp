@@ -91,7 +91,8 @@ std::string to_char_refs(std::string_view s) {
 
 class Repairer {
  public:
-  Repairer(std::string_view text, bool drop_pis) : s_(text), drop_pis_(drop_pis) {
+  Repairer(std::string_view text, const FeedLimits& limits, bool drop_pis)
+      : s_(text), limits_(limits), drop_pis_(drop_pis) {
     out_.reserve(text.size() + 64);
   }
 
@@ -124,6 +125,11 @@ class Repairer {
     if (lts_) r.warnings.push_back("escaped " + std::to_string(lts_) + " stray '<'");
     if (controls_)
       r.warnings.push_back("removed " + std::to_string(controls_) + " control characters");
+    if (dropped_attributes_)
+      r.warnings.push_back("dropped " + std::to_string(dropped_attributes_) + " attributes of " +
+                           std::to_string(cut_elements_) + " elements past the first " +
+                           std::to_string(limits_.max_attributes) + " of each");
+    r.over_limit = over_limit_;
     if (pis_)
       r.warnings.push_back("dropped " + std::to_string(pis_) +
                            " processing instructions after the start of the document");
@@ -228,8 +234,8 @@ class Repairer {
   }
 
   void markup() {
-    if (at("<!--")) return copy_until("-->");
-    if (at("<![CDATA[")) return copy_until("]]>");
+    if (at("<!--")) return count_node(), copy_until("-->");
+    if (at("<![CDATA[")) return count_node(), copy_until("]]>");
     if (at("<?")) return processing_instruction();
     if (at("<!")) return doctype();
     const char d = i_ + 1 < s_.size() ? s_[i_ + 1] : '\0';
@@ -244,7 +250,7 @@ class Repairer {
   // (xml-stylesheet, a declaration out of place) carry nothing a feed
   // reader uses.
   void processing_instruction() {
-    if (!drop_pis_ || i_ == s_.find_first_not_of(" \t\r\n")) return copy_until("?>");
+    if (!drop_pis_ || i_ == s_.find_first_not_of(" \t\r\n")) return count_node(), copy_until("?>");
     const size_t end = s_.find("?>", i_ + 2);
     i_ = end == std::string_view::npos ? s_.size() : end + 2;
     ++pis_;
@@ -271,13 +277,26 @@ class Repairer {
     return s_.substr(from, j - from);
   }
 
+  // Past a limit on the document's size the rest is not read.
+  void count_node() {
+    if (++nodes_ > limits_.max_nodes) stop(RepairedXml::Limit::Nodes);
+  }
+  void stop(RepairedXml::Limit limit) {
+    over_limit_ = limit;
+    done_ = true;
+    i_ = s_.size();
+  }
+
   void start_tag() {
+    count_node();
+    if (done_) return;
     size_t j;
     const std::string_view name = read_name(i_ + 1, &j);
     out_ += '<';
     out_ += name;
     i_ = j;
     char quote = 0;
+    size_t attributes = 0;
     bool self_closing = false;
     while (i_ < s_.size()) {
       const size_t stop = find_special(i_, kTagSpecial);
@@ -293,6 +312,12 @@ class Repairer {
       if (quote) {
         if (c == quote) {
           quote = 0;
+          if (++attributes == limits_.max_attributes) {
+            out_ += c;
+            ++i_;
+            self_closing = drop_attributes();
+            break;
+          }
         } else if (c == '&') {
           reference();
           continue;
@@ -314,7 +339,37 @@ class Repairer {
       ++i_;
     }
     if (root_.empty()) root_ = name;
-    if (!self_closing) stack_.push_back(name);
+    if (self_closing) return;
+    if (stack_.size() >= limits_.max_depth) return stop(RepairedXml::Limit::Depth);
+    stack_.push_back(name);
+  }
+
+  // The rest of a start tag that has all the attributes it may have: up to
+  // its '>' (past quoted values), ended as it was. Returns whether the tag
+  // closes itself.
+  bool drop_attributes() {
+    bool more = false;
+    char quote = 0;
+    size_t last = std::string_view::npos;  // the last byte outside quotes and spaces
+    for (; i_ < s_.size(); ++i_) {
+      const char c = s_[i_];
+      if (quote) {
+        if (c == quote) quote = 0;
+      } else if (c == '"' || c == '\'') {
+        quote = c;
+        more = true;
+        ++dropped_attributes_;
+      } else if (c == '>') {
+        break;
+      } else if (!is_space(c)) {
+        last = i_;
+      }
+    }
+    if (more) ++cut_elements_;
+    const bool self_closing = last != std::string_view::npos && s_[last] == '/' && !quote;
+    out_ += self_closing ? "/>" : ">";
+    if (i_ < s_.size()) ++i_;
+    return self_closing;
   }
 
   void end_tag() {
@@ -349,7 +404,11 @@ class Repairer {
   }
 
   std::string_view s_;
+  FeedLimits limits_;
   bool drop_pis_;
+  size_t nodes_ = 0;
+  size_t dropped_attributes_ = 0, cut_elements_ = 0;
+  RepairedXml::Limit over_limit_ = RepairedXml::Limit::None;
   size_t i_ = 0;
   std::string out_;
   std::string_view root_;  // names are views into s_
@@ -365,8 +424,8 @@ class Repairer {
 
 }  // namespace
 
-RepairedXml repair_xml(std::string_view text, bool drop_pis) {
-  return Repairer(text, drop_pis).run();
+RepairedXml repair_xml(std::string_view text, const FeedLimits& limits, bool drop_pis) {
+  return Repairer(text, limits, drop_pis).run();
 }
 
 }  // namespace syndicd::rss

@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "feed_parser.hpp"
+
 namespace syndicd::rss {
 
 struct RepairedXml {
@@ -19,6 +21,9 @@ struct RepairedXml {
   /// after the last complete </item> or </entry>, with end tags added for the
   /// elements still open there. Empty when there is no complete item.
   std::string truncated;
+  /// A limit on the document's size the text goes past: the repair
+  /// stopped there and the document is not to be read.
+  enum class Limit { None, Nodes, Depth } over_limit = Limit::None;
 };
 
 /// Outside CDATA sections, comments and processing instructions:
@@ -28,10 +33,13 @@ struct RepairedXml {
 /// everywhere:
 ///  - C0 control characters other than tab, CR and LF are removed;
 ///  - anything after the root element's end tag is cut.
+/// Within `limits`:
+///  - the attributes of an element past limits.max_attributes are dropped;
+///  - past limits.max_nodes or limits.max_depth the repair stops (over_limit).
 /// With `drop_pis`, also (outside CDATA sections and comments):
 ///  - processing instructions other than one at the very start are dropped:
 ///    tinyxml2 reads each as an XML declaration and refuses one after
 ///    anything but another declaration (an xml-stylesheet after a comment).
-RepairedXml repair_xml(std::string_view text, bool drop_pis = false);
+RepairedXml repair_xml(std::string_view text, const FeedLimits& limits = {}, bool drop_pis = false);
 
 }  // namespace syndicd::rss

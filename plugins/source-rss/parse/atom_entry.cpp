@@ -9,6 +9,18 @@
 
 namespace syndicd::rss::detail {
 
+void read_atom_dates(const XMLElement* entry, Ns ns, Dates& dates) {
+  for (std::string_view name : {"published", "issued", "created"}) {
+    dates.published(child(entry, ns, LocalName(name)));
+    if (!dates.published_text.empty()) break;
+  }
+  if (dates.published_text.empty()) dates.published(child(entry, kNsDc, "date"));
+  for (std::string_view name : {"updated", "modified"}) {
+    dates.updated(child(entry, ns, LocalName(name)));
+    if (!dates.updated_text.empty()) break;
+  }
+}
+
 bool read_atom_entry(const XMLElement* entry, size_t index, const Context& ctx, Article& a) {
   const Ns ns = ctx.core_ns;
   const std::optional<std::string> entry_base = xml_base(entry, ctx.doc_base);
@@ -68,15 +80,7 @@ bool read_atom_entry(const XMLElement* entry, size_t index, const Context& ctx, 
   if (a.id.empty()) a.id = a.url;
 
   Dates dates;
-  for (std::string_view name : {"published", "issued", "created"}) {
-    dates.published(child(entry, ns, LocalName(name)));
-    if (!dates.published_text.empty()) break;
-  }
-  if (dates.published_text.empty()) dates.published(child(entry, kNsDc, "date"));
-  for (std::string_view name : {"updated", "modified"}) {
-    dates.updated(child(entry, ns, LocalName(name)));
-    if (!dates.updated_text.empty()) break;
-  }
+  read_atom_dates(entry, ns, dates);
 
   std::vector<std::string> authors;
   std::string scratch;
@@ -98,13 +102,11 @@ bool read_atom_entry(const XMLElement* entry, size_t index, const Context& ctx, 
     if (t.empty()) t = attr_str(c, "label");
     if (t.empty()) t = text_of(c);
     t = common::collapse_whitespace(common::decode_html_entities(t));
-    if (!t.empty() && std::find(a.tags.begin(), a.tags.end(), t) == a.tags.end())
-      a.tags.push_back(std::move(t));
+    add_tag(a, std::move(t));
   }
   for (const auto* c : children(entry, kNsDc, "subject")) {
     std::string t = plain_of(c, Kind::Text);
-    if (!t.empty() && std::find(a.tags.begin(), a.tags.end(), t) == a.tags.end())
-      a.tags.push_back(std::move(t));
+    add_tag(a, std::move(t));
   }
   a.language = language_of(entry, ctx);
   read_media(entry, base, a);
@@ -122,16 +124,14 @@ bool read_atom_entry(const XMLElement* entry, size_t index, const Context& ctx, 
     const Kind kind = content_kind(content_el, true, Construct::Content);
     body = markup_of(content_el, kind, body_scratch);
     if (kind == Kind::Other || (kind == Kind::Base64Html && body.empty()))
-      ctx.warnings.push_back("item " + std::to_string(index + 1) + ": content of type \"" +
-                             attr_str(content_el, "type") + "\" not read");
+      item_warning(ctx, index, "content of type \"" + attr_str(content_el, "type") + "\" not read");
   }
   if (trimmed(body).empty()) {
     if (is_text_kind(summary_kind)) summary = markup_of(summary_el, summary_kind, summary_scratch);
     body = summary;
   }
   if (a.title.empty() && a.url.empty() && trimmed(body).empty()) {
-    ctx.warnings.push_back("item " + std::to_string(index + 1) +
-                           ": no title, link or content; skipped");
+    item_warning(ctx, index, "no title, link or content; skipped");
     return false;
   }
   const XMLElement* body_el = content_el ? content_el : summary_el;

@@ -87,11 +87,24 @@ Ns intern_ns(std::string_view uri) {
   uri = canonical_ns(uri);
   for (size_t i = 0; i < std::size(kKnownNs); ++i)
     if (kKnownNs[i] == uri) return Ns{static_cast<int>(i)};
+  // A few are looked for in a list; more in a hash table.
+  constexpr size_t kListed = 16;
   auto& other = t_state->other_ns;
-  for (size_t i = 0; i < other.size(); ++i)
-    if (other[i] == uri) return Ns{kFirstOtherNs + static_cast<int>(i)};
+  auto& index = t_state->other_ns_index;
+  if (other.size() <= kListed) {
+    for (size_t i = 0; i < other.size(); ++i)
+      if (other[i] == uri) return Ns{kFirstOtherNs + static_cast<int>(i)};
+  } else if (const auto it = index.find(uri); it != index.end()) {
+    return Ns{it->second};
+  }
+  const Ns ns{kFirstOtherNs + static_cast<int>(other.size())};
   other.push_back(uri);  // points into the document, which outlives the parse
-  return Ns{kFirstOtherNs + static_cast<int>(other.size() - 1)};
+  if (other.size() == kListed + 1)
+    for (size_t i = 0; i < other.size(); ++i)
+      index.emplace(other[i], kFirstOtherNs + static_cast<int>(i));
+  else if (other.size() > kListed + 1)
+    index.emplace(uri, ns.id);
+  return ns;
 }
 
 // On the way, notes whether any xml:base or xml:lang attribute could be in
@@ -150,12 +163,15 @@ Ns resolve_prefix(const XMLElement* e, std::string_view prefix) {
   // A child is in its parent's scope unless it declares the prefix itself:
   // each prefix is resolved once at the parent, not by a walk up the tree
   // from every child.
+  // A few prefixes are remembered: children with thousands of different
+  // ones (a hostile document) resolve each at the parent instead.
+  constexpr size_t kRemembered = 16;
   std::vector<std::pair<std::string_view, Ns>> parent_scope;
   auto at_parent = [&](std::string_view prefix) {
     for (const auto& [p, ns] : parent_scope)
       if (p == prefix) return ns;
     const Ns ns = resolve_prefix(e, prefix);
-    parent_scope.emplace_back(prefix, ns);
+    if (parent_scope.size() < kRemembered) parent_scope.emplace_back(prefix, ns);
     return ns;
   };
   for (const XMLElement* c = e->FirstChildElement(); c; c = c->NextSiblingElement()) {

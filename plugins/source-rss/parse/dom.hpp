@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -119,6 +120,9 @@ struct DocFacts {
 /// through `t_state`.
 struct ParseState {
   std::vector<std::string_view> other_ns;  ///< URIs other than the known ones
+  /// other_ns by URI, once there are more than a few (a hostile document
+  /// can declare thousands).
+  std::unordered_map<std::string_view, int> other_ns_index;
   std::array<ChildIndex, 4> child_index;
   size_t child_index_next = 0;
   ChildIndex* last = nullptr;  ///< the one asked for last (lookups come in runs)

@@ -57,6 +57,7 @@ std::string join(std::vector<std::string>&& parts) {
   std::vector<std::string_view> seen;
   std::string out;
   for (const auto& p : parts) {
+    if (seen.size() == kMaxListEntries) break;
     if (p.empty() || std::find(seen.begin(), seen.end(), p) != seen.end()) continue;
     seen.push_back(p);
     if (!out.empty()) out += ", ";
@@ -65,15 +66,28 @@ std::string join(std::vector<std::string>&& parts) {
   return out;
 }
 
+void item_warning(const Context& ctx, size_t index, std::string_view message) {
+  if (++ctx.item_warnings > kMaxItemWarnings) return;
+  ctx.warnings.push_back("item " + std::to_string(index + 1) + ": " + std::string(message));
+}
+
+void add_tag(Article& a, std::string tag) {
+  if (tag.empty() || a.tags.size() == kMaxListEntries ||
+      std::find(a.tags.begin(), a.tags.end(), tag) != a.tags.end())
+    return;
+  a.tags.push_back(std::move(tag));
+}
+
 void add_image(Article& a, std::string url, std::string alt, std::string caption) {
-  if (url.empty()) return;
+  if (url.empty() || a.images.size() == kMaxListEntries) return;
   for (const auto& img : a.images)
     if (img.url == url) return;
   a.images.push_back({std::move(url), std::move(alt), std::move(caption)});
 }
 
 void add_video(Article& a, const std::string& id) {
-  if (!id.empty() && std::find(a.videos.begin(), a.videos.end(), id) == a.videos.end())
+  if (!id.empty() && a.videos.size() < kMaxListEntries &&
+      std::find(a.videos.begin(), a.videos.end(), id) == a.videos.end())
     a.videos.push_back(id);
 }
 
@@ -147,17 +161,34 @@ void add_body_image(Article& a, const std::string& body_html) {
 
 }  // namespace
 
+// The longest date written out in words is some fifty bytes: a longer text
+// is not a date, and is not given to the date reader.
+constexpr size_t kMaxDateText = 128;
+
+std::optional<int64_t> read_date(std::string_view text, const Context& ctx) {
+  if (text.empty() || text.size() > kMaxDateText) return std::nullopt;
+  return common::parse_date(text, ctx.options.default_offset_minutes);
+}
+
+int64_t publication_time(const Dates& dates, const Context& ctx) {
+  if (auto v = read_date(dates.published_text, ctx)) return *v;
+  if (auto v = read_date(dates.updated_text, ctx)) return *v;
+  return ctx.options.now_ms;
+}
+
 void finish_article(Article& a, const Dates& dates, Lead lead, std::string_view body_source,
                     const std::string& body_base, size_t index, const Context& ctx) {
-  auto read_date = [&](std::string_view text) -> int64_t {
+  auto read_date_or_warn = [&](std::string_view text) -> int64_t {
     if (text.empty()) return SYNDICD_TIME_NONE;
-    if (auto v = common::parse_date(text, ctx.options.default_offset_minutes)) return *v;
-    ctx.warnings.push_back("item " + std::to_string(index + 1) + ": unreadable date \"" +
-                           std::string(text) + "\"");
+    if (auto v = read_date(text, ctx)) return *v;
+    item_warning(ctx, index,
+                 text.size() <= kMaxDateText
+                     ? "unreadable date \"" + std::string(text) + "\""
+                     : "unreadable date of " + std::to_string(text.size()) + " bytes");
     return SYNDICD_TIME_NONE;
   };
-  a.published = read_date(dates.published_text);
-  a.updated = read_date(dates.updated_text);
+  a.published = read_date_or_warn(dates.published_text);
+  a.updated = read_date_or_warn(dates.updated_text);
   if (a.published == SYNDICD_TIME_NONE && a.updated != SYNDICD_TIME_NONE) a.published = a.updated;
   if (a.published == SYNDICD_TIME_NONE) {
     a.published = ctx.options.now_ms;

@@ -25,8 +25,22 @@ struct Context {
   std::string feed_author;  ///< Atom feed-level author
   Ns core_ns;               ///< namespace of the dialect's own elements
   bool atom = false;
-  bool fields_clean = false;  ///< see References::keep_text_clean: clean() can be skipped
+  bool fields_clean = false;         ///< see References::keep_text_clean: clean() can be skipped
+  mutable size_t item_warnings = 0;  ///< given by item_warning(), shown or not
 };
+
+/// At most this many item warnings are kept for one feed (a broken feed of
+/// thousands of items would otherwise log thousands of lines); parse_feed
+/// counts the rest in one.
+constexpr size_t kMaxItemWarnings = 20;
+/// A warning about item `index` (from 0).
+void item_warning(const Context& ctx, size_t index, std::string_view message);
+
+/// At most this many images, videos, tags and authors are kept for one
+/// article: each is checked against those already kept.
+constexpr size_t kMaxListEntries = 64;
+/// Adds a tag unless it is empty or already there.
+void add_tag(Article& a, std::string tag);
 
 /// The base URL in scope at `e`: xml:base attributes from the root down,
 /// each resolved against the one above it. nullopt when none is in scope.
@@ -67,6 +81,13 @@ struct Lead {
   std::optional<std::string> text;
   std::string_view html;
 };
+
+/// A date text as a time, nullopt when it is none.
+std::optional<int64_t> read_date(std::string_view text, const Context& ctx);
+/// When the article of these dates was published, as finish_article sets
+/// it: the publication date, else the update, else now (without the
+/// warnings finish_article gives).
+int64_t publication_time(const Dates& dates, const Context& ctx);
 
 /// Dates read, body sanitised (with its text), lead, body image, videos,
 /// a fallback id, and every field cleaned. `index` names the item in warnings.

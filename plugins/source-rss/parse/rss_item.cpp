@@ -33,6 +33,12 @@ Descriptions descriptions_of(const XMLElement* item, Ns ns) {
 
 }  // namespace
 
+void read_rss_dates(const XMLElement* item, Ns ns, Dates& dates) {
+  dates.published(child(item, ns, "pubDate"));
+  if (dates.published_text.empty()) dates.published(child(item, kNsDc, "date"));
+  dates.updated(child(item, kNsAtom10, "updated"));
+}
+
 bool read_rss_item(const XMLElement* item, size_t index, const Context& ctx, Article& a) {
   const Ns ns = ctx.core_ns;
   const std::optional<std::string> item_base = xml_base(item, ctx.doc_base);
@@ -67,9 +73,7 @@ bool read_rss_item(const XMLElement* item, size_t index, const Context& ctx, Art
     a.id = a.url;
 
   Dates dates;
-  dates.published(child(item, ns, "pubDate"));
-  if (dates.published_text.empty()) dates.published(child(item, kNsDc, "date"));
-  dates.updated(child(item, kNsAtom10, "updated"));
+  read_rss_dates(item, ns, dates);
 
   std::vector<std::string> authors;
   std::string scratch;
@@ -85,13 +89,11 @@ bool read_rss_item(const XMLElement* item, size_t index, const Context& ctx, Art
 
   for (const auto* c : children(item, ns, "category")) {
     std::string t = plain_of(c, Kind::Text);
-    if (!t.empty() && std::find(a.tags.begin(), a.tags.end(), t) == a.tags.end())
-      a.tags.push_back(std::move(t));
+    add_tag(a, std::move(t));
   }
   for (const auto* c : children(item, kNsDc, "subject")) {
     std::string t = plain_of(c, Kind::Text);
-    if (!t.empty() && std::find(a.tags.begin(), a.tags.end(), t) == a.tags.end())
-      a.tags.push_back(std::move(t));
+    add_tag(a, std::move(t));
   }
   a.language = language_of(item, ctx);
 
@@ -120,8 +122,7 @@ bool read_rss_item(const XMLElement* item, size_t index, const Context& ctx, Art
     body = description;
   }
   if (a.title.empty() && a.url.empty() && trimmed(body).empty()) {
-    ctx.warnings.push_back("item " + std::to_string(index + 1) +
-                           ": no title, link or description; skipped");
+    item_warning(ctx, index, "no title, link or description; skipped");
     return false;
   }
   // Relative URLs in an item's HTML are relative to the article page it

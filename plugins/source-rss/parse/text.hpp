@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "parse/dom.hpp"
-#include "parse/long_runs.hpp"
+#include "parse/prescan.hpp"
 #include "parse/scan.hpp"
 
 namespace syndicd::rss::detail {

@@ -355,6 +355,26 @@ TEST(RssPlugin, HtmlPageIsAPermanentError) {
   EXPECT_TRUE(r.articles.empty());
 }
 
+// A document past the limits of one feed (FeedLimits' defaults) is refused
+// with an error naming the URL and the limit; the next poll works as ever.
+TEST(RssPlugin, FeedPastItsLimitsIsAPermanentErrorNamingTheUrl) {
+  std::string huge = "<rss version=\"2.0\"><channel><item><title>T</title>";
+  for (int i = 0; i < 200001; ++i) huge += "<i/>";
+  huge += "</item></channel></rss>";
+  FixtureServer server;
+  server.set("/huge.rss", FixtureServer::text(huge, "application/rss+xml"));
+  RssHarness h;
+  const std::string url = server.url("/huge.rss");
+  ASSERT_EQ(h.create("    url: " + url + "\n"), std::vector<std::string>{});
+  auto r = h.poll();
+  ASSERT_TRUE(r.status);
+  EXPECT_EQ(*r.status, SYNDICD_ERR_PERMANENT);
+  EXPECT_EQ(r.message, "feed " + url +
+                           " could not be read: the document has more than 200000 elements, "
+                           "comments and sections, the limit for one feed");
+  EXPECT_TRUE(r.articles.empty());
+}
+
 TEST(RssPlugin, BadTimezoneIsAConfigError) {
   RssHarness h;
   const auto problems = h.create("    url: https://example.org/feed.rss\n    timezone: Hanoi\n");
