@@ -15,6 +15,7 @@
 
 #include "config/config.hpp"
 #include "http/server.hpp"
+#include "http/settings.hpp"
 #include "log/log.hpp"
 #include "runtime/assembly.hpp"
 #include "runtime/engine.hpp"
@@ -72,7 +73,9 @@ class Service {
     install(std::move(assembly));
     if (!listen_.empty()) {
       try {
-        server_ = std::make_unique<http::Server>(environment_->io(), listen_, status_source());
+        server_ = std::make_unique<http::Server>(
+            environment_->io(), listen_, status_source(),
+            http::options_from_config(*assembly_->config().daemon.values));
       } catch (const std::exception& e) {
         log::error(std::string("cannot start the HTTP server: ") + e.what());
         engine_.reset();
@@ -313,7 +316,10 @@ class Service {
       engine_.reset();
       assembly_.reset();
       install(std::move(*shared), changed);
-      if (server_) server_->set_feeds(feeds());
+      if (server_) {
+        server_->set_feeds(feeds());
+        server_->set_options(http::options_from_config(*assembly_->config().daemon.values));
+      }
       reloading_ = false;
       notify("READY=1\nSTATUS=" + status_line());
       log::notice("configuration reloaded", {{"status", status_line()}});
