@@ -674,6 +674,9 @@ void Engine::delivered(SinkWorker& k, const store::Delivery& d, const syndicd_re
       }
     }
   } catch (const std::exception& e) {
+    // `once` (no RetryingStore in front): the row stays in_flight for the
+    // next run to settle, and the exit code says something went wrong.
+    failed_ = true;
     log::error(std::string("cannot record a delivery outcome: ") + e.what(), fields);
   }
   if (stopping_) {
