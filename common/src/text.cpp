@@ -10,25 +10,36 @@
 #include <cstdlib>
 #include <vector>
 
+#include "syndicd/common/utf8.hpp"
+
 namespace syndicd::common {
 namespace {
+
+// The code point at s[i] and its length in bytes. An ill-formed sequence,
+// with the continuation bytes after it, is one U+FFFD: the rule (and the
+// table, Unicode's 3-7) of valid_utf8(), so that every helper here counts
+// and cuts invalid text as its repaired form.
+size_t next_code_point(std::string_view s, size_t i, utf8proc_int32_t* cp) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data()) + i;
+  const size_t n = s.size() - i;
+  if (const size_t len = utf8::sequence_length(p, n)) {
+    *cp = static_cast<utf8proc_int32_t>(utf8::decode(p, len));
+    return len;
+  }
+  size_t len = 1;
+  while (len < n && (p[len] & 0xC0) == 0x80) ++len;
+  *cp = 0xFFFD;
+  return len;
+}
 
 // Decodes UTF-8 into code points; invalid bytes become U+FFFD.
 std::vector<utf8proc_int32_t> decode(std::string_view s) {
   std::vector<utf8proc_int32_t> out;
   out.reserve(s.size());
-  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
-  auto left = static_cast<utf8proc_ssize_t>(s.size());
-  while (left > 0) {
+  for (size_t i = 0; i < s.size();) {
     utf8proc_int32_t cp = 0;
-    utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
-    if (n <= 0) {
-      cp = 0xFFFD;
-      n = 1;
-    }
+    i += next_code_point(s, i, &cp);
     out.push_back(cp);
-    p += n;
-    left -= n;
   }
   return out;
 }
@@ -95,20 +106,13 @@ std::vector<utf8proc_int32_t> strip_marks(std::string_view s) {
 // anywhere else could separate a Vietnamese letter from its tone mark.
 std::vector<size_t> grapheme_starts(std::string_view s) {
   std::vector<size_t> starts;
-  const auto* base = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
-  utf8proc_ssize_t pos = 0;
-  const auto size = static_cast<utf8proc_ssize_t>(s.size());
   utf8proc_int32_t previous = -1;
   utf8proc_int32_t state = 0;
-  while (pos < size) {
+  for (size_t pos = 0; pos < s.size();) {
     utf8proc_int32_t cp = 0;
-    utf8proc_ssize_t n = utf8proc_iterate(base + pos, size - pos, &cp);
-    if (n <= 0) {
-      cp = 0xFFFD;
-      n = 1;
-    }
+    const size_t n = next_code_point(s, pos, &cp);
     if (previous < 0 || utf8proc_grapheme_break_stateful(previous, cp, &state))
-      starts.push_back(static_cast<size_t>(pos));
+      starts.push_back(pos);
     previous = cp;
     pos += n;
   }
@@ -179,10 +183,14 @@ std::string make_hashtag(std::string_view text, bool ascii) {
   return ascii ? out : map(out, UTF8PROC_COMPOSE | UTF8PROC_STABLE);
 }
 
-std::string shorten(std::string_view text, size_t max_chars) {
+std::string shorten(std::string_view raw, size_t max_chars) {
+  // Cut the repaired text: the result is UTF-8 whatever came in, and the
+  // limit counts a U+FFFD as the one character it shows as.
+  const std::string repaired = valid_utf8(raw);
+  const std::string_view text = repaired;
   const auto starts = grapheme_starts(text);
   const size_t count = starts.size() - 1;
-  if (count <= max_chars) return std::string(text);
+  if (count <= max_chars) return repaired;
   if (max_chars == 0) return {};
   // The ellipsis takes one of the characters.
   size_t cut = starts[max_chars - 1];
@@ -195,8 +203,11 @@ std::string shorten(std::string_view text, size_t max_chars) {
   return out + "…";
 }
 
-std::string truncate_utf8(std::string_view text, size_t max_bytes, std::string_view ellipsis) {
-  if (text.size() <= max_bytes) return std::string(text);
+std::string truncate_utf8(std::string_view raw, size_t max_bytes, std::string_view ellipsis) {
+  // As shorten(): the limit is on what comes out, U+FFFD included.
+  const std::string repaired = valid_utf8(raw);
+  const std::string_view text = repaired;
+  if (text.size() <= max_bytes) return repaired;
   if (ellipsis.size() >= max_bytes) ellipsis = {};
   const size_t budget = max_bytes - ellipsis.size();
   const auto starts = grapheme_starts(text);

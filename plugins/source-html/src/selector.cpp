@@ -7,47 +7,11 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "css.hpp"
+#include "syndicd/common/budget.hpp"
 #include "syndicd/html_extract/dom.hpp"
 
 namespace syndicd::html {
-
-// ---------------------------------------------------------------------------
-// CSS: data
-
-namespace {
-
-struct AttrTest {
-  enum class Op { exists, equals, contains, prefix, suffix, word };
-  std::string name;
-  Op op = Op::exists;
-  std::string value;
-};
-
-// :nth-child(An+B) counted from the start or (for :last-child) the end.
-struct Nth {
-  long a = 0;
-  long b = 1;
-  bool from_end = false;
-};
-
-struct Compound {
-  std::string tag;  // empty: any element
-  std::vector<std::string> ids;
-  std::vector<std::string> classes;
-  std::vector<AttrTest> attrs;
-  std::vector<Nth> nths;
-};
-
-struct Complex {
-  std::vector<Compound> parts;
-  std::vector<char> combinators;  // between parts[i] and parts[i+1]: ' ' or '>'
-};
-
-}  // namespace
-
-struct Selector::Css {
-  std::vector<Complex> alternatives;
-};
 
 struct Selector::XPath {
   xmlXPathCompExprPtr expr = nullptr;
@@ -60,9 +24,14 @@ struct Selector::XPath {
 };
 
 // ---------------------------------------------------------------------------
-// CSS: parser
+// CSS: parser (into css.hpp's form; css_match.cpp matches it)
 
 namespace {
+
+using css::AttrTest;
+using css::Complex;
+using css::Compound;
+using css::Nth;
 
 char lower(char c) {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
@@ -314,101 +283,13 @@ class CssParser {
   size_t i_ = 0;
 };
 
-// ---------------------------------------------------------------------------
-// CSS: matching
+// XPath operations one evaluation may take under a budget: libxml2 does
+// some tens of millions a second; real selectors on real pages take
+// thousands.
+constexpr unsigned long kXPathOperations = 20'000'000;
 
 bool html_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
-
-bool has_token(std::string_view value, std::string_view token) {
-  size_t i = 0;
-  while (i < value.size()) {
-    while (i < value.size() && html_space(value[i])) ++i;
-    size_t j = i;
-    while (j < value.size() && !html_space(value[j])) ++j;
-    if (j > i && value.substr(i, j - i) == token) return true;
-    i = j;
-  }
-  return false;
-}
-
-bool attr_matches(const xmlNode* el, const AttrTest& t) {
-  if (!has_attr(el, t.name.c_str())) return false;
-  if (t.op == AttrTest::Op::exists) return true;
-  const std::string v = attr(el, t.name.c_str());
-  switch (t.op) {
-    case AttrTest::Op::equals:
-      return v == t.value;
-    case AttrTest::Op::contains:
-      return !t.value.empty() && v.find(t.value) != std::string::npos;
-    case AttrTest::Op::prefix:
-      return !t.value.empty() && v.rfind(t.value, 0) == 0;
-    case AttrTest::Op::suffix:
-      return !t.value.empty() && v.size() >= t.value.size() &&
-             v.compare(v.size() - t.value.size(), t.value.size(), t.value) == 0;
-    case AttrTest::Op::word:
-      return has_token(v, t.value);
-    case AttrTest::Op::exists:
-      break;
-  }
-  return true;
-}
-
-// 1-based position among element siblings, from the start or the end.
-long sibling_index(const xmlNode* el, bool from_end) {
-  long index = 1;
-  for (const xmlNode* s = from_end ? next_element(el) : prev_element(el); s != nullptr;
-       s = from_end ? next_element(s) : prev_element(s))
-    ++index;
-  return index;
-}
-
-bool nth_matches(const xmlNode* el, const Nth& n) {
-  // The root element has no parent element: no position among siblings.
-  if (parent_element(el) == nullptr) return false;
-  const long index = sibling_index(el, n.from_end);
-  if (n.a == 0) return index == n.b;
-  const long diff = index - n.b;
-  return diff % n.a == 0 && diff / n.a >= 0;
-}
-
-bool compound_matches(const xmlNode* el, const Compound& c) {
-  if (!is_element(el)) return false;
-  if (!c.tag.empty() && tag(el) != c.tag) return false;
-  if (!c.ids.empty()) {
-    const std::string id = attr(el, "id");
-    for (const auto& want : c.ids)
-      if (id != want) return false;
-  }
-  if (!c.classes.empty()) {
-    const std::string cls = attr(el, "class");
-    for (const auto& want : c.classes)
-      if (!has_token(cls, want)) return false;
-  }
-  for (const auto& t : c.attrs)
-    if (!attr_matches(el, t)) return false;
-  for (const auto& n : c.nths)
-    if (!nth_matches(el, n)) return false;
-  return true;
-}
-
-// Right to left: parts[i] matches `el`, and what is left of it matches the
-// right ancestors (any ancestor for ' ', the parent for '>').
-bool complex_matches(const Complex& c, size_t i, const xmlNode* el) {
-  if (!compound_matches(el, c.parts[i])) return false;
-  if (i == 0) return true;
-  const xmlNode* p = parent_element(el);
-  if (c.combinators[i - 1] == '>') return p != nullptr && complex_matches(c, i - 1, p);
-  for (; p != nullptr; p = parent_element(p))
-    if (complex_matches(c, i - 1, p)) return true;
-  return false;
-}
-
-bool css_matches(const Selector::Css& css, const xmlNode* el) {
-  for (const auto& alt : css.alternatives)
-    if (complex_matches(alt, alt.parts.size() - 1, el)) return true;
-  return false;
 }
 
 // ---------------------------------------------------------------------------
@@ -420,10 +301,23 @@ struct ErrorCapture {
   int position = -1;
   xmlStructuredErrorFunc old_fn;
   void* old_ctx;
-  ErrorCapture() : old_fn(xmlStructuredError), old_ctx(xmlStructuredErrorContext) {
+  // Some XPath failures (an evaluation stopped at its operation limit) are
+  // also reported through the generic handler, which prints to stderr.
+  xmlGenericErrorFunc old_generic;
+  void* old_generic_ctx;
+  ErrorCapture()
+      : old_fn(xmlStructuredError),
+        old_ctx(xmlStructuredErrorContext),
+        old_generic(xmlGenericError),
+        old_generic_ctx(xmlGenericErrorContext) {
     xmlSetStructuredErrorFunc(this, &ErrorCapture::on_error);
+    xmlSetGenericErrorFunc(nullptr, &ErrorCapture::ignore);
   }
-  ~ErrorCapture() { xmlSetStructuredErrorFunc(old_ctx, old_fn); }
+  ~ErrorCapture() {
+    xmlSetStructuredErrorFunc(old_ctx, old_fn);
+    xmlSetGenericErrorFunc(old_generic_ctx, old_generic);
+  }
+  static void ignore(void*, const char*, ...) {}
   ErrorCapture(const ErrorCapture&) = delete;
   ErrorCapture& operator=(const ErrorCapture&) = delete;
   static void on_error(void* user, xmlErrorPtr e) {
@@ -475,9 +369,10 @@ Selection Selector::select(xmlNode* scope) const {
   Selection out;
   if (scope == nullptr) return out;
   if (css_) {
-    for (xmlNode* n = first_child_element(scope) ? scope->children : nullptr; n != nullptr;
-         n = next_in_order(n, scope))
-      if (is_element(n) && css_matches(*css_, n)) out.nodes.push_back(n);
+    css::for_each_match(*css_, scope, [&](xmlNode* n) {
+      out.nodes.push_back(n);
+      return true;
+    });
     return out;
   }
   if (!xpath_) return out;
@@ -485,7 +380,20 @@ Selection Selector::select(xmlNode* scope) const {
   xmlXPathContextPtr ctx = xmlXPathNewContext(scope->doc);
   if (ctx == nullptr) return out;
   ctx->node = scope;
+  // libxml2 cannot be interrupted from outside, but counts its operations
+  // against a limit when given one: under a budget, the evaluation may take
+  // kXPathOperations (or what is left of a step limit), and they are
+  // charged to the budget afterwards.
+  common::WorkBudget* budget = common::current_budget();
+  if (budget != nullptr) {
+    ctx->opLimit = kXPathOperations;
+    if (const auto limit = budget->limits().steps; limit != 0)
+      ctx->opLimit = std::min<unsigned long>(
+          ctx->opLimit, limit > budget->steps() ? limit - budget->steps() + 1 : 1);
+  }
   xmlXPathObjectPtr obj = xmlXPathCompiledEval(xpath_->expr, ctx);
+  const unsigned long operations = ctx->opCount;
+  const bool over = budget != nullptr && obj == nullptr && operations >= ctx->opLimit;
   if (obj != nullptr) {
     if (obj->type == XPATH_NODESET) {
       if (obj->nodesetval != nullptr)
@@ -502,15 +410,23 @@ Selection Selector::select(xmlNode* scope) const {
     xmlXPathFreeObject(obj);
   }
   xmlXPathFreeContext(ctx);
+  if (over)
+    throw common::BudgetExceeded(common::BudgetExceeded::Limit::steps,
+                                 "selector \"" + text_ + "\" took more than " +
+                                     std::to_string(operations) + " XPath operations");
+  if (budget != nullptr) budget->charge(operations);
   return out;
 }
 
 xmlNode* Selector::first(xmlNode* scope) const {
   if (css_) {
     if (scope == nullptr) return nullptr;
-    for (xmlNode* n = scope->children; n != nullptr; n = next_in_order(n, scope))
-      if (is_element(n) && css_matches(*css_, n)) return n;
-    return nullptr;
+    xmlNode* found = nullptr;
+    css::for_each_match(*css_, scope, [&](xmlNode* n) {
+      found = n;
+      return false;
+    });
+    return found;
   }
   for (xmlNode* n : select(scope).nodes)
     if (is_element(n)) return n;
