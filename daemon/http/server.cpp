@@ -172,7 +172,10 @@ class Session : public std::enable_shared_from_this<Session> {
   // ---- Reading
 
   void next_request() {
-    reader_.emplace(state_->options.request);
+    // The reader, and the limits it applies, are made when the request's
+    // first bytes arrive: options set while a keep-alive connection waits
+    // apply to its next request.
+    reader_.reset();
     if (buffer_.size() > 0) {
       // Pipelined: the next request has begun already.
       start_header_clock();
@@ -200,7 +203,7 @@ class Session : public std::enable_shared_from_this<Session> {
       log::debug("http: idle connection closed", {{"peer", peer()}});
       return;
     }
-    if (ec == asio::error::eof && !reader_->started()) {
+    if (ec == asio::error::eof && (!reader_ || !reader_->started())) {
       // The client closed between requests: the normal end of keep-alive.
       shutdown_send();
       return;
@@ -212,6 +215,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void process() {
+    if (!reader_) reader_.emplace(state_->options.request);
     const auto data = buffer_.cdata();
     size_t consumed = 0;
     const auto progress = reader_->parse(

@@ -20,6 +20,7 @@
 #include "runtime/assembly.hpp"
 #include "runtime/engine.hpp"
 #include "runtime/environment.hpp"
+#include "store/retrying_store.hpp"
 #include "store/sqlite_store.hpp"
 
 namespace syndicd::runtime {
@@ -54,6 +55,9 @@ class Service {
     state_path_ = cfg.daemon.state;
     shutdown_timeout_ = cfg.daemon.shutdown_timeout;
     environment_ = std::make_unique<Environment>(cfg.daemon.workers, store_.get());
+    // The engine settles deliveries through this: an outcome the state file
+    // refuses is kept and written again, not lost until a restart.
+    outcomes_ = std::make_unique<store::RetryingStore>(*store_, environment_->io());
     Report report;
     auto assembly = Assembly::build(std::move(loaded), assembly_options(), report);
     if (!assembly || report.errors() > 0) {
@@ -98,6 +102,7 @@ class Service {
     watchdog_.reset();
     engine_.reset();
     assembly_.reset();
+    outcomes_.reset();
     environment_.reset();
     store_.reset();
     log::notice("syndicd stopped");
@@ -235,7 +240,7 @@ class Service {
     environment_->configure(assembly_->config());
     EngineOptions options;
     options.fresh_sources = std::move(fresh);
-    engine_ = std::make_unique<Engine>(*assembly_, *environment_, *store_, options);
+    engine_ = std::make_unique<Engine>(*assembly_, *environment_, *outcomes_, options);
     engine_->start();
   }
 
@@ -339,6 +344,7 @@ class Service {
   ServiceOptions options_;
   std::unique_ptr<store::SqliteStore> store_;
   std::unique_ptr<Environment> environment_;
+  std::unique_ptr<store::RetryingStore> outcomes_;
   std::unique_ptr<Assembly> assembly_;
   std::unique_ptr<Engine> engine_;
   std::unique_ptr<http::Server> server_;
