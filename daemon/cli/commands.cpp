@@ -16,6 +16,7 @@
 #include "config/config.hpp"
 #include "config/schema.hpp"
 #include "log/log.hpp"
+#include "pipeline/step.hpp"
 #include "plugin_host/loader.hpp"
 #include "runtime/assembly.hpp"
 #include "runtime/engine.hpp"
@@ -98,12 +99,24 @@ int cmd_version(const Args&) {
 
 // The daemon's own keys, from the schemas the loader validates with;
 // docs/configuration.md embeds this text and a test keeps them equal.
+// The pipeline steps, from the registry's own schemas.
+std::string steps_reference() {
+  std::string out;
+  for (const auto kind : {pipeline::StepKind::filter, pipeline::StepKind::transform}) {
+    out += kind == pipeline::StepKind::filter ? "\npipelines.<name>.filters[]:\n"
+                                              : "\npipelines.<name>.transforms[]:\n";
+    for (const auto& t : pipeline::step_types())
+      if (t.kind == kind) out += config::describe_schema(t.schema);
+  }
+  return out;
+}
+
 std::string reference() {
   return "daemon:\n" + config::describe_schema(config::daemon_schema()) +
          "\nsources.<name> (besides the source plugin's own keys):\n" +
          config::describe_schema(config::source_host_schema()) +
          "\nsinks.<name> (besides the sink plugin's own keys):\n" +
-         config::describe_schema(config::sink_host_schema());
+         config::describe_schema(config::sink_host_schema()) + steps_reference();
 }
 
 int cmd_check(const Args& args) {
@@ -230,14 +243,6 @@ int cmd_preview(const Args& args) {
   return runtime::preview_source(*assembly, environment, source, json, std::cout, std::cerr);
 }
 
-log::Level level_named(const std::string& name) {
-  if (name == "error") return log::Level::error;
-  if (name == "warning") return log::Level::warning;
-  if (name == "notice") return log::Level::notice;
-  if (name == "debug") return log::Level::debug;
-  return log::Level::info;
-}
-
 int cmd_once(const Args& args) {
   const fs::path file = config_path(args);
   auto loaded = config::load_file(file);
@@ -265,7 +270,7 @@ int cmd_once(const Args& args) {
       return kUsage;
     }
   }
-  if (!args.has("verbose")) log::set_max_level(level_named(cfg.daemon.log_level));
+  if (!args.has("verbose")) log::set_max_level(log::level_named(cfg.daemon.log_level));
   const bool dry_run = args.has("dry-run");
   // Construction order is destruction order reversed: the engine and the
   // plugin instances go before the loop and fetcher, and those before the store.
@@ -285,7 +290,7 @@ int cmd_once(const Args& args) {
   auto assembly = runtime::Assembly::build(std::move(loaded), options, report);
   std::cerr << report.text();
   if (!assembly || report.errors() > 0) return kConfig;
-  environment.configure_sources(assembly->config());
+  environment.configure(assembly->config());
 
   runtime::EngineOptions engine_options;
   engine_options.pipelines = args.all("pipeline");

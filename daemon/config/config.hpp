@@ -3,10 +3,11 @@
 //
 // load_file() reads and checks everything that needs no plugin: YAML syntax,
 // duplicate and unknown keys, the daemon section, the host keys of each
-// source and sink (`plugin`, `every`, `fetch`, ...), pipelines and the names
-// they use, and `${env:NAME}` / `${file:PATH}` / `${config_dir}` expansion.
-// The plugin keys of each section are validated later against the schema the
-// plugin declares (schema.hpp), once plugins are loaded.
+// source and sink (`plugin`, `every`, `fetch`, ...; keys.hpp), pipelines and
+// the names they use, and `${env:NAME}` / `${file:PATH}` / `${config_dir}`
+// expansion (loader.hpp). Later, the assembly validates the plugin keys of
+// each section against the schema its plugin declares (schema.hpp) and each
+// pipeline step against the pipeline's registry (pipeline/steps.hpp).
 #pragma once
 
 #include <chrono>
@@ -17,20 +18,17 @@
 #include <string>
 #include <vector>
 
+#include "config/keys.hpp"
 #include "config/node.hpp"
 #include "config/schema.hpp"
 
 namespace syndicd::config {
 
-struct DaemonConfig {
-  std::string state;  ///< SQLite file, absolute
+/// The `daemon` section; plugin_path entries are made absolute against the
+/// file's folder.
+struct DaemonConfig : DaemonKeys {
   Mark state_mark;
-  std::vector<std::string> plugin_path;  ///< empty: the default directories
   Mark plugin_path_mark;
-  std::string http_listen;  ///< "127.0.0.1:8088"; empty: no HTTP server
-  std::string log_level;    ///< error, warning, notice, info, debug
-  std::chrono::milliseconds shutdown_timeout{10000};
-  int workers = 2;
   /// The whole validated `daemon` section, `fetch.*` included.
   std::shared_ptr<const ConfigValues> values;
 };
@@ -43,24 +41,28 @@ struct PluginSection {
   Mark plugin_mark;
   /// The plugin's own keys (host keys removed), for validate_section().
   Node body;
-  /// The validated host keys: sources `every`, `fetch.*`; sinks
-  /// `concurrency`, `max_attempts`, `retry`, `retry_max`.
+  /// The validated host keys (keys.hpp).
   std::shared_ptr<const ConfigValues> host;
+  /// daemon.fetch with this section's `fetch` overrides.
+  fetch::Settings fetch;
 };
 
-struct Filter {
-  enum class Kind { MaxAge, Include, Exclude };
-  Kind kind = Kind::MaxAge;
-  Mark mark;
-  std::chrono::milliseconds max_age{0};
-  /// Include/Exclude: article field → words (any word matches).
-  std::vector<std::pair<std::string, std::vector<std::string>>> words;
+struct SourceSection : PluginSection {
+  SourceKeys keys;
 };
 
-struct Transform {
-  std::string name;  ///< slug, hashtags, truncate
-  Mark mark;
-  std::map<std::string, std::string> options;
+struct SinkSection : PluginSection {
+  SinkKeys keys;
+};
+
+/// One entry of a pipeline's `filters` or `transforms`: a name and the
+/// settings written after it. The pipeline module checks both against its
+/// registry of steps (pipeline/steps.hpp), each with its own schema.
+struct Step {
+  std::string name;
+  Mark mark;         ///< of the name
+  Node settings;     ///< Null when only the name is written
+  std::string path;  ///< "pipelines.p.filters[2]"
 };
 
 struct Pipeline {
@@ -68,8 +70,8 @@ struct Pipeline {
   Mark mark;
   std::vector<std::string> from;  ///< source names
   std::vector<std::string> to;    ///< sink names
-  std::vector<Filter> filters;
-  std::vector<Transform> transforms;
+  std::vector<Step> filters;
+  std::vector<Step> transforms;
   /// Re-deliver articles updated at the source to non-idempotent sinks.
   bool repost_updates = false;
 };
@@ -77,8 +79,8 @@ struct Pipeline {
 struct Config {
   std::string file;  ///< as given on the command line
   DaemonConfig daemon;
-  std::map<std::string, PluginSection> sources;
-  std::map<std::string, PluginSection> sinks;
+  std::map<std::string, SourceSection> sources;
+  std::map<std::string, SinkSection> sinks;
   std::map<std::string, Pipeline> pipelines;
 };
 
@@ -93,10 +95,5 @@ struct LoadResult {
 LoadResult load_file(const std::filesystem::path& file);
 /// The same from text; `file` names it in messages and anchors relative paths.
 LoadResult load_string(const std::string& text, const std::filesystem::path& file);
-
-/// Schemas of the daemon's own keys, for docs and tests.
-const syndicd_field* daemon_schema();
-const syndicd_field* source_host_schema();
-const syndicd_field* sink_host_schema();
 
 }  // namespace syndicd::config

@@ -35,25 +35,9 @@ std::vector<std::string> choices_of(const syndicd_field& f) {
   return out;
 }
 
-std::string format_duration(int64_t ms) {
-  if (ms == 0) return "0";
-  if (ms % 86'400'000 == 0) return std::to_string(ms / 86'400'000) + "d";
-  if (ms % 3'600'000 == 0) return std::to_string(ms / 3'600'000) + "h";
-  if (ms % 60'000 == 0) return std::to_string(ms / 60'000) + "m";
-  if (ms % 1000 == 0) return std::to_string(ms / 1000) + "s";
-  return std::to_string(ms) + "ms";
-}
-
-std::string format_size(int64_t bytes) {
-  if (bytes != 0 && bytes % (int64_t{1} << 30) == 0) return std::to_string(bytes >> 30) + "GiB";
-  if (bytes != 0 && bytes % (int64_t{1} << 20) == 0) return std::to_string(bytes >> 20) + "MiB";
-  if (bytes != 0 && bytes % (int64_t{1} << 10) == 0) return std::to_string(bytes >> 10) + "KiB";
-  return std::to_string(bytes);
-}
-
 std::string format_number(syndicd_type type, int64_t n) {
-  if (type == SYNDICD_TYPE_DURATION) return format_duration(n);
-  if (type == SYNDICD_TYPE_SIZE) return format_size(n);
+  if (type == SYNDICD_TYPE_DURATION) return units::format_duration(n);
+  if (type == SYNDICD_TYPE_SIZE) return units::format_size(n);
   return std::to_string(n);
 }
 
@@ -558,6 +542,14 @@ std::vector<std::string> ConfigValues::list(std::string_view path) const {
   return out;
 }
 
+std::vector<std::pair<std::string, std::string>> ConfigValues::map(std::string_view path) const {
+  std::vector<std::pair<std::string, std::string>> out;
+  const std::string base(path);
+  for (size_t i = 0; i < count(path); ++i)
+    out.emplace_back(key(path, i), string(base + "[" + std::to_string(i) + "]"));
+  return out;
+}
+
 Mark ConfigValues::mark(std::string_view path) const {
   std::string p(path);
   while (!p.empty()) {
@@ -600,6 +592,23 @@ std::vector<std::string> check_schema(const syndicd_field* schema) {
   std::vector<std::string> out;
   check_fields(schema, "", 0, out);
   return out;
+}
+
+bool declares(const syndicd_field* schema, std::string_view path) {
+  for (int depth = 0; depth <= kMaxDepth && schema != nullptr; ++depth) {
+    const auto dot = path.find('.');
+    std::string_view part = path.substr(0, dot);
+    part = part.substr(0, part.find('['));
+    const syndicd_field* found = nullptr;
+    for (const syndicd_field* f = schema; f->name != nullptr; ++f)
+      if (part == f->name) found = f;
+    if (found == nullptr) return false;
+    if (dot == std::string_view::npos) return true;
+    if (found->type != SYNDICD_TYPE_OBJECT) return false;
+    schema = found->children;
+    path.remove_prefix(dot + 1);
+  }
+  return false;
 }
 
 std::string describe_schema(const syndicd_field* schema) {

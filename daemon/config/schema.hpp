@@ -47,6 +47,8 @@ class ConfigValues {
   size_t count(std::string_view path) const;
   std::string_view key(std::string_view path, size_t index) const;
   std::vector<std::string> list(std::string_view path) const;
+  /// A STRING_MAP's entries, in file order.
+  std::vector<std::pair<std::string, std::string>> map(std::string_view path) const;
   /// Where a key was written; its parent's mark, or the section's, when it
   /// was not (so errors about defaults still point somewhere useful).
   Mark mark(std::string_view path) const;
@@ -85,6 +87,10 @@ std::unique_ptr<ConfigValues> validate_section(const syndicd_field* schema,
 /// Problems with a schema itself (a plugin bug): unknown type, ENUM without
 /// choices, OBJECT without children, a default that does not parse.
 std::vector<std::string> check_schema(const syndicd_field* schema);
+
+/// Whether `schema` declares the key at `path` ("list.links"; list and
+/// map entries "remove[2]" count as their key).
+bool declares(const syndicd_field* schema, std::string_view path);
 
 /// The schema as reference text, for `plugins --describe` and the docs.
 std::string describe_schema(const syndicd_field* schema);

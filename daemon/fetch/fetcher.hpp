@@ -31,6 +31,7 @@
 #include <utility>
 #include <vector>
 
+#include "fetch/settings.hpp"
 #include "fetch/validator_store.hpp"
 
 namespace syndicd::fetch {
@@ -54,27 +55,6 @@ enum class Error : int {
 std::string_view to_string(Error error);
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
-
-/// `daemon.fetch` in the configuration; a source may override the whole set.
-struct Settings {
-  std::string user_agent = "syndicd/" SYNDICD_VERSION;
-  std::size_t max_connections = 64;  ///< transfers in flight, all hosts (global)
-  std::size_t per_host = 2;          ///< transfers in flight to one host name (any scheme or port)
-  std::chrono::milliseconds delay{1000};  ///< minimum gap between request starts to one host name
-  std::chrono::milliseconds timeout{20000};          ///< total, per attempt
-  std::chrono::milliseconds connect_timeout{10000};  ///< per attempt
-  long low_speed_limit = 64;                         ///< bytes/s; slower than this ...
-  std::chrono::seconds low_speed_time{15};           ///< ... for this long is a timeout
-  std::size_t max_body = 8u << 20;                   ///< decompressed bytes
-  int max_redirects = 5;
-  int retries = 2;                                    ///< extra attempts for transient failures
-  std::chrono::milliseconds retry_base{1000};         ///< first backoff; doubles, with jitter
-  std::chrono::milliseconds max_retry_after{120000};  ///< longer Retry-After: no retry
-  bool allow_private = false;  ///< allow loopback/private/link-local addresses
-  bool allow_file = false;     ///< allow file:// request URLs (never on redirects)
-  std::string proxy;           ///< empty: no proxy (the environment is ignored)
-  std::string fallback_charset = "windows-1252";  ///< undeclared, non-UTF-8 text
-};
 
 /// Request flags; the values match SYNDICD_FETCH_* in syndicd/abi.h.
 enum Flag : std::uint32_t {

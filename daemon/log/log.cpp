@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <iterator>
 #include <mutex>
 
 namespace syndicd::log {
@@ -36,6 +37,14 @@ const char* level_name(Level level) {
 }
 
 }  // namespace
+
+Level level_named(std::string_view name) {
+  constexpr Level kLevels[] = {Level::error, Level::warning, Level::notice, Level::info,
+                               Level::debug};
+  for (size_t i = 0; i < std::size(kLevels); ++i)
+    if (name == kLevelNames[i]) return kLevels[i];
+  return Level::info;
+}
 
 std::string quote_value(std::string_view value) {
   bool plain = !value.empty();

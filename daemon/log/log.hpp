@@ -15,6 +15,15 @@ namespace syndicd::log {
 
 enum class Level { error = 3, warning = 4, notice = 5, info = 6, debug = 7 };
 
+/// The levels' configuration names, most important first, ending with a
+/// NULL (the choices of `daemon.log_level`).
+inline constexpr const char* kLevelNames[] = {"error", "warning", "notice",
+                                              "info",  "debug",   nullptr};
+
+/// The level a configuration name stands for (kLevelNames); info for any
+/// other name (the validated config allows no other).
+Level level_named(std::string_view name);
+
 using Fields = std::vector<std::pair<std::string, std::string>>;
 
 /// Quote a field value when it has spaces, quotes or control characters.

@@ -2,11 +2,12 @@
 
 #include <algorithm>
 #include <cctype>
+#include <tuple>
 
-#include "config/units.hpp"
 #include "syndicd/common/entities.hpp"
 #include "syndicd/common/hash.hpp"
 #include "syndicd/common/text.hpp"
+#include "text/suggest.hpp"
 
 namespace syndicd::pipeline {
 namespace {
@@ -97,78 +98,93 @@ std::string content_hash(const Article& a) {
   return common::stable_hash_hex(all);
 }
 
-std::string field_text(const Article& a, std::string_view field) {
-  if (field == "title") return a.title;
-  if (field == "lead") return a.lead;
-  if (field == "body") return a.body_text.empty() ? common::html_to_text(a.body_html) : a.body_text;
-  if (field == "author") return a.author;
-  if (field == "url") return a.url;
-  if (field == "tags") {
-    std::string out;
-    for (const auto& t : a.tags) out += (out.empty() ? "" : " ; ") + t;
-    return out;
+namespace {
+
+// Check one configured step and make it; problems go to `problems`.
+std::unique_ptr<Step> make_step(StepKind kind, const config::Step& step,
+                                std::vector<config::Diagnostic>& problems) {
+  const StepType* type = find_step(kind, step.name);
+  const char* what = kind == StepKind::filter ? "filter" : "transform";
+  if (type == nullptr) {
+    std::vector<std::string> names;
+    for (const auto& t : step_types())
+      if (t.kind == kind) names.emplace_back(t.name);
+    std::string message = std::string("unknown ") + what + " \"" + step.name + "\"";
+    if (auto guess = text::did_you_mean(step.name, names)) {
+      message += "; did you mean \"" + *guess + "\"?";
+    } else {
+      std::string all;
+      for (const auto& n : names) all += (all.empty() ? "" : ", ") + n;
+      message += std::string(" (") + what + "s: " + all + ")";
+    }
+    problems.push_back({config::Diagnostic::Severity::Error, step.mark, step.path, message});
+    return nullptr;
   }
-  std::string out;
-  for (const char* f : {"title", "lead", "body", "author", "tags", "url"})
-    out += field_text(a, f) + "\n";
+  // Validate `{name: settings}` against the entry's one-field schema, so
+  // messages name "pipelines.p.transforms[0].truncate.max".
+  config::Node item;
+  item.kind = config::Node::Kind::Map;
+  item.mark = step.mark;
+  item.entries.push_back({step.name, step.mark, step.settings});
+  auto values = config::validate(type->schema, item, step.path, step.mark,
+                                 config::ValidateOptions{}, problems);
+  if (!values) return nullptr;
+  try {
+    return type->make(*values);
+  } catch (const StepError& e) {
+    problems.push_back({config::Diagnostic::Severity::Error, values->mark(e.path()),
+                        step.path + "." + e.path(), e.what()});
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::unique_ptr<Pipeline> Pipeline::build(const config::Pipeline& config,
+                                          std::vector<config::Diagnostic>& problems) {
+  std::unique_ptr<Pipeline> p(new Pipeline(config));
+  bool ok = true;
+  for (const auto& [kind, steps, out] :
+       {std::tuple{StepKind::filter, &config.filters, &p->filters_},
+        std::tuple{StepKind::transform, &config.transforms, &p->transforms_}}) {
+    for (const auto& step : *steps) {
+      auto made = make_step(kind, step, problems);
+      ok = ok && made != nullptr;
+      if (made) out->push_back(std::move(made));
+    }
+  }
+  if (!ok) return nullptr;
+  return p;
+}
+
+Prepared Pipeline::prepare(const Article& emitted, int64_t now) const {
+  Prepared out;
+  out.article = emitted;
+  Article& a = out.article;
+  normalise(a);
+  if (a.published == SYNDICD_TIME_NONE) {
+    // No date from the source: the time we first saw it, flagged.
+    a.published = now;
+    a.flags |= SYNDICD_ARTICLE_DATE_GUESSED;
+  }
+  for (const auto& f : filters_)
+    if ((out.dropped = f->apply(a, now))) return out;
+  out.canonical_url = canonical_url(a.url);
+  out.content_hash = content_hash(a);
+  transform(a);
   return out;
 }
 
 std::optional<std::string> Pipeline::rejects(const Article& a, int64_t now) const {
-  for (const auto& f : config_.filters) {
-    switch (f.kind) {
-      case config::Filter::Kind::MaxAge:
-        if (a.published != SYNDICD_TIME_NONE && now - a.published > f.max_age.count())
-          return "older than max_age";
-        break;
-      case config::Filter::Kind::Include:
-      case config::Filter::Kind::Exclude: {
-        std::optional<std::string> hit;
-        for (const auto& [field, words] : f.words) {
-          const std::string text = field_text(a, field);
-          for (const auto& w : words)
-            if (common::contains_phrase(text, w)) hit = field + " contains \"" + w + "\"";
-        }
-        if (f.kind == config::Filter::Kind::Exclude && hit) return "excluded: " + *hit;
-        if (f.kind == config::Filter::Kind::Include && !hit) return "not included by any word";
-        break;
-      }
-    }
-  }
+  // Filters only read, but a Step takes the article it may change.
+  Article copy = a;
+  for (const auto& f : filters_)
+    if (auto why = f->apply(copy, now)) return why;
   return std::nullopt;
 }
 
 void Pipeline::transform(Article& a) const {
-  auto set_extra = [&](const std::string& key, std::string value) {
-    for (auto& [k, v] : a.extra)
-      if (k == key) {
-        v = std::move(value);
-        return;
-      }
-    a.extra.emplace_back(key, std::move(value));
-  };
-  for (const auto& t : config_.transforms) {
-    if (t.name == "slug") {
-      set_extra("slug", common::make_slug(a.title));
-    } else if (t.name == "hashtags") {
-      std::string tags, ascii;
-      for (const auto& tag : a.tags) {
-        if (auto h = common::make_hashtag(tag); !h.empty()) tags += (tags.empty() ? "#" : " #") + h;
-        if (auto h = common::make_hashtag(tag, true); !h.empty())
-          ascii += (ascii.empty() ? "#" : " #") + h;
-      }
-      set_extra("hashtags", tags);
-      set_extra("hashtags_ascii", ascii);
-    } else if (t.name == "truncate") {
-      const auto field_it = t.options.find("field");
-      const std::string field = field_it == t.options.end() ? "lead" : field_it->second;
-      const auto max_it = t.options.find("max");
-      const int64_t max =
-          max_it == t.options.end() ? 300 : config::parse_integer(max_it->second).value_or(300);
-      std::string* target = field == "title" ? &a.title : field == "body" ? &a.body_text : &a.lead;
-      if (max > 0) *target = common::shorten(*target, static_cast<size_t>(max));
-    }
-  }
+  for (const auto& t : transforms_) t->apply(a, 0);
 }
 
 }  // namespace syndicd::pipeline

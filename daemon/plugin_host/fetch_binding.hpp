@@ -15,7 +15,8 @@ class FetcherService final : public FetchService {
  public:
   explicit FetcherService(fetch::Fetcher& fetcher) : fetcher_(fetcher) {}
 
-  /// Fetches of `instance` use these settings instead of the fetcher's.
+  /// Fetches of `instance` (a section path, "sources.NAME") use these
+  /// settings instead of the fetcher's.
   void set_settings(const std::string& instance, fetch::Settings settings);
   /// Fetches of `instance` keep their ETag/Last-Modified in `validators`.
   void set_validators(const std::string& instance,

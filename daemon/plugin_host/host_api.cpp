@@ -7,6 +7,12 @@
 #include "plugin_host/instance.hpp"
 #include "plugin_host/loader.hpp"
 
+bool syndicd_config::declared(const char* path) const {
+  if (path != nullptr && syndicd::config::declares(schema, path)) return true;
+  undeclared.emplace_back(path != nullptr ? path : "(null)");
+  return false;
+}
+
 namespace syndicd::plugin_host {
 namespace {
 
@@ -49,24 +55,33 @@ const syndicd_host_api kHostApi = [] {
       return 0;
     });
   };
+  // A read of an undeclared key answers "absent" and is noted: create()
+  // then fails naming the key, so a misspelt read cannot go unnoticed.
   api.cfg_has = [](const syndicd_config* cfg, const char* path) {
-    return guarded("cfg_has", 0, [&] { return cfg->values.has(path) ? 1 : 0; });
+    return guarded("cfg_has", 0,
+                   [&] { return cfg->declared(path) && cfg->values.has(path) ? 1 : 0; });
   };
   api.cfg_string = [](const syndicd_config* cfg, const char* path) {
-    return guarded("cfg_string", syndicd_str{},
-                   [&] { return keep(cfg, std::string(cfg->values.string(path))); });
+    return guarded("cfg_string", syndicd_str{}, [&] {
+      if (!cfg->declared(path)) return syndicd_str{};
+      return keep(cfg, std::string(cfg->values.string(path)));
+    });
   };
   api.cfg_int = [](const syndicd_config* cfg, const char* path) {
-    return guarded("cfg_int", int64_t{0},
-                   [&] { return static_cast<int64_t>(cfg->values.integer(path)); });
+    return guarded("cfg_int", int64_t{0}, [&] {
+      return cfg->declared(path) ? static_cast<int64_t>(cfg->values.integer(path)) : int64_t{0};
+    });
   };
   api.cfg_count = [](const syndicd_config* cfg, const char* path) {
-    return guarded("cfg_count", size_t{0},
-                   [&] { return static_cast<size_t>(cfg->values.count(path)); });
+    return guarded("cfg_count", size_t{0}, [&] {
+      return cfg->declared(path) ? static_cast<size_t>(cfg->values.count(path)) : size_t{0};
+    });
   };
   api.cfg_key = [](const syndicd_config* cfg, const char* path, size_t index) {
-    return guarded("cfg_key", syndicd_str{},
-                   [&] { return keep(cfg, std::string(cfg->values.key(path, index))); });
+    return guarded("cfg_key", syndicd_str{}, [&] {
+      if (!cfg->declared(path)) return syndicd_str{};
+      return keep(cfg, std::string(cfg->values.key(path, index)));
+    });
   };
   api.fetch = [](syndicd_host_ctx* ctx, const syndicd_fetch_request* request, syndicd_fetch_cb cb,
                  void* user) {

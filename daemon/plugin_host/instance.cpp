@@ -72,10 +72,20 @@ void Instance::log(syndicd_log_level level, std::string_view message) const {
 bool Instance::create(const config::ConfigValues& values, ConfigErrorHandler on_error) {
   if (object_ != nullptr) return true;
   on_config_error_ = std::move(on_error);
-  syndicd_config cfg(values);
+  syndicd_config cfg(values, plugin_.descriptor.schema);
   void* object = nullptr;
   syndicd_status status;
   status = plugin_.descriptor.create(host_api(), this, &cfg, &object);
+  if (status == SYNDICD_OK && object != nullptr && !cfg.undeclared.empty()) {
+    // The plugin read a key its schema does not declare: it would have
+    // silently read nothing. Refuse it rather than run it half-configured.
+    config_error("", std::string(kind_name(plugin_.kind())) + " plugin \"" +
+                         std::string(plugin_.name()) + "\" read the key \"" +
+                         cfg.undeclared.front() +
+                         "\", which its schema does not declare (a plugin bug)");
+    plugin_.descriptor.destroy(object);
+    object = nullptr;
+  }
   on_config_error_ = nullptr;
   if (status != SYNDICD_OK || object == nullptr) return false;
   object_ = object;
@@ -252,7 +262,7 @@ uint64_t Instance::start_fetch(const syndicd_fetch_request* request, syndicd_fet
   std::memcpy(&req, request, std::min<size_t>(request->struct_size, sizeof req));
   fetches_.emplace(id, PendingFetch{0, cb, user});
   const uint64_t service_id = services_.fetch->fetch(
-      name_, req, [this, id, alive = alive_](const syndicd_fetch_response& response) {
+      section_, req, [this, id, alive = alive_](const syndicd_fetch_response& response) {
         if (!*alive) return;
         auto node = fetches_.extract(id);
         if (node) node.mapped().cb(node.mapped().user, &response);

@@ -59,7 +59,9 @@ class MemoryStateStore final : public StateStore {
 class FetchService {
  public:
   virtual ~FetchService() = default;
-  /// Start a fetch for `instance`; `done` runs exactly once on the loop.
+  /// Start a fetch for the instance of config section `instance`
+  /// ("sources.NAME", "sinks.NAME": a source and a sink may share a name);
+  /// `done` runs exactly once on the loop.
   virtual uint64_t fetch(const std::string& instance, const syndicd_fetch_request& request,
                          std::function<void(const syndicd_fetch_response&)> done) = 0;
   virtual void cancel(uint64_t id) = 0;

@@ -46,6 +46,11 @@ plugin_host::Instance* Assembly::source(const std::string& name) const {
   return it == sources_.end() ? nullptr : it->second.get();
 }
 
+pipeline::Pipeline* Assembly::pipeline(const std::string& name) const {
+  auto it = pipelines_.find(name);
+  return it == pipelines_.end() ? nullptr : it->second.get();
+}
+
 plugin_host::Instance* Assembly::sink(const std::string& name) const {
   auto it = sinks_.find(name);
   return it == sinks_.end() ? nullptr : it->second.get();
@@ -67,6 +72,12 @@ std::unique_ptr<Assembly> Assembly::build(config::LoadResult loaded, const Assem
     assembly->assemble(SYNDICD_KIND_SOURCE, section, options, report);
   for (const auto& [name, section] : assembly->config_.sinks)
     assembly->assemble(SYNDICD_KIND_SINK, section, options, report);
+  for (const auto& [name, p] : assembly->config_.pipelines) {
+    std::vector<config::Diagnostic> problems;
+    if (auto built = pipeline::Pipeline::build(p, problems))
+      assembly->pipelines_[name] = std::move(built);
+    for (auto& d : problems) report.add(std::move(d));
+  }
   return assembly;
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "pipeline/pipeline.hpp"
 #include "plugin_host/instance.hpp"
 #include "plugin_host/loader.hpp"
 
@@ -53,6 +54,9 @@ class Assembly {
 
   plugin_host::Instance* source(const std::string& name) const;
   plugin_host::Instance* sink(const std::string& name) const;
+  /// The pipeline called `name`, built and checked; nullptr when its steps
+  /// are wrong (the report says why) or there is none.
+  pipeline::Pipeline* pipeline(const std::string& name) const;
 
  private:
   void load_plugins(const AssemblyOptions& options, Report& report);
@@ -66,6 +70,7 @@ class Assembly {
   std::map<std::string, std::unique_ptr<config::ConfigValues>> values_;
   std::map<std::string, std::unique_ptr<plugin_host::Instance>> sources_;
   std::map<std::string, std::unique_ptr<plugin_host::Instance>> sinks_;
+  std::map<std::string, std::unique_ptr<pipeline::Pipeline>> pipelines_;
 };
 
 /// Paths to search: --plugin-path first, then daemon.plugin_path, else the

@@ -90,7 +90,7 @@ Engine::Engine(Assembly& assembly, Environment& environment, store::Store& store
   std::set<std::string> wanted(options_.pipelines.begin(), options_.pipelines.end());
   for (const auto& [name, p] : cfg.pipelines) {
     if (!wanted.empty() && !wanted.count(name)) continue;
-    pipelines_.push_back(std::make_unique<pipeline::Pipeline>(p));
+    if (auto* built = assembly_.pipeline(name)) pipelines_.push_back(built);
   }
   auto& io = environment_.io();
   for (const auto& p : pipelines_) {
@@ -100,10 +100,10 @@ Engine::Engine(Assembly& assembly, Environment& environment, store::Store& store
         runner = std::make_unique<SourceRunner>();
         runner->name = s;
         runner->instance = assembly_.source(s);
-        runner->every = milliseconds(cfg.sources.at(s).host->integer("every"));
+        runner->every = cfg.sources.at(s).keys.every;
         runner->timer = std::make_unique<boost::asio::steady_timer>(io);
       }
-      runner->pipelines.push_back(p.get());
+      runner->pipelines.push_back(p);
     }
     for (const auto& k : p->config().to) {
       auto& worker = sinks_[k];
@@ -111,13 +111,13 @@ Engine::Engine(Assembly& assembly, Environment& environment, store::Store& store
       worker = std::make_unique<SinkWorker>();
       worker->name = k;
       worker->instance = assembly_.sink(k);
-      const auto& host = *cfg.sinks.at(k).host;
+      const config::SinkKeys& keys = cfg.sinks.at(k).keys;
       worker->idempotent = worker->instance && (worker->instance->plugin().descriptor.flags &
                                                 SYNDICD_PLUGIN_IDEMPOTENT);
-      worker->concurrency = static_cast<size_t>(host.integer("concurrency"));
-      worker->max_attempts = static_cast<int>(host.integer("max_attempts"));
-      worker->retry = milliseconds(host.integer("retry"));
-      worker->retry_max = milliseconds(host.integer("retry_max"));
+      worker->concurrency = static_cast<size_t>(keys.concurrency);
+      worker->max_attempts = keys.max_attempts;
+      worker->retry = keys.retry;
+      worker->retry_max = keys.retry_max;
       worker->timer = std::make_unique<boost::asio::steady_timer>(io);
     }
   }
@@ -298,24 +298,19 @@ syndicd_status Engine::accept(SourceRunner& s, const Article& emitted) {
   const int64_t t = now();
   try {
     for (auto* p : s.pipelines) {
-      Article a = emitted;
-      pipeline::normalise(a);
-      if (a.published == SYNDICD_TIME_NONE) {
-        // No date from the source: the time we first saw it, flagged.
-        a.published = t;
-        a.flags |= SYNDICD_ARTICLE_DATE_GUESSED;
-      }
-      if (auto why = p->rejects(a, t)) {
+      pipeline::Prepared prepared = p->prepare(emitted, t);
+      if (prepared.dropped) {
         ++stats_.articles_filtered;
-        log::debug("filtered", {{"pipeline", p->name()}, {"url", a.url}, {"reason", *why}});
+        log::debug("filtered", {{"pipeline", p->name()},
+                                {"url", prepared.article.url},
+                                {"reason", *prepared.dropped}});
         continue;
       }
       store::ArticleRecord record;
       record.pipeline = p->name();
-      record.canonical_url = pipeline::canonical_url(a.url);
-      record.content_hash = pipeline::content_hash(a);
-      p->transform(a);
-      record.article = std::move(a);
+      record.canonical_url = std::move(prepared.canonical_url);
+      record.content_hash = std::move(prepared.content_hash);
+      record.article = std::move(prepared.article);
       std::vector<std::string> redeliver;
       for (const auto& k : p->config().to)
         if (p->config().repost_updates || (sinks_.count(k) && sinks_.at(k)->idempotent))

@@ -106,7 +106,7 @@ class Engine {
   Environment& environment_;
   store::Store& store_;
   EngineOptions options_;
-  std::vector<std::unique_ptr<pipeline::Pipeline>> pipelines_;
+  std::vector<pipeline::Pipeline*> pipelines_;
   std::map<std::string, std::unique_ptr<SourceRunner>> sources_;
   std::map<std::string, std::unique_ptr<SinkWorker>> sinks_;
   EngineStats stats_;

@@ -1,7 +1,5 @@
 #include "runtime/environment.hpp"
 
-#include "fetch/settings.hpp"
-
 namespace syndicd::runtime {
 
 Environment::Environment(int threads, store::Store* store)
@@ -29,18 +27,21 @@ plugin_host::Services Environment::services() {
   return s;
 }
 
-void Environment::configure_sources(const config::Config& config) {
+void Environment::configure(const config::Config& config) {
   for (const auto& [name, section] : config.sources) {
-    fetch::Settings settings =
-        fetch::settings_from_config(*config.daemon.values, section.host.get());
+    fetch::Settings settings = section.fetch;
     const auto* url = section.body.find("url");
     settings.allow_file =
         url != nullptr && url->value.is_scalar() && url->value.scalar.starts_with("file://");
-    fetch_service_->set_settings(name, std::move(settings));
+    fetch_service_->set_settings("sources." + name, std::move(settings));
     auto deferred = std::make_shared<DeferredValidators>(fetcher_validators());
     validators_[name] = deferred;
-    fetch_service_->set_validators(name, deferred);
+    fetch_service_->set_validators("sources." + name, deferred);
   }
+  // A sink's API calls go through the same proxy, agent and limits as the
+  // sources' fetches: daemon.fetch with the sink's own `fetch` overrides.
+  for (const auto& [name, section] : config.sinks)
+    fetch_service_->set_settings("sinks." + name, section.fetch);
 }
 
 fetch::ValidatorStore& Environment::fetcher_validators() {

@@ -33,10 +33,10 @@ class Environment {
   /// The services to create plugin instances with.
   plugin_host::Services services();
 
-  /// Fetch settings of each source: daemon.fetch with the source's `fetch`
-  /// overrides; file:// is allowed only for a source whose own `url` is a
-  /// file:// URL (the offline demo and saved pages).
-  void configure_sources(const config::Config& config);
+  /// Fetch settings of each source and sink: daemon.fetch with the
+  /// section's `fetch` overrides; file:// is allowed only for a source whose
+  /// own `url` is a file:// URL (the offline demo and saved pages).
+  void configure(const config::Config& config);
 
   /// A source's poll succeeded: keep the validators its fetches received.
   void commit_validators(const std::string& source);

@@ -49,7 +49,7 @@ int preview_source(Assembly& assembly, Environment& environment, const std::stri
     err << "\n";
     return 2;
   }
-  environment.configure_sources(assembly.config());
+  environment.configure(assembly.config());
   const int offset = display_offset(section->second);
 
   bool done = false;

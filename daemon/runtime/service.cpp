@@ -26,14 +26,6 @@
 namespace syndicd::runtime {
 namespace {
 
-log::Level level_named(const std::string& name) {
-  if (name == "error") return log::Level::error;
-  if (name == "warning") return log::Level::warning;
-  if (name == "notice") return log::Level::notice;
-  if (name == "debug") return log::Level::debug;
-  return log::Level::info;
-}
-
 void notify(const std::string& state) {
   // Returns 0 and does nothing when not started by systemd.
   sd_notify(0, state.c_str());
@@ -53,7 +45,7 @@ class Service {
     auto loaded = config::load_file(options_.config);
     if (!loaded.ok()) return refuse_start(std::move(loaded));
     const config::Config& cfg = *loaded.config;
-    if (!options_.verbose) log::set_max_level(level_named(cfg.daemon.log_level));
+    if (!options_.verbose) log::set_max_level(log::level_named(cfg.daemon.log_level));
     try {
       store_ = std::make_unique<store::SqliteStore>(cfg.daemon.state);
     } catch (const store::StoreError& e) {
@@ -73,13 +65,13 @@ class Service {
       return 78;
     }
     for (const auto& d : report.diagnostics()) log::warning(d.str());
-    listen_ = assembly->config().daemon.http_listen;  // `cfg` was moved into the assembly
+    listen_ = assembly->config().daemon.http.listen;  // `cfg` was moved into the assembly
     install(std::move(assembly));
     if (!listen_.empty()) {
       try {
         server_ = std::make_unique<http::Server>(
             environment_->io(), listen_, status_source(),
-            http::options_from_config(*assembly_->config().daemon.values));
+            http::to_options(assembly_->config().daemon.http));
       } catch (const std::exception& e) {
         log::error(std::string("cannot start the HTTP server: ") + e.what());
         engine_.reset();
@@ -245,7 +237,7 @@ class Service {
 
   void install(std::unique_ptr<Assembly> assembly, std::set<std::string> fresh = {}) {
     assembly_ = std::move(assembly);
-    environment_->configure_sources(assembly_->config());
+    environment_->configure(assembly_->config());
     EngineOptions options;
     options.fresh_sources = std::move(fresh);
     engine_ = std::make_unique<Engine>(*assembly_, *environment_, *outcomes_, options);
@@ -301,9 +293,9 @@ class Service {
       notify("READY=1\nSTATUS=" + status_line() + " (last reload refused)");
       return;
     }
-    if (next->config().daemon.http_listen != listen_)
+    if (next->config().daemon.http.listen != listen_)
       log::warning("daemon.http.listen changed; the new address takes effect after a restart",
-                   {{"running", listen_}, {"configured", next->config().daemon.http_listen}});
+                   {{"running", listen_}, {"configured", next->config().daemon.http.listen}});
     if (next->config().daemon.state != state_path_)
       log::warning("daemon.state changed; the new path takes effect after a restart",
                    {{"running", state_path_}, {"configured", next->config().daemon.state}});
@@ -323,7 +315,7 @@ class Service {
       install(std::move(*shared), changed);
       if (server_) {
         server_->set_feeds(feeds());
-        server_->set_options(http::options_from_config(*assembly_->config().daemon.values));
+        server_->set_options(http::to_options(assembly_->config().daemon.http));
       }
       reloading_ = false;
       notify("READY=1\nSTATUS=" + status_line());

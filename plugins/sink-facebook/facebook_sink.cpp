@@ -15,10 +15,12 @@
 // message the sink produces is also passed through redact().
 #include <syndicd/common/dates.hpp>
 #include <syndicd/common/template.hpp>
+#include <syndicd/options.hpp>
 #include <syndicd/plugin.hpp>
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -36,73 +38,73 @@ using syndicd::ConfigError;
 
 constexpr const char* kModes[] = {"api", "directory", nullptr};
 
-constexpr syndicd_field kSchema[] = {
-    {.name = "mode",
-     .type = SYNDICD_TYPE_ENUM,
-     .default_value = "api",
-     .description = "api: post to the Page; directory: write posts as files for review.",
-     .choices = kModes},
-    {.name = "page_id", .type = SYNDICD_TYPE_STRING, .description = "The Page id (mode api)."},
-    {.name = "access_token",
-     .type = SYNDICD_TYPE_STRING,
-     .flags = SYNDICD_FIELD_SECRET,
-     .description = "Page access token (mode api); give it as ${file:...} or ${env:...}."},
-    {.name = "graph_base",
-     .type = SYNDICD_TYPE_URL,
-     .default_value = "https://graph.facebook.com",
-     .description = "Graph API base URL (tests point it at loopback)."},
-    {.name = "api_version",
-     .type = SYNDICD_TYPE_STRING,
-     .default_value = "v21.0",
-     .description = "Graph API version."},
-    {.name = "template",
-     .type = SYNDICD_TYPE_STRING,
-     .default_value = "{{title}}\n\n{{short_lead}}\n\nXem chi tiết: {{url}}\n\n{{hashtags_text}}",
-     .description = "Mustache template of the post message (plain text). Fields: every article "
-                    "field, slug, hashtags / hashtags_ascii (lists), hashtags_text, date "
-                    "(HH:MM dd/MM/yyyy), short_lead, images, first_image."},
-    {.name = "timezone",
-     .type = SYNDICD_TYPE_STRING,
-     .default_value = "+07:00",
-     .description = "The zone of {{date}}, {{published}} and of file names (mode directory)."},
-    {.name = "tags",
-     .type = SYNDICD_TYPE_STRING_LIST,
-     .description = "Hashtags added to every post (after the article's own), e.g. [Thái Nguyên]."},
-    {.name = "published",
-     .type = SYNDICD_TYPE_BOOL,
-     .default_value = "true",
-     .description = "false: create unpublished posts (published=false) for review on the Page."},
-    {.name = "schedule_delay",
-     .type = SYNDICD_TYPE_DURATION,
-     .description = "Schedule each post this long after delivery (published=false + "
-                    "scheduled_publish_time); Facebook needs 10 minutes to 30 days.",
-     .min = 10LL * 60 * 1000,
-     .max = 30LL * 24 * 3600 * 1000},
-    {.name = "rate_limit_pause",
-     .type = SYNDICD_TYPE_DURATION,
-     .default_value = "15m",
-     .description = "How long to pause when the Graph API rate-limits or reports usage above 90% "
-                    "without saying when access comes back.",
-     .min = 1000,
-     .max = 24LL * 3600 * 1000},
-    {.name = "block_backoff",
-     .type = SYNDICD_TYPE_DURATION,
-     .default_value = "6h",
-     .description = "Retry delay after Facebook blocks a post as abusive for now (code 368).",
-     .min = 1000,
-     .max = 7LL * 24 * 3600 * 1000},
-    {.name = "reconcile_pages",
-     .type = SYNDICD_TYPE_INT,
-     .default_value = "3",
-     .description = "Pages of 100 feed posts read to find a post made before a crash.",
-     .min = 1,
-     .max = 50},
-    {.name = "directory",
-     .type = SYNDICD_TYPE_PATH,
-     .description = "Where posts are written (mode directory): YYYYMMDD-HHMM-slug.txt and "
-                    ".json, in the configured timezone; -2, -3... when another article has the "
-                    "same name."},
-    {},
+// The section, one declaration per key (syndicd/options.hpp).
+struct Settings {
+  std::string mode;
+  std::string page_id;
+  std::string access_token;
+  std::string graph_base;
+  std::string api_version;
+  std::string template_text;
+  std::string timezone;
+  syndicd::StringList tags;
+  bool published = true;
+  std::optional<std::chrono::milliseconds> schedule_delay;
+  std::chrono::milliseconds rate_limit_pause{0};
+  std::chrono::milliseconds block_backoff{0};
+  int reconcile_pages = 0;
+  std::string directory;
+};
+
+namespace key = syndicd::key;
+constexpr syndicd::Options kOptions{
+    key::choice("mode", &Settings::mode, kModes)
+        .defaults_to("api")
+        .describe("api: post to the Page; directory: write posts as files for review."),
+    key::text("page_id", &Settings::page_id).describe("The Page id (mode api)."),
+    key::text("access_token", &Settings::access_token)
+        .secret()
+        .describe("Page access token (mode api); give it as ${file:...} or ${env:...}."),
+    key::url("graph_base", &Settings::graph_base)
+        .defaults_to("https://graph.facebook.com")
+        .describe("Graph API base URL (tests point it at loopback)."),
+    key::text("api_version", &Settings::api_version)
+        .defaults_to("v21.0")
+        .describe("Graph API version."),
+    key::text("template", &Settings::template_text)
+        .defaults_to("{{title}}\n\n{{short_lead}}\n\nXem chi tiết: {{url}}\n\n{{hashtags_text}}")
+        .describe("Mustache template of the post message (plain text). Fields: every article "
+                  "field, slug, hashtags / hashtags_ascii (lists), hashtags_text, date "
+                  "(HH:MM dd/MM/yyyy), short_lead, images, first_image."),
+    key::text("timezone", &Settings::timezone)
+        .defaults_to("+07:00")
+        .describe("The zone of {{date}}, {{published}} and of file names (mode directory)."),
+    key::list("tags", &Settings::tags)
+        .describe("Hashtags added to every post (after the article's own), e.g. [Thái Nguyên]."),
+    key::boolean("published", &Settings::published)
+        .defaults_to("true")
+        .describe("false: create unpublished posts (published=false) for review on the Page."),
+    key::duration("schedule_delay", &Settings::schedule_delay)
+        .range(10LL * 60 * 1000, 30LL * 24 * 3600 * 1000)
+        .describe("Schedule each post this long after delivery (published=false + "
+                  "scheduled_publish_time); Facebook needs 10 minutes to 30 days."),
+    key::duration("rate_limit_pause", &Settings::rate_limit_pause)
+        .defaults_to("15m")
+        .range(1000, 24LL * 3600 * 1000)
+        .describe("How long to pause when the Graph API rate-limits or reports usage above 90% "
+                  "without saying when access comes back."),
+    key::duration("block_backoff", &Settings::block_backoff)
+        .defaults_to("6h")
+        .range(1000, 7LL * 24 * 3600 * 1000)
+        .describe("Retry delay after Facebook blocks a post as abusive for now (code 368)."),
+    key::integer("reconcile_pages", &Settings::reconcile_pages)
+        .defaults_to("3")
+        .range(1, 50)
+        .describe("Pages of 100 feed posts read to find a post made before a crash."),
+    key::path("directory", &Settings::directory)
+        .describe("Where posts are written (mode directory): YYYYMMDD-HHMM-slug.txt and "
+                  ".json, in the configured timezone; -2, -3... when another article has the "
+                  "same name."),
 };
 
 // Facebook refuses longer messages.
@@ -139,45 +141,52 @@ class FacebookSink final : public syndicd::Sink {
  public:
   static constexpr bool kReconciles = true;
 
-  FacebookSink(syndicd::Host host, const syndicd::Config& config) : Sink(host) {
-    const std::string mode = config.string("mode");
-    directory_mode_ = mode == "directory";
-    template_ = config.string("template");
-    if (auto problem = common::check_template(template_)) throw ConfigError("template", *problem);
-    fields_.timezone = config.string("timezone");
+  FacebookSink(syndicd::Host host, const syndicd::Config& config)
+      : FacebookSink(host, kOptions.read(config)) {}
+
+  FacebookSink(syndicd::Host host, const Settings& s) : Sink(host) {
+    directory_mode_ = s.mode == "directory";
+    template_ = s.template_text;
+    if (auto problem = common::check_template(template_))
+      throw ConfigError(kOptions.path(&Settings::template_text), *problem);
+    fields_.timezone = s.timezone;
     if (!common::parse_utc_offset(fields_.timezone))
-      throw ConfigError("timezone",
+      throw ConfigError(kOptions.path(&Settings::timezone),
                         "\"" + fields_.timezone + "\" is not a UTC offset (write it like +07:00)");
-    fields_.extra_tags = config.list("tags");
+    fields_.extra_tags = s.tags;
 
     if (directory_mode_) {
-      directory_ = config.string("directory");
-      if (directory_.empty()) throw ConfigError("directory", "required when mode is directory");
+      directory_ = s.directory;
+      if (directory_.empty())
+        throw ConfigError(kOptions.path(&Settings::directory), "required when mode is directory");
       return;
     }
-    page_id_ = config.string("page_id");
-    if (page_id_.empty()) throw ConfigError("page_id", "required when mode is api");
+    const std::string page_id_key = kOptions.path(&Settings::page_id);
+    page_id_ = s.page_id;
+    if (page_id_.empty()) throw ConfigError(page_id_key, "required when mode is api");
     if (!plain_name(page_id_))
-      throw ConfigError("page_id", "a Page id is letters, digits, '.', '_' or '-'");
+      throw ConfigError(page_id_key, "a Page id is letters, digits, '.', '_' or '-'");
     // A token file usually ends with a newline.
-    token_ = trim(config.string("access_token"));
-    if (token_.empty()) throw ConfigError("access_token", "required when mode is api");
+    const std::string token_key = kOptions.path(&Settings::access_token);
+    token_ = trim(s.access_token);
+    if (token_.empty()) throw ConfigError(token_key, "required when mode is api");
     // Never quote the token itself, not even in this error.
     if (std::any_of(token_.begin(), token_.end(), [](char c) {
           return std::isspace(static_cast<unsigned char>(c)) != 0 ||
                  std::iscntrl(static_cast<unsigned char>(c)) != 0;
         }))
-      throw ConfigError("access_token", "the token contains spaces or control characters");
-    graph_base_ = config.string("graph_base");
+      throw ConfigError(token_key, "the token contains spaces or control characters");
+    graph_base_ = s.graph_base;
     while (!graph_base_.empty() && graph_base_.back() == '/') graph_base_.pop_back();
-    api_version_ = config.string("api_version");
+    api_version_ = s.api_version;
     if (!plain_name(api_version_) || api_version_.front() != 'v')
-      throw ConfigError("api_version", "write the Graph API version like v21.0");
-    published_ = config.boolean("published");
-    if (config.has("schedule_delay")) schedule_delay_ms_ = config.integer("schedule_delay");
-    rate_limit_pause_ms_ = config.integer("rate_limit_pause");
-    block_backoff_ms_ = config.integer("block_backoff");
-    reconcile_pages_ = static_cast<int>(config.integer("reconcile_pages"));
+      throw ConfigError(kOptions.path(&Settings::api_version),
+                        "write the Graph API version like v21.0");
+    published_ = s.published;
+    if (s.schedule_delay) schedule_delay_ms_ = s.schedule_delay->count();
+    rate_limit_pause_ms_ = s.rate_limit_pause.count();
+    block_backoff_ms_ = s.block_backoff.count();
+    reconcile_pages_ = s.reconcile_pages;
   }
 
   void deliver(syndicd::Delivery delivery) override {
@@ -591,4 +600,4 @@ SYNDICD_SINK(FacebookSink, "facebook", "0.2.0",
              "90% pause the sink; a rejected token pauses it with the posts kept queued; after "
              "a crash, posts already on the Page are found by their link instead of posted "
              "twice.",
-             kSchema, 0)
+             kOptions.fields(), 0)

@@ -11,8 +11,10 @@
 // on the loop. Writes of one instance never overlap: deliveries that arrive
 // while a write is running wait and share the next write, so the file on
 // disk only ever moves forward.
+#include <syndicd/options.hpp>
 #include <syndicd/plugin.hpp>
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -23,46 +25,44 @@
 
 namespace {
 
-constexpr syndicd_field kSchema[] = {
-    {.name = "title",
-     .type = SYNDICD_TYPE_STRING,
-     .flags = SYNDICD_FIELD_REQUIRED,
-     .description = "The channel title."},
-    {.name = "link",
-     .type = SYNDICD_TYPE_URL,
-     .flags = SYNDICD_FIELD_REQUIRED,
-     .description = "The channel link (the site the feed stands for)."},
-    {.name = "description",
-     .type = SYNDICD_TYPE_STRING,
-     .default_value = "",
-     .description = "The channel description."},
-    {.name = "path",
-     .type = SYNDICD_TYPE_PATH,
-     .flags = SYNDICD_FIELD_REQUIRED,
-     .description = "Where the feed file is written (atomically); missing directories are "
-                    "created."},
-    {.name = "self_url",
-     .type = SYNDICD_TYPE_URL,
-     .description = "The public URL of the feed, for atom:link rel=self; when unset the "
-                    "feed has no atom:link (pointing it at `link` would name the site, not "
-                    "the feed)."},
-    {.name = "max_items",
-     .type = SYNDICD_TYPE_INT,
-     .default_value = "50",
-     .description = "Keep the newest this many articles in the feed (by published date).",
-     .min = 1,
-     .max = 10000},
-    {.name = "language",
-     .type = SYNDICD_TYPE_STRING,
-     .default_value = "vi",
-     .description = "The channel language."},
-    {.name = "ttl",
-     .type = SYNDICD_TYPE_DURATION,
-     .description = "How long readers may cache the feed (<ttl>, rounded up to whole "
-                    "minutes); unset: no <ttl>.",
-     .min = 0,
-     .max = 7LL * 24 * 3600 * 1000},
-    {},
+// The section, one declaration per key (syndicd/options.hpp).
+struct Settings {
+  std::string title;
+  std::string link;
+  std::string description;
+  std::string path;
+  std::string self_url;
+  int64_t max_items = 0;
+  std::string language;
+  std::optional<std::chrono::milliseconds> ttl;
+};
+
+namespace key = syndicd::key;
+constexpr syndicd::Options kOptions{
+    key::text("title", &Settings::title).required().describe("The channel title."),
+    key::url("link", &Settings::link)
+        .required()
+        .describe("The channel link (the site the feed stands for)."),
+    key::text("description", &Settings::description)
+        .defaults_to("")
+        .describe("The channel description."),
+    key::path("path", &Settings::path)
+        .required()
+        .describe("Where the feed file is written (atomically); missing directories are "
+                  "created."),
+    key::url("self_url", &Settings::self_url)
+        .describe("The public URL of the feed, for atom:link rel=self; when unset the "
+                  "feed has no atom:link (pointing it at `link` would name the site, not "
+                  "the feed)."),
+    key::integer("max_items", &Settings::max_items)
+        .defaults_to("50")
+        .range(1, 10000)
+        .describe("Keep the newest this many articles in the feed (by published date)."),
+    key::text("language", &Settings::language).defaults_to("vi").describe("The channel language."),
+    key::duration("ttl", &Settings::ttl)
+        .range(0, 7LL * 24 * 3600 * 1000)
+        .describe("How long readers may cache the feed (<ttl>, rounded up to whole "
+                  "minutes); unset: no <ttl>."),
 };
 
 // The host state key holding the item list (JSON, see ItemList::to_json).
@@ -71,15 +71,16 @@ constexpr std::string_view kItemsKey = "items";
 class RssSink final : public syndicd::Sink {
  public:
   RssSink(syndicd::Host host, const syndicd::Config& config)
-      : Sink(host),
-        path_(config.string("path")),
-        max_items_(static_cast<size_t>(config.integer("max_items"))) {
-    channel_.title = config.string("title");
-    channel_.link = config.string("link");
-    channel_.description = config.string("description");
-    channel_.self_url = config.string("self_url");
-    channel_.language = config.string("language");
-    const int64_t ttl_ms = config.has("ttl") ? config.integer("ttl") : 0;
+      : RssSink(host, kOptions.read(config)) {}
+
+  RssSink(syndicd::Host host, const Settings& settings)
+      : Sink(host), path_(settings.path), max_items_(static_cast<size_t>(settings.max_items)) {
+    channel_.title = settings.title;
+    channel_.link = settings.link;
+    channel_.description = settings.description;
+    channel_.self_url = settings.self_url;
+    channel_.language = settings.language;
+    const int64_t ttl_ms = settings.ttl ? settings.ttl->count() : 0;
     channel_.ttl_minutes = (ttl_ms + 59999) / 60000;
   }
 
@@ -181,4 +182,4 @@ SYNDICD_SINK(RssSink, "rss", "0.2.0",
              "atom:link rel=self) of the newest articles to a file, atomically. The item list "
              "lives in the sink's state, so a restart loses nothing; delivering an article "
              "again replaces its item.",
-             kSchema, SYNDICD_PLUGIN_IDEMPOTENT)
+             kOptions.fields(), SYNDICD_PLUGIN_IDEMPOTENT)

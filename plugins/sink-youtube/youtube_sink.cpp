@@ -42,6 +42,7 @@
 
 #include <syndicd/common/dates.hpp>
 #include <syndicd/common/template.hpp>
+#include <syndicd/options.hpp>
 #include <syndicd/plugin.hpp>
 
 #include <atomic>
@@ -81,64 +82,66 @@ constexpr const char* kDefaultTemplate =
     "\n"
     "{{hashtags_text}}";
 
-constexpr syndicd_field kSchema[] = {
-    {.name = "mode",
-     .type = SYNDICD_TYPE_ENUM,
-     .default_value = "api",
-     .description = "api: update video descriptions; directory: write them as files for review.",
-     .choices = kModes},
-    {.name = "api_base",
-     .type = SYNDICD_TYPE_URL,
-     .default_value = "https://www.googleapis.com/youtube/v3",
-     .description = "YouTube Data API base URL (tests point it at loopback)."},
-    {.name = "token_url",
-     .type = SYNDICD_TYPE_URL,
-     .default_value = "https://oauth2.googleapis.com/token",
-     .description = "OAuth2 token endpoint."},
-    {.name = "client_id",
-     .type = SYNDICD_TYPE_STRING,
-     .description = "OAuth2 client id (mode api)."},
-    {.name = "client_secret",
-     .type = SYNDICD_TYPE_STRING,
-     .flags = SYNDICD_FIELD_SECRET,
-     .description = "OAuth2 client secret (mode api); give it as ${file:...} or ${env:...}."},
-    {.name = "refresh_token",
-     .type = SYNDICD_TYPE_STRING,
-     .flags = SYNDICD_FIELD_SECRET,
-     .description = "OAuth2 refresh token with the youtube scope (mode api); give it as "
-                    "${file:...} or ${env:...}."},
-    {.name = "template",
-     .type = SYNDICD_TYPE_STRING,
-     .default_value = kDefaultTemplate,
-     .description = "Mustache template of the video description: every article field plus "
-                    "slug, hashtags, hashtags_ascii, hashtags_text, date, short_lead, images. "
-                    "Cut to YouTube's 5,000 bytes by shortening body_text, body_html, lead, "
-                    "then title, so what follows them (link, hashtags) stays whole."},
-    {.name = "update_title",
-     .type = SYNDICD_TYPE_BOOL,
-     .default_value = "false",
-     .description = "Also set the video title to the article title (cut to 100 characters)."},
-    {.name = "videos",
-     .type = SYNDICD_TYPE_STRING_MAP,
-     .description = "Article URL (or id) to video id or URL; wins over videos found in the "
-                    "article."},
-    {.name = "tags",
-     .type = SYNDICD_TYPE_STRING_LIST,
-     .description = "Extra hashtags for every description (after the article's own)."},
-    {.name = "timezone",
-     .type = SYNDICD_TYPE_STRING,
-     .default_value = "+07:00",
-     .description = "Zone of {{date}}, {{published}} and the file names (mode directory)."},
-    {.name = "category_id",
-     .type = SYNDICD_TYPE_STRING,
-     .default_value = "25",
-     .description = "YouTube category sent for a video that has none (the API requires one); "
-                    "25 is News & Politics."},
-    {.name = "directory",
-     .type = SYNDICD_TYPE_PATH,
-     .description = "Where descriptions are written (mode directory): NAME.txt and NAME.json, "
-                    "NAME = YYYYMMDD-HHMM-slug."},
-    {},
+// The section, one declaration per key (syndicd/options.hpp).
+struct Settings {
+  std::string mode;
+  std::string api_base;
+  std::string token_url;
+  std::string client_id;
+  std::string client_secret;
+  std::string refresh_token;
+  std::string template_text;
+  bool update_title = false;
+  syndicd::StringMap videos;
+  syndicd::StringList tags;
+  std::string timezone;
+  std::string category_id;
+  std::string directory;
+};
+
+namespace key = syndicd::key;
+constexpr syndicd::Options kOptions{
+    key::choice("mode", &Settings::mode, kModes)
+        .defaults_to("api")
+        .describe("api: update video descriptions; directory: write them as files for review."),
+    key::url("api_base", &Settings::api_base)
+        .defaults_to("https://www.googleapis.com/youtube/v3")
+        .describe("YouTube Data API base URL (tests point it at loopback)."),
+    key::url("token_url", &Settings::token_url)
+        .defaults_to("https://oauth2.googleapis.com/token")
+        .describe("OAuth2 token endpoint."),
+    key::text("client_id", &Settings::client_id).describe("OAuth2 client id (mode api)."),
+    key::text("client_secret", &Settings::client_secret)
+        .secret()
+        .describe("OAuth2 client secret (mode api); give it as ${file:...} or ${env:...}."),
+    key::text("refresh_token", &Settings::refresh_token)
+        .secret()
+        .describe("OAuth2 refresh token with the youtube scope (mode api); give it as "
+                  "${file:...} or ${env:...}."),
+    key::text("template", &Settings::template_text)
+        .defaults_to(kDefaultTemplate)
+        .describe("Mustache template of the video description: every article field plus "
+                  "slug, hashtags, hashtags_ascii, hashtags_text, date, short_lead, images. "
+                  "Cut to YouTube's 5,000 bytes by shortening body_text, body_html, lead, "
+                  "then title, so what follows them (link, hashtags) stays whole."),
+    key::boolean("update_title", &Settings::update_title)
+        .defaults_to("false")
+        .describe("Also set the video title to the article title (cut to 100 characters)."),
+    key::map("videos", &Settings::videos)
+        .describe("Article URL (or id) to video id or URL; wins over videos found in the "
+                  "article."),
+    key::list("tags", &Settings::tags)
+        .describe("Extra hashtags for every description (after the article's own)."),
+    key::text("timezone", &Settings::timezone)
+        .defaults_to("+07:00")
+        .describe("Zone of {{date}}, {{published}} and the file names (mode directory)."),
+    key::text("category_id", &Settings::category_id)
+        .defaults_to("25")
+        .describe("YouTube category sent for a video that has none (the API requires one); "
+                  "25 is News & Politics."),
+    key::path("directory", &Settings::directory)
+        .describe("Where descriptions are written (mode directory): NAME.txt and NAME.json, "
+                  "NAME = YYYYMMDD-HHMM-slug."),
 };
 
 // How long before its stated expiry a cached access token is replaced: a
@@ -207,36 +210,42 @@ std::string sidecar_id(const fs::path& path) {
 class YoutubeSink final : public syndicd::Sink {
  public:
   YoutubeSink(syndicd::Host host, const syndicd::Config& config)
+      : YoutubeSink(host, kOptions.read(config)) {}
+
+  YoutubeSink(syndicd::Host host, const Settings& s)
       : Sink(host),
-        directory_mode_(config.string("mode") == "directory"),
-        api_base_(config.string("api_base")),
-        token_url_(config.string("token_url")),
-        client_id_(config.string("client_id")),
-        client_secret_(config.string("client_secret")),
-        refresh_token_(config.string("refresh_token")),
-        template_(config.string("template")),
-        update_title_(config.boolean("update_title")),
-        category_id_(config.string("category_id")),
-        directory_(config.string("directory")),
-        mapping_(config.map("videos")) {
+        directory_mode_(s.mode == "directory"),
+        api_base_(s.api_base),
+        token_url_(s.token_url),
+        client_id_(s.client_id),
+        client_secret_(s.client_secret),
+        refresh_token_(s.refresh_token),
+        template_(s.template_text),
+        update_title_(s.update_title),
+        category_id_(s.category_id),
+        directory_(s.directory),
+        mapping_(s.videos) {
     if (!directory_mode_) {
-      for (const char* key : {"client_id", "client_secret", "refresh_token"})
-        if (config.string(key).empty())
-          throw syndicd::ConfigError(key, "required when mode is api");
+      for (auto member : {&Settings::client_id, &Settings::client_secret, &Settings::refresh_token})
+        if ((s.*member).empty())
+          throw syndicd::ConfigError(kOptions.path(member), "required when mode is api");
     } else if (directory_.empty()) {
-      throw syndicd::ConfigError("directory", "required when mode is directory");
+      throw syndicd::ConfigError(kOptions.path(&Settings::directory),
+                                 "required when mode is directory");
     }
     if (auto problem = syndicd::common::check_template(template_))
-      throw syndicd::ConfigError("template", "template " + *problem);
-    fields_.timezone = config.string("timezone");
+      throw syndicd::ConfigError(kOptions.path(&Settings::template_text), "template " + *problem);
+    fields_.timezone = s.timezone;
     if (!syndicd::common::parse_utc_offset(fields_.timezone))
-      throw syndicd::ConfigError("timezone", "not a UTC offset such as \"+07:00\"");
-    fields_.extra_tags = config.list("tags");
+      throw syndicd::ConfigError(kOptions.path(&Settings::timezone),
+                                 "not a UTC offset such as \"+07:00\"");
+    fields_.extra_tags = s.tags;
     while (!api_base_.empty() && api_base_.back() == '/') api_base_.pop_back();
-    for (const auto& [key, value] : mapping_)
+    for (const auto& [video_key, value] : mapping_)
       if (!yt::video_id(value))
-        throw syndicd::ConfigError("videos", "\"" + value + "\" (for " + key +
-                                                 ") is neither a YouTube video id nor a video URL");
+        throw syndicd::ConfigError(kOptions.path(&Settings::videos),
+                                   "\"" + value + "\" (for " + video_key +
+                                       ") is neither a YouTube video id nor a video URL");
   }
 
   void deliver(Delivery delivery) override {
@@ -520,4 +529,4 @@ SYNDICD_SINK(YoutubeSink, "youtube", "0.2.0",
              "\"skipped: no video\" — or writes the descriptions to a directory for review. "
              "Descriptions keep YouTube's limits (5,000 bytes, no < or >); a spent daily "
              "quota pauses the sink until midnight Pacific time.",
-             kSchema, SYNDICD_PLUGIN_IDEMPOTENT)
+             kOptions.fields(), SYNDICD_PLUGIN_IDEMPOTENT)

@@ -23,6 +23,7 @@
 // stored already, and reading older links on later polls would post old
 // news. A site that publishes more than `max` articles between two polls
 // needs a larger `max` or a shorter `every`.
+#include <syndicd/options.hpp>
 #include <syndicd/plugin.hpp>
 
 #include <deque>
@@ -38,104 +39,115 @@
 
 namespace {
 
-// A field selector: `css:...` or `xpath:...`; written either as a string or
-// as {select, attr}; the two date fields also take a `format`.
-constexpr syndicd_field kSelector[] = {
-    {.name = "select",
-     .type = SYNDICD_TYPE_STRING,
-     .description = "css:SELECTOR or xpath:EXPRESSION."},
-    {.name = "attr",
-     .type = SYNDICD_TYPE_STRING,
-     .description = "Read this attribute instead of the element's text."},
-    {},
+// The section, one declaration per key (syndicd/options.hpp). A field
+// selector is `css:...` or `xpath:...`, written either as a string or as
+// {select, attr}; the two date fields also take a `format`.
+struct SelectorOptions {
+  std::string select;
+  std::string format;  // date fields only
+  std::string attr;
 };
 
-constexpr syndicd_field kDateSelector[] = {
-    {.name = "select",
-     .type = SYNDICD_TYPE_STRING,
-     .description = "css:SELECTOR or xpath:EXPRESSION."},
-    {.name = "format",
-     .type = SYNDICD_TYPE_STRING,
-     .description = "strptime-style format of the date, e.g. \"%H:%M | %d/%m/%Y\"; omitted: "
-                    "the Vietnamese and international forms are recognised."},
-    {.name = "attr",
-     .type = SYNDICD_TYPE_STRING,
-     .description = "Read this attribute instead of the element's text."},
-    {},
+struct ListOptions {
+  std::string links;
+  int64_t max = 0;
+  std::string next;
+  int64_t pages = 0;
 };
 
-constexpr syndicd_field kList[] = {
-    {.name = "links",
-     .type = SYNDICD_TYPE_STRING,
-     .flags = SYNDICD_FIELD_REQUIRED,
-     .description = "Selector of the article links (<a href>) on the list page."},
-    {.name = "max",
-     .type = SYNDICD_TYPE_INT,
-     .default_value = "20",
-     .description = "Follow at most this many links per poll, the first on the list; the rest "
-                    "are not followed.",
-     .min = 1,
-     .max = 500},
-    {.name = "next",
-     .type = SYNDICD_TYPE_STRING,
-     .description = "Selector of the next-page link, to read more than one list page."},
-    {.name = "pages",
-     .type = SYNDICD_TYPE_INT,
-     .default_value = "1",
-     .description = "Read at most this many list pages.",
-     .min = 1,
-     .max = 50},
-    {},
+struct ArticleOptions {
+  SelectorOptions title, published, updated, lead, body, author, images, tags;
+  syndicd::StringList remove;
 };
 
-#define SYNDICD_SELECTOR_FIELD(field, what, schema)                                     \
-  {                                                                                     \
-    .name = field, .type = SYNDICD_TYPE_OBJECT, .flags = SYNDICD_FIELD_SHORTHAND,       \
-    .description = what " selector; omitted: automatic extraction.", .children = schema \
-  }
-
-constexpr syndicd_field kArticle[] = {
-    SYNDICD_SELECTOR_FIELD("title", "Title", kSelector),
-    SYNDICD_SELECTOR_FIELD("published", "Publish time", kDateSelector),
-    SYNDICD_SELECTOR_FIELD("updated", "Update time", kDateSelector),
-    SYNDICD_SELECTOR_FIELD("lead", "Lead (sapo)", kSelector),
-    SYNDICD_SELECTOR_FIELD("body", "Body", kSelector),
-    SYNDICD_SELECTOR_FIELD("author", "Author", kSelector),
-    SYNDICD_SELECTOR_FIELD("images", "Image", kSelector),
-    SYNDICD_SELECTOR_FIELD("tags", "Tag", kSelector),
-    {.name = "remove",
-     .type = SYNDICD_TYPE_STRING_LIST,
-     .description = "Selectors of elements to drop from the body (share bars, related links)."},
-    {},
+struct Options {
+  std::string url;
+  std::string timezone;
+  std::string language;
+  ListOptions list;
+  ArticleOptions article;
+  syndicd::StringList allow_hosts;
 };
-#undef SYNDICD_SELECTOR_FIELD
 
-constexpr syndicd_field kSchema[] = {
-    {.name = "url",
-     .type = SYNDICD_TYPE_URL,
-     .flags = SYNDICD_FIELD_REQUIRED,
-     .description = "The list page (http, https, or file:// for saved pages)."},
-    {.name = "timezone",
-     .type = SYNDICD_TYPE_STRING,
-     .default_value = "+07:00",
-     .description = "UTC offset of the times the site prints."},
-    {.name = "language",
-     .type = SYNDICD_TYPE_STRING,
-     .default_value = "vi",
-     .description = "Language of the articles (BCP 47)."},
-    {.name = "list",
-     .type = SYNDICD_TYPE_OBJECT,
-     .flags = SYNDICD_FIELD_REQUIRED | SYNDICD_FIELD_SHORTHAND,
-     .description = "How to find article links on the list page.",
-     .children = kList},
-    {.name = "article",
-     .type = SYNDICD_TYPE_OBJECT,
-     .description = "Per-field selectors for article pages.",
-     .children = kArticle},
-    {.name = "allow_hosts",
-     .type = SYNDICD_TYPE_STRING_LIST,
-     .description = "Hosts besides the list page's own whose article links may be followed."},
-    {},
+namespace key = syndicd::key;
+
+constexpr syndicd::Options kSelector{
+    key::text("select", &SelectorOptions::select).describe("css:SELECTOR or xpath:EXPRESSION."),
+    key::text("attr", &SelectorOptions::attr)
+        .describe("Read this attribute instead of the element's text."),
+};
+
+constexpr syndicd::Options kDateSelector{
+    key::text("select", &SelectorOptions::select).describe("css:SELECTOR or xpath:EXPRESSION."),
+    key::text("format", &SelectorOptions::format)
+        .describe("strptime-style format of the date, e.g. \"%H:%M | %d/%m/%Y\"; omitted: "
+                  "the Vietnamese and international forms are recognised."),
+    key::text("attr", &SelectorOptions::attr)
+        .describe("Read this attribute instead of the element's text."),
+};
+
+constexpr syndicd::Options kList{
+    key::text("links", &ListOptions::links)
+        .required()
+        .describe("Selector of the article links (<a href>) on the list page."),
+    key::integer("max", &ListOptions::max)
+        .defaults_to("20")
+        .range(1, 500)
+        .describe("Follow at most this many links per poll, the first on the list; the rest "
+                  "are not followed."),
+    key::text("next", &ListOptions::next)
+        .describe("Selector of the next-page link, to read more than one list page."),
+    key::integer("pages", &ListOptions::pages)
+        .defaults_to("1")
+        .range(1, 50)
+        .describe("Read at most this many list pages."),
+};
+
+template <class Nested>
+constexpr auto selector(const char* name, SelectorOptions ArticleOptions::*member,
+                        const Nested& nested, const char* description) {
+  return key::object(name, member, nested).shorthand().describe(description);
+}
+
+constexpr syndicd::Options kArticle{
+    selector("title", &ArticleOptions::title, kSelector,
+             "Title selector; omitted: automatic extraction."),
+    selector("published", &ArticleOptions::published, kDateSelector,
+             "Publish time selector; omitted: automatic extraction."),
+    selector("updated", &ArticleOptions::updated, kDateSelector,
+             "Update time selector; omitted: automatic extraction."),
+    selector("lead", &ArticleOptions::lead, kSelector,
+             "Lead (sapo) selector; omitted: automatic extraction."),
+    selector("body", &ArticleOptions::body, kSelector,
+             "Body selector; omitted: automatic extraction."),
+    selector("author", &ArticleOptions::author, kSelector,
+             "Author selector; omitted: automatic extraction."),
+    selector("images", &ArticleOptions::images, kSelector,
+             "Image selector; omitted: automatic extraction."),
+    selector("tags", &ArticleOptions::tags, kSelector,
+             "Tag selector; omitted: automatic extraction."),
+    key::list("remove", &ArticleOptions::remove)
+        .describe("Selectors of elements to drop from the body (share bars, related links)."),
+};
+
+constexpr syndicd::Options kOptions{
+    key::url("url", &Options::url)
+        .required()
+        .describe("The list page (http, https, or file:// for saved pages)."),
+    key::text("timezone", &Options::timezone)
+        .defaults_to("+07:00")
+        .describe("UTC offset of the times the site prints."),
+    key::text("language", &Options::language)
+        .defaults_to("vi")
+        .describe("Language of the articles (BCP 47)."),
+    key::object("list", &Options::list, kList)
+        .required()
+        .shorthand()
+        .describe("How to find article links on the list page."),
+    key::object("article", &Options::article, kArticle)
+        .describe("Per-field selectors for article pages."),
+    key::list("allow_hosts", &Options::allow_hosts)
+        .describe("Hosts besides the list page's own whose article links may be followed."),
 };
 
 struct Settings {
@@ -148,7 +160,7 @@ struct Settings {
   syndicd::html::LinkPolicy policy;
 };
 
-syndicd::html::Selector compile(const std::string& text, const char* path) {
+syndicd::html::Selector compile(const std::string& text, const std::string& path) {
   try {
     return syndicd::html::Selector::compile(text);
   } catch (const syndicd::html::SelectorError& e) {
@@ -156,48 +168,47 @@ syndicd::html::Selector compile(const std::string& text, const char* path) {
   }
 }
 
-syndicd::html::FieldRule field(const syndicd::Config& config, const std::string& name) {
+syndicd::html::FieldRule field(const SelectorOptions& options,
+                               SelectorOptions ArticleOptions::*member) {
   syndicd::html::FieldRule rule;
-  const std::string base = "article." + name;
-  const std::string select = base + ".select";
-  if (config.has(select.c_str())) {
-    const std::string text = config.string(select.c_str());
-    if (!text.empty()) rule.select = compile(text, select.c_str());
-  }
-  rule.format = config.string((base + ".format").c_str());
-  rule.attr = config.string((base + ".attr").c_str());
+  if (!options.select.empty())
+    rule.select =
+        compile(options.select, kOptions.path(&Options::article, member, &SelectorOptions::select));
+  rule.format = options.format;
+  rule.attr = options.attr;
   return rule;
 }
 
 std::shared_ptr<const Settings> read_settings(const syndicd::Config& config) {
+  const Options o = kOptions.read(config);
   auto s = std::make_shared<Settings>();
-  s->url = config.string("url");
-  s->links = compile(config.string("list.links"), "list.links");
-  if (const std::string next = config.string("list.next"); !next.empty())
-    s->next = compile(next, "list.next");
-  s->max = static_cast<size_t>(config.integer("list.max"));
-  s->pages = static_cast<int>(config.integer("list.pages"));
-  const std::string tz = config.string("timezone");
-  const auto offset = syndicd::common::parse_utc_offset(tz);
+  s->url = o.url;
+  s->links = compile(o.list.links, kOptions.path(&Options::list, &ListOptions::links));
+  if (!o.list.next.empty())
+    s->next = compile(o.list.next, kOptions.path(&Options::list, &ListOptions::next));
+  s->max = static_cast<size_t>(o.list.max);
+  s->pages = static_cast<int>(o.list.pages);
+  const auto offset = syndicd::common::parse_utc_offset(o.timezone);
   if (!offset)
-    throw syndicd::ConfigError("timezone", "\"" + tz + "\" is not a UTC offset such as \"+07:00\"");
+    throw syndicd::ConfigError(kOptions.path(&Options::timezone),
+                               "\"" + o.timezone + "\" is not a UTC offset such as \"+07:00\"");
   s->rules.offset_minutes = *offset;
-  s->rules.language = config.string("language");
-  s->rules.title = field(config, "title");
-  s->rules.published = field(config, "published");
-  s->rules.updated = field(config, "updated");
-  s->rules.lead = field(config, "lead");
-  s->rules.body = field(config, "body");
-  s->rules.author = field(config, "author");
-  s->rules.images = field(config, "images");
-  s->rules.tags = field(config, "tags");
-  const auto remove = config.list("article.remove");
-  for (size_t i = 0; i < remove.size(); ++i) {
-    const std::string path = "article.remove[" + std::to_string(i) + "]";
-    s->rules.remove.push_back(compile(remove[i], path.c_str()));
-  }
+  s->rules.language = o.language;
+  const ArticleOptions& a = o.article;
+  s->rules.title = field(a.title, &ArticleOptions::title);
+  s->rules.published = field(a.published, &ArticleOptions::published);
+  s->rules.updated = field(a.updated, &ArticleOptions::updated);
+  s->rules.lead = field(a.lead, &ArticleOptions::lead);
+  s->rules.body = field(a.body, &ArticleOptions::body);
+  s->rules.author = field(a.author, &ArticleOptions::author);
+  s->rules.images = field(a.images, &ArticleOptions::images);
+  s->rules.tags = field(a.tags, &ArticleOptions::tags);
+  for (size_t i = 0; i < a.remove.size(); ++i)
+    s->rules.remove.push_back(compile(
+        a.remove[i],
+        kOptions.path(&Options::article, &ArticleOptions::remove) + "[" + std::to_string(i) + "]"));
   s->policy.list_url = s->url;
-  for (auto host : config.list("allow_hosts")) {
+  for (auto host : o.allow_hosts) {
     for (char& c : host)
       if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
     s->policy.allow_hosts.push_back(host);
@@ -462,4 +473,4 @@ class HtmlSource final : public syndicd::Source {
 SYNDICD_SOURCE(HtmlSource, "html", "0.2.0",
                "Extracts articles from news sites without feeds: a list page gives the links, "
                "each article page the fields (CSS/XPath selectors or automatic extraction).",
-               kSchema, 0)
+               kOptions.fields(), 0)

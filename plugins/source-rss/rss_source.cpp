@@ -5,6 +5,7 @@
 // one emit per item. The parsing itself lives in feed_parser (a pure
 // function the unit tests call directly).
 #include <syndicd/common/dates.hpp>
+#include <syndicd/options.hpp>
 #include <syndicd/plugin.hpp>
 
 #include <exception>
@@ -15,26 +16,29 @@
 
 namespace {
 
-constexpr syndicd_field kSchema[] = {
-    {.name = "url",
-     .type = SYNDICD_TYPE_URL,
-     .flags = SYNDICD_FIELD_REQUIRED,
-     .description = "Feed URL (http, https, or file:// for offline work)."},
-    {.name = "timezone",
-     .type = SYNDICD_TYPE_STRING,
-     .default_value = "+07:00",
-     .description = "UTC offset for dates that carry no zone."},
-    {.name = "language",
-     .type = SYNDICD_TYPE_STRING,
-     .default_value = "vi",
-     .description = "Language of the articles when the feed does not say (BCP 47)."},
-    {.name = "max_items",
-     .type = SYNDICD_TYPE_INT,
-     .default_value = "100",
-     .description = "Read at most this many items per poll, newest first.",
-     .min = 1,
-     .max = 10000},
-    {},
+// The section, one declaration per key (syndicd/options.hpp).
+struct Settings {
+  std::string url;
+  std::string timezone;
+  std::string language;
+  int64_t max_items = 0;
+};
+
+namespace key = syndicd::key;
+constexpr syndicd::Options kOptions{
+    key::url("url", &Settings::url)
+        .required()
+        .describe("Feed URL (http, https, or file:// for offline work)."),
+    key::text("timezone", &Settings::timezone)
+        .defaults_to("+07:00")
+        .describe("UTC offset for dates that carry no zone."),
+    key::text("language", &Settings::language)
+        .defaults_to("vi")
+        .describe("Language of the articles when the feed does not say (BCP 47)."),
+    key::integer("max_items", &Settings::max_items)
+        .defaults_to("100")
+        .range(1, 10000)
+        .describe("Read at most this many items per poll, newest first."),
 };
 
 // Fetch failures that retrying cannot fix.
@@ -53,17 +57,18 @@ bool permanent_fetch_error(syndicd_fetch_error e) {
 
 class RssSource final : public syndicd::Source {
  public:
-  RssSource(syndicd::Host host, const syndicd::Config& config)
-      : Source(host), url_(config.string("url")) {
-    const std::string tz = config.string("timezone");
-    const auto offset = syndicd::common::parse_utc_offset(tz);
+  RssSource(syndicd::Host host, const syndicd::Config& config) : Source(host) {
+    const Settings settings = kOptions.read(config);
+    url_ = settings.url;
+    const auto offset = syndicd::common::parse_utc_offset(settings.timezone);
     if (!offset)
-      throw syndicd::ConfigError("timezone", "\"" + tz +
-                                                 "\" is not a UTC offset (write e.g. \"+07:00\", "
-                                                 "\"-0500\", \"UTC\" or \"GMT+7\")");
+      throw syndicd::ConfigError(kOptions.path(&Settings::timezone),
+                                 "\"" + settings.timezone +
+                                     "\" is not a UTC offset (write e.g. \"+07:00\", "
+                                     "\"-0500\", \"UTC\" or \"GMT+7\")");
     options_.default_offset_minutes = *offset;
-    options_.language = config.string("language");
-    options_.max_items = static_cast<size_t>(config.integer("max_items"));
+    options_.language = settings.language;
+    options_.max_items = static_cast<size_t>(settings.max_items);
   }
 
   void poll(syndicd::Poll poll) override {
@@ -162,4 +167,4 @@ SYNDICD_SOURCE(RssSource, "rss", "1.0.0",
                "Reads RSS 0.9x/1.0/2.0 and Atom 0.3/1.0 feeds: conditional GET, tolerant "
                "parsing (repairs bare '&', HTML entities, control characters, trailing garbage, "
                "truncation), sanitised HTML bodies, images, YouTube videos, authors, tags.",
-               kSchema, 0)
+               kOptions.fields(), 0)

@@ -1,6 +1,7 @@
 // A source whose constructor throws: a std::exception when `mode` is
 // "crash", a ConfigError on `mode` when it is "reject". Exceptions must never
-// cross into the host.
+// cross into the host. With `mode: misread` it reads a key its schema does
+// not declare (a misspelt name), which the host must refuse.
 #include <stdexcept>
 #include <syndicd/plugin.hpp>
 
@@ -9,13 +10,17 @@ constexpr syndicd_field kSchema[] = {
     {.name = "mode",
      .type = SYNDICD_TYPE_STRING,
      .default_value = "crash",
-     .description = "crash or reject"},
+     .description = "crash, reject or misread"},
     {},
 };
 
 class Thrower final : public syndicd::Source {
  public:
   Thrower(syndicd::Host host, const syndicd::Config& config) : Source(host) {
+    if (config.string("mode") == "misread") {
+      (void)config.string("mdoe");
+      return;
+    }
     if (config.string("mode") == "reject")
       throw syndicd::ConfigError("mode", "\"reject\" is rejected on purpose");
     throw std::runtime_error("constructor blew up");

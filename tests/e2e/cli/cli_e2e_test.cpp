@@ -236,6 +236,57 @@ TEST_F(Cli, CheckRunsPluginConstructors) {
       << r.err;
 }
 
+TEST_F(Cli, CheckValidatesPipelineStepsCompletely) {
+  auto cfg = write("c.yaml",
+                   "daemon: {state: /tmp/x.db}\n"
+                   "sources:\n"
+                   "  a: {plugin: rss, url: https://example.org/feed}\n"
+                   "sinks:\n"
+                   "  f: {plugin: rss, title: T, link: https://example.org/, path: f.xml}\n"
+                   "pipelines:\n"
+                   "  p:\n"
+                   "    from: [a]\n"
+                   "    to: [f]\n"
+                   "    transforms:\n"
+                   "      - truncate: {field: titel, max: 3OO}\n");
+  auto r = run_process({kBinary, "check", "-c", cfg.string(), "--plugin-path", SYNDICD_PLUGIN_DIR});
+  EXPECT_EQ(r.exit_code, 78) << r.err;
+  EXPECT_NE(r.err.find(cfg.string() +
+                       ":11:27: error: pipelines.p.transforms[0].truncate.field: \"titel\" is "
+                       "not one of: title, lead, body; did you mean \"title\"?"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find(cfg.string() +
+                       ":11:39: error: pipelines.p.transforms[0].truncate.max: \"3OO\" is not "
+                       "an integer"),
+            std::string::npos)
+      << r.err;
+}
+
+TEST_F(Cli, CheckRefusesAPluginThatReadsAnUndeclaredKey) {
+  // A misspelt key read would silently read nothing; the host refuses the
+  // instance instead, naming the key.
+  auto cfg = write("c.yaml",
+                   "daemon:\n"
+                   "  state: /tmp/x.db\n"
+                   "  plugin_path: [" +
+                       (kTestPlugins / "thrower").string() +
+                       "]\n"
+                       "sources:\n"
+                       "  a:\n"
+                       "    plugin: thrower\n"
+                       "    mode: misread\n"
+                       "sinks: {}\n"
+                       "pipelines:\n"
+                       "  p: { from: [a], to: [] }\n");
+  auto r = run_process({kBinary, "check", "-c", cfg.string()});
+  EXPECT_EQ(r.exit_code, 78) << r.err;
+  EXPECT_NE(r.err.find("error: sources.a: source plugin \"thrower\" read the key \"mdoe\", which "
+                       "its schema does not declare (a plugin bug)"),
+            std::string::npos)
+      << r.err;
+}
+
 TEST_F(Cli, PluginsListsBuiltins) {
   auto r = run_process({kBinary, "plugins", "--plugin-path", SYNDICD_PLUGIN_DIR});
   EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -286,7 +337,7 @@ TEST_F(Cli, PreviewJsonIsTheContract) {
 
 TEST_F(Cli, ConfigurationDocIsCurrent) {
   // docs/configuration.md embeds `check --reference`; regenerate the block
-  // from the program when this fails.
+  // from the program when this fails (scripts/regenerate-docs.py).
   auto r = run_process({kBinary, "check", "--reference"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto block = between(read_text(kSource / "docs" / "configuration.md"),
@@ -297,7 +348,8 @@ TEST_F(Cli, ConfigurationDocIsCurrent) {
 
 TEST_F(Cli, PluginsReferenceDocIsCurrent) {
   // docs/plugins-reference.md embeds `plugins --describe NAME` of every
-  // built-in plugin; regenerate a block from the program when this fails.
+  // built-in plugin; regenerate a block from the program when this fails
+  // (scripts/regenerate-docs.py).
   // The plugins are the build tree's, but the doc shows their file: lines
   // as an installation under /usr/local would print them.
   const std::string built_dir = std::string(SYNDICD_PLUGIN_DIR) + "/";

@@ -1,11 +1,13 @@
-// fetch::settings_from_config: daemon.fetch with defaults, a source's fetch
-// overriding only the keys it writes, read through the real config loader so
-// key names and units cannot drift apart from the schema.
+// fetch::Settings from the configuration: daemon.fetch with defaults, a
+// source's (or sink's) fetch overriding only the keys it writes, read through
+// the real config loader so key names and units cannot drift apart from the
+// schema.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
 #include "config/config.hpp"
+#include "fetch/fetcher.hpp"
 #include "fetch/settings.hpp"
 
 namespace fetch = syndicd::fetch;
@@ -23,6 +25,13 @@ config::Config load(const std::string& text) {
   return std::move(*r.config);
 }
 
+// daemon.fetch, with a section's overrides when given.
+fetch::Settings settings_from(const config::ConfigValues& daemon,
+                              const config::ConfigValues* section) {
+  const fetch::Settings d = config::read_daemon_keys(daemon).fetch;
+  return section ? config::read_fetch_override(d, *section) : d;
+}
+
 const char* const kRest =
     "sinks:\n  s: { plugin: rss }\n"
     "pipelines:\n  p: { from: [a, b], to: [s] }\n";
@@ -32,7 +41,7 @@ TEST(FetchSettings, DefaultsMatchTheSchemaDefaults) {
                                             "  a: { plugin: rss, url: https://example.org/f }\n"
                                             "  b: { plugin: rss, url: https://example.org/g }\n") +
                                 kRest);
-  const fetch::Settings s = fetch::settings_from_config(*c.daemon.values, nullptr);
+  const fetch::Settings s = settings_from(*c.daemon.values, nullptr);
   const fetch::Settings d;  // the built-in defaults must agree with the config's
   EXPECT_EQ(s.user_agent, d.user_agent);
   EXPECT_EQ(s.max_connections, 64u);
@@ -50,8 +59,7 @@ TEST(FetchSettings, DefaultsMatchTheSchemaDefaults) {
   EXPECT_EQ(s.proxy, "");
   EXPECT_FALSE(s.allow_file);
   // A source without overrides gets exactly the daemon's.
-  const fetch::Settings a =
-      fetch::settings_from_config(*c.daemon.values, c.sources.at("a").host.get());
+  const fetch::Settings a = settings_from(*c.daemon.values, c.sources.at("a").host.get());
   EXPECT_EQ(a.per_host, s.per_host);
   EXPECT_EQ(a.delay, s.delay);
   EXPECT_EQ(a.user_agent, s.user_agent);
@@ -81,7 +89,7 @@ TEST(FetchSettings, SourceOverridesOnlyWhatItWrites) {
                        "      max_redirects: 0\n"
                        "  b: { plugin: rss, url: https://example.org/g }\n") +
            kRest);
-  const fetch::Settings d = fetch::settings_from_config(*c.daemon.values, nullptr);
+  const fetch::Settings d = settings_from(*c.daemon.values, nullptr);
   EXPECT_EQ(d.user_agent, "syndicd-test/2 (+https://example.org)");
   EXPECT_EQ(d.per_host, 3u);
   EXPECT_EQ(d.delay, 250ms);
@@ -92,8 +100,7 @@ TEST(FetchSettings, SourceOverridesOnlyWhatItWrites) {
   EXPECT_EQ(d.proxy, "http://127.0.0.1:3128");
   EXPECT_FALSE(d.allow_private);
 
-  const fetch::Settings a =
-      fetch::settings_from_config(*c.daemon.values, c.sources.at("a").host.get());
+  const fetch::Settings a = settings_from(*c.daemon.values, c.sources.at("a").host.get());
   EXPECT_EQ(a.per_host, 1u);
   EXPECT_EQ(a.delay, 5s);
   EXPECT_EQ(a.max_body, 64u << 10);
@@ -105,8 +112,7 @@ TEST(FetchSettings, SourceOverridesOnlyWhatItWrites) {
   EXPECT_EQ(a.retries, 4);
   EXPECT_EQ(a.proxy, "http://127.0.0.1:3128");
 
-  const fetch::Settings b =
-      fetch::settings_from_config(*c.daemon.values, c.sources.at("b").host.get());
+  const fetch::Settings b = settings_from(*c.daemon.values, c.sources.at("b").host.get());
   EXPECT_EQ(b.per_host, 3u);
   EXPECT_EQ(b.delay, 250ms);
   EXPECT_EQ(b.max_body, 2u << 20);
@@ -119,7 +125,7 @@ TEST(FetchSettings, HandBuiltValuesWithoutDefaultsKeepBuiltInDefaults) {
   per_host.number = 7;
   per_host.set = true;
   daemon.put("fetch.per_host", per_host);
-  const fetch::Settings s = fetch::settings_from_config(daemon, nullptr);
+  const fetch::Settings s = settings_from(daemon, nullptr);
   EXPECT_EQ(s.per_host, 7u);
   EXPECT_EQ(s.delay, fetch::Settings{}.delay);
   EXPECT_EQ(s.user_agent, fetch::Settings{}.user_agent);
@@ -129,7 +135,7 @@ TEST(FetchSettings, HandBuiltValuesWithoutDefaultsKeepBuiltInDefaults) {
   per_host.number = 9;
   per_host.set = false;
   source.put("fetch.per_host", per_host);
-  EXPECT_EQ(fetch::settings_from_config(daemon, &source).per_host, 7u);
+  EXPECT_EQ(settings_from(daemon, &source).per_host, 7u);
 }
 
 TEST(FetchSettings, RetryDelayDoublesWithBoundedJitter) {

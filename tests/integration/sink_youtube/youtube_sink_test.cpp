@@ -105,7 +105,7 @@ class Harness {
     s.connect_timeout = 2s;
     fetcher_ = std::make_unique<syndicd::fetch::Fetcher>(io_, s, validators_);
     service_ = std::make_unique<ph::FetcherService>(*fetcher_);
-    service_->set_settings("yt", s);
+    service_->set_settings("sinks.yt", s);
   }
   ~Harness() {
     instance_.reset();

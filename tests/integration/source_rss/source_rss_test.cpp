@@ -64,7 +64,7 @@ class RssHarness {
     s.connect_timeout = 2s;
     fetcher_ = std::make_unique<syndicd::fetch::Fetcher>(io_, s, validators_);
     service_ = std::make_unique<syndicd::plugin_host::FetcherService>(*fetcher_);
-    service_->set_settings("feed", s);
+    service_->set_settings("sources.feed", s);
   }
   ~RssHarness() {
     instance_.reset();
