@@ -72,20 +72,36 @@ std::string crash_note_path(const std::string& state_path) {
   return state_path + ".crashed";
 }
 
+namespace {
+// A thread's alternate signal stack, released when the thread ends.
+struct AltStack {
+  void* memory = nullptr;
+  ~AltStack() {
+    if (memory == nullptr) return;
+    stack_t off{};
+    off.ss_flags = SS_DISABLE;
+    ::sigaltstack(&off, nullptr);
+    std::free(memory);
+  }
+};
+}  // namespace
+
 void prepare_crash_stack() {
   thread_local bool prepared = false;
+  thread_local AltStack alt;
   if (prepared) return;
   prepared = true;
   stack_t current{};
   if (::sigaltstack(nullptr, &current) == 0 && (current.ss_flags & SS_DISABLE) == 0)
     return;  // one is there already (a sanitizer's)
   stack_t stack{};
-  // Never freed: the thread's signals may need it until the thread ends,
-  // and the daemon's threads live as long as the process.
   stack.ss_sp = std::malloc(kAltStackSize);
   if (stack.ss_sp == nullptr) return;
   stack.ss_size = kAltStackSize;
-  ::sigaltstack(&stack, nullptr);
+  if (::sigaltstack(&stack, nullptr) == 0)
+    alt.memory = stack.ss_sp;
+  else
+    std::free(stack.ss_sp);
 }
 
 void install_crash_note(const std::string& state_path) {
