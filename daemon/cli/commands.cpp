@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 
 #include <boost/asio/io_context.hpp>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
@@ -22,7 +23,9 @@
 #include "runtime/engine.hpp"
 #include "runtime/environment.hpp"
 #include "runtime/preview.hpp"
+#include "runtime/quarantine.hpp"
 #include "runtime/service.hpp"
+#include "store/crash_note.hpp"
 #include "store/sqlite_store.hpp"
 #include "text/suggest.hpp"
 
@@ -281,7 +284,13 @@ int cmd_once(const Args& args) {
     std::cerr << "syndicd once: " << e.what() << "\n";
     return kFailure;
   }
-  if (dry_run) store->begin_dry_run();
+  // A dry run settles nothing: its writes are thrown away, and a crash
+  // note it removed would be lost with them.
+  if (dry_run) {
+    store->begin_dry_run();
+  } else {
+    store::install_crash_note(cfg.daemon.state);
+  }
   runtime::Environment environment(cfg.daemon.workers, store.get());
   runtime::AssemblyOptions options;
   options.extra_plugin_path = extra_paths(args);
@@ -291,6 +300,11 @@ int cmd_once(const Args& args) {
   std::cerr << report.text();
   if (!assembly || report.errors() > 0) return kConfig;
   environment.configure(assembly->config());
+  if (!dry_run)
+    runtime::settle_previous_run(*store, assembly->config(), assembly->config().daemon.state,
+                                 std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count());
 
   runtime::EngineOptions engine_options;
   engine_options.pipelines = args.all("pipeline");

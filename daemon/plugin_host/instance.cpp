@@ -6,6 +6,7 @@
 
 #include "log/log.hpp"
 #include "plugin_host/config_access.hpp"
+#include "store/crash_note.hpp"
 
 namespace syndicd::plugin_host {
 
@@ -313,6 +314,7 @@ void Instance::run_in_worker(syndicd_work_fn work, syndicd_work_fn done, void* u
     ++workers_->running;
   }
   boost::asio::post(*services_.workers, [this, work, done, user, jobs = workers_, alive = alive_] {
+    store::prepare_crash_stack();  // a stack overflow in a parser still leaves its crash note
     work(user);
     {
       std::lock_guard lock(jobs->mutex);

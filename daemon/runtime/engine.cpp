@@ -125,6 +125,16 @@ Engine::Engine(Assembly& assembly, Environment& environment, store::Store& store
 
 Engine::~Engine() {
   *alive_ = false;
+  // Polls cut short by a stop or a reload did not crash anything: their
+  // crash-quarantine marks go (runtime/quarantine.hpp).
+  for (auto& [name, s] : sources_) {
+    if (!s->polling) continue;
+    try {
+      store_.clear_polling(name);
+    } catch (const std::exception&) {
+      // Left set: without a crash note the next start ignores it.
+    }
+  }
   for (auto& [n, s] : sources_) s->timer->cancel();
   for (auto& [n, k] : sinks_) k->timer->cancel();
 }
@@ -221,6 +231,10 @@ void Engine::start() {
         const int64_t next = st.last_poll + s->every.count();
         if (next > t) delay = milliseconds(next - t);
       }
+      // Held by the crash quarantine: a restart or a reload does not end a
+      // hold, a change to the source's section does.
+      if (st.held_until > t && !options_.fresh_sources.count(name))
+        delay = std::max(delay, milliseconds(st.held_until - t));
       schedule_poll(*s, delay);
     }
     for (auto& [name, k] : sinks_) pump(*k);
@@ -278,11 +292,21 @@ void Engine::poll(SourceRunner& s) {
     poll_done(s, SYNDICD_ERR_INTERNAL, "source has no instance");
     return;
   }
-  s.polling = true;
   s.added = s.updated = s.emitted = 0;
   s.store_failed = false;
   ++stats_.polls;
   log::debug("poll", {{"source", s.name}});
+  try {
+    // The crash quarantine's mark, before any of the poll's work; the
+    // put_source_state() in poll_done() clears it.
+    store_.mark_polling(s.name, now());
+  } catch (const std::exception& e) {
+    log::error(std::string("cannot start a poll: ") + e.what(), {{"source", s.name}});
+    s.store_failed = true;
+    store_failed(s);
+    return;
+  }
+  s.polling = true;
   s.instance->poll([this, &s](const Article& a) { return accept(s, a); },
                    [this, &s, alive = alive_](syndicd_status status, const std::string& message) {
                      if (!*alive) return;
@@ -351,6 +375,10 @@ void Engine::poll_done(SourceRunner& s, syndicd_status status, const std::string
   } catch (const std::exception&) {
   }
   st.last_poll = t;
+  // The poll ended without crashing: its mark goes, the quarantine's count too.
+  st.polling_since = 0;
+  st.crashes = 0;
+  st.held_until = 0;
   const bool ok = status == SYNDICD_OK;
   // Only a poll whose articles are all stored may turn the next fetch into
   // a 304; a failed one fetches everything again.
@@ -417,9 +445,14 @@ void Engine::store_failed(SourceRunner& s) {
   ++stats_.poll_failures;
   failed_ = true;
   ++s.store_failures;
+  try {
+    store_.clear_polling(s.name);
+  } catch (const std::exception&) {
+    // The store refuses writes; a stale mark counts only at a crash.
+  }
   // Its source state is left as it was: a restart polls it again soon too.
   if (once_) {
-    log::error("poll lost: the state file refused its articles", {{"source", s.name}});
+    log::error("poll lost: the state file refused its writes", {{"source", s.name}});
     --polls_pending_;
     if (polls_pending_ == 0)
       for (auto& [n, k] : sinks_) pump(*k);
@@ -428,7 +461,7 @@ void Engine::store_failed(SourceRunner& s) {
   }
   const milliseconds next =
       std::min(s.every, kStoreRetry * (int64_t{1} << std::min(s.store_failures - 1, 16)));
-  log::error("poll lost: the state file refused its articles; polling again soon",
+  log::error("poll lost: the state file refused its writes; polling again soon",
              {{"source", s.name}, {"next_poll_in", seconds_text(next)}});
   schedule_poll(s, jitter(next, 0.1));
 }

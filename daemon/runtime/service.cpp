@@ -20,6 +20,8 @@
 #include "runtime/assembly.hpp"
 #include "runtime/engine.hpp"
 #include "runtime/environment.hpp"
+#include "runtime/quarantine.hpp"
+#include "store/crash_note.hpp"
 #include "store/retrying_store.hpp"
 #include "store/sqlite_store.hpp"
 
@@ -29,6 +31,12 @@ namespace {
 void notify(const std::string& state) {
   // Returns 0 and does nothing when not started by systemd.
   sd_notify(0, state.c_str());
+}
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 uint64_t monotonic_usec() {
@@ -53,6 +61,9 @@ class Service {
       return 1;
     }
     state_path_ = cfg.daemon.state;
+    // From here on a crash leaves a note, so the next start knows the
+    // work marked in the state file crashed it (runtime/quarantine.hpp).
+    store::install_crash_note(state_path_);
     shutdown_timeout_ = cfg.daemon.shutdown_timeout;
     environment_ = std::make_unique<Environment>(cfg.daemon.workers, store_.get());
     // The engine settles deliveries through this: an outcome the state file
@@ -65,6 +76,7 @@ class Service {
       return 78;
     }
     for (const auto& d : report.diagnostics()) log::warning(d.str());
+    settle_previous_run(*store_, assembly->config(), state_path_, now_ms());
     listen_ = assembly->config().daemon.http.listen;  // `cfg` was moved into the assembly
     install(std::move(assembly));
     if (!listen_.empty()) {

@@ -74,6 +74,12 @@ class RetryingStore final : public Store {
   void put_source_state(const std::string& source, const SourceState& state) override {
     store_.put_source_state(source, state);
   }
+  void mark_polling(const std::string& source, int64_t now) override {
+    store_.mark_polling(source, now);
+  }
+  std::vector<std::string> polling() override { return store_.polling(); }
+  void clear_polling(const std::string& source = {}) override { store_.clear_polling(source); }
+  int count_crash(int64_t delivery) override { return store_.count_crash(delivery); }
   Counts counts(const std::string& sink = {}) override { return store_.counts(sink); }
   void begin_dry_run() override { store_.begin_dry_run(); }
   std::optional<fetch::Validators> get(std::string_view url) override {

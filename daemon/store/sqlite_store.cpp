@@ -104,6 +104,15 @@ CREATE TABLE plugin_state(
     R"sql(
 ALTER TABLE deliveries ADD COLUMN paused INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // 2 → 3: the crash quarantine. A poll marks its source (polling_since)
+    // while it runs; a crash in it backs the source off (crashes,
+    // held_until); a delivery in flight at two crashes is parked (crashes).
+    R"sql(
+ALTER TABLE source_state ADD COLUMN polling_since INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE source_state ADD COLUMN crashes INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE source_state ADD COLUMN held_until INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE deliveries ADD COLUMN crashes INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 }  // namespace
@@ -422,15 +431,17 @@ std::vector<Delivery> SqliteStore::deliveries(Statement& s) {
     d.pipeline = s.text(8);
     d.article = decode_article(s.text(9));
     d.paused = s.integer(10) != 0;
+    d.crashes = static_cast<int>(s.integer(11));
     out.push_back(std::move(d));
   }
   return out;
 }
 
-#define SYNDICD_DELIVERY_COLUMNS                                                         \
-  "SELECT d.row, d.article, d.sink, d.state, d.attempts, d.next_attempt, d.last_error, " \
-  "d.external_id, "                                                                      \
-  "a.pipeline, a.data, d.paused FROM deliveries d JOIN articles a ON a.row = d.article "
+#define SYNDICD_DELIVERY_COLUMNS                                                          \
+  "SELECT d.row, d.article, d.sink, d.state, d.attempts, d.next_attempt, d.last_error, "  \
+  "d.external_id, "                                                                       \
+  "a.pipeline, a.data, d.paused, d.crashes FROM deliveries d JOIN articles a ON a.row = " \
+  "d.article "
 
 std::vector<Delivery> SqliteStore::due(const std::string& sink, int64_t now, size_t limit) {
   Operation operation(*this, "read due deliveries");
@@ -535,7 +546,8 @@ SourceState SqliteStore::source_state(const std::string& source) {
   Operation operation(*this, "read source state");
   Statement s(
       *this,
-      "SELECT last_poll, last_success, failures, last_error FROM source_state WHERE source = ?1");
+      "SELECT last_poll, last_success, failures, last_error, polling_since, crashes, held_until "
+      "FROM source_state WHERE source = ?1");
   s.bind(1, source);
   SourceState out;
   if (s.step()) {
@@ -543,6 +555,9 @@ SourceState SqliteStore::source_state(const std::string& source) {
     out.last_success = s.integer(1);
     out.failures = static_cast<int>(s.integer(2));
     out.last_error = s.text(3);
+    out.polling_since = s.integer(4);
+    out.crashes = static_cast<int>(s.integer(5));
+    out.held_until = s.integer(6);
   }
   return out;
 }
@@ -550,16 +565,54 @@ SourceState SqliteStore::source_state(const std::string& source) {
 void SqliteStore::put_source_state(const std::string& source, const SourceState& st) {
   Operation operation(*this, "write source state");
   Statement s(*this,
-              "INSERT INTO source_state(source, last_poll, last_success, failures, last_error) "
-              "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(source) DO UPDATE SET last_poll = ?2, "
-              "last_success = ?3, "
-              "failures = ?4, last_error = ?5");
+              "INSERT INTO source_state(source, last_poll, last_success, failures, last_error, "
+              "polling_since, crashes, held_until) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+              "ON CONFLICT(source) DO UPDATE SET last_poll = ?2, last_success = ?3, "
+              "failures = ?4, last_error = ?5, polling_since = ?6, crashes = ?7, held_until = ?8");
   s.bind(1, source)
       .bind(2, st.last_poll)
       .bind(3, st.last_success)
       .bind(4, int64_t{st.failures})
-      .bind(5, st.last_error);
+      .bind(5, st.last_error)
+      .bind(6, st.polling_since)
+      .bind(7, int64_t{st.crashes})
+      .bind(8, st.held_until);
   s.run();
+}
+
+void SqliteStore::mark_polling(const std::string& source, int64_t now) {
+  Operation operation(*this, "mark a poll as running");
+  Statement s(*this,
+              "INSERT INTO source_state(source, last_poll, last_success, failures, last_error, "
+              "polling_since) VALUES(?1, 0, 0, 0, '', ?2) "
+              "ON CONFLICT(source) DO UPDATE SET polling_since = ?2");
+  s.bind(1, source).bind(2, now);
+  s.run();
+}
+
+std::vector<std::string> SqliteStore::polling() {
+  Operation operation(*this, "read the polls that were running");
+  Statement s(*this, "SELECT source FROM source_state WHERE polling_since != 0 ORDER BY source");
+  std::vector<std::string> out;
+  while (s.step()) out.push_back(s.text(0));
+  return out;
+}
+
+void SqliteStore::clear_polling(const std::string& source) {
+  Operation operation(*this, "clear the marks of running polls");
+  Statement s(*this,
+              "UPDATE source_state SET polling_since = 0 WHERE polling_since != 0 AND "
+              "(?1 = '' OR source = ?1)");
+  s.bind(1, source);
+  s.run();
+}
+
+int SqliteStore::count_crash(int64_t delivery) {
+  Operation operation(*this, "count a crash against a delivery");
+  Statement s(*this,
+              "UPDATE deliveries SET crashes = crashes + 1 WHERE row = ?1 RETURNING crashes");
+  s.bind(1, delivery);
+  return s.step() ? static_cast<int>(s.integer(0)) : 0;
 }
 
 Counts SqliteStore::counts(const std::string& sink) {

@@ -37,7 +37,7 @@ class SqliteStore final : public Store {
   SqliteStore& operator=(const SqliteStore&) = delete;
 
   /// The schema version this build writes (PRAGMA user_version).
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
   /// How long one call waits for a lock another process holds: a manual
   /// UPDATE or a backup's moment passes; a longer hold fails the call.
   static constexpr std::chrono::milliseconds kBusyTimeout{1000};
@@ -61,6 +61,10 @@ class SqliteStore final : public Store {
   void mark_dead(int64_t delivery, const std::string& error, int64_t now) override;
   SourceState source_state(const std::string& source) override;
   void put_source_state(const std::string& source, const SourceState& state) override;
+  void mark_polling(const std::string& source, int64_t now) override;
+  std::vector<std::string> polling() override;
+  void clear_polling(const std::string& source = {}) override;
+  int count_crash(int64_t delivery) override;
   Counts counts(const std::string& sink = {}) override;
   void begin_dry_run() override;
 

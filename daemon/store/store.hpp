@@ -56,6 +56,7 @@ struct Delivery {
   std::string last_error;
   std::string external_id;  ///< from the sink on success (a post id)
   bool paused = false;      ///< pending behind its sink's pause, not a retry backoff
+  int crashes = 0;          ///< times it was in flight when the daemon crashed
   Article article;
 };
 
@@ -64,6 +65,12 @@ struct SourceState {
   int64_t last_success = 0;
   int failures = 0;  ///< consecutive
   std::string last_error;
+  /// The crash quarantine (runtime/quarantine.hpp): when the poll running
+  /// now began (0: none), how many polls in a row were running when the
+  /// daemon crashed, and no poll before this time (ms since epoch).
+  int64_t polling_since = 0;
+  int crashes = 0;
+  int64_t held_until = 0;
 };
 
 struct Counts {
@@ -115,6 +122,17 @@ class Store : public fetch::ValidatorStore, public plugin_host::StateStore {
 
   virtual SourceState source_state(const std::string& source) = 0;
   virtual void put_source_state(const std::string& source, const SourceState& state) = 0;
+
+  /// Record that a poll of `source` begins (its polling_since), before any
+  /// of its work: one small write, cleared by the put_source_state() that
+  /// ends the poll.
+  virtual void mark_polling(const std::string& source, int64_t now) = 0;
+  /// Sources whose polling_since is set.
+  virtual std::vector<std::string> polling() = 0;
+  /// Clear every polling_since (`source` empty) or one.
+  virtual void clear_polling(const std::string& source = {}) = 0;
+  /// Count a crash against a delivery left in flight; returns its crashes.
+  virtual int count_crash(int64_t delivery) = 0;
 
   virtual Counts counts(const std::string& sink = {}) = 0;
 

@@ -9,13 +9,16 @@
 // set order; `calls` logs every delivery call, failed ones included. With
 // `token` set, a delivery pauses the sink as refused credentials (AUTH)
 // unless it reads "valid" (a test replaces the file behind `${file:}` and
-// reloads). Built twice: "record" (not idempotent, reconciles by reading
+// reloads). With `abort_on` set, a delivery whose title contains it
+// aborts the process when it is called (a crash in the sink, for the crash
+// quarantine's tests). Built twice: "record" (not idempotent, reconciles by reading
 // its file, as a real API sink would look its post up) and "record_idem"
 // (idempotent, no reconcile).
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 #include <string_view>
@@ -66,6 +69,10 @@ constexpr syndicd_field kSchema[] = {
      .flags = SYNDICD_FIELD_SECRET,
      .default_value = "",
      .description = "When set, deliveries are refused (AUTH) unless it is \"valid\"."},
+    {.name = "abort_on",
+     .type = SYNDICD_TYPE_STRING,
+     .default_value = "",
+     .description = "When set, delivering an article whose title contains it aborts the process."},
     {},
 };
 
@@ -105,13 +112,15 @@ class Record final : public syndicd::Sink {
         pauses_(durations(config, "pauses")),
         delays_(durations(config, "delays")),
         calls_(config.has("calls") ? config.string("calls") : ""),
-        token_(config.string("token")) {}
+        token_(config.string("token")),
+        abort_on_(config.string("abort_on")) {}
 
   void deliver(syndicd::Delivery d) override {
     const size_t n = calls_made_++;
     if (!calls_.empty()) {
       std::ofstream(calls_, std::ios::app) << d.article().id << "\t" << d.attempt() << "\n";
     }
+    if (!abort_on_.empty() && d.article().title.find(abort_on_) != std::string::npos) std::abort();
     const auto delay = delays_.empty() ? delay_ : delays_[n % delays_.size()];
     const auto pause = pauses_.empty() ? pause_ : pauses_[n % pauses_.size()];
     host().after(delay, [this, d, pause] {
@@ -155,6 +164,7 @@ class Record final : public syndicd::Sink {
   std::string calls_;
   size_t calls_made_ = 0;
   std::string token_;
+  std::string abort_on_;
 };
 }  // namespace
 

@@ -46,13 +46,12 @@ class DaemonTest : public ::testing::Test {
   /// then `rest` (sources, sinks, pipelines) as written.
   std::filesystem::path write_config(const std::string& rest) {
     const auto p = dir_ / "syndicd.yaml";
-    std::ofstream(p)
-        << "daemon:\n  state: " << state()
-        << "\n  http: { listen: \"\" }\n  shutdown_timeout: 20s\n  plugin_path: ["
-        << SYNDICD_PLUGIN_DIR << ", " << SYNDICD_TEST_PLUGIN_DIR << "/record_sink, "
-        << SYNDICD_TEST_PLUGIN_DIR
-        << "/record_sink_idem]\n  fetch: { allow_private: true, delay: 0, retries: 0 }\n"
-        << rest;
+    std::ofstream(p) << "daemon:\n  state: " << state()
+                     << "\n  http: { listen: \"\" }\n  shutdown_timeout: 20s\n  plugin_path: ["
+                     << SYNDICD_PLUGIN_DIR << ", " << SYNDICD_TEST_PLUGIN_DIR << "/record_sink, "
+                     << SYNDICD_TEST_PLUGIN_DIR << "/record_sink_idem, " << SYNDICD_TEST_PLUGIN_DIR
+                     << "/crash_source]\n  fetch: { allow_private: true, delay: 0, retries: 0 }\n"
+                     << rest;
     return p;
   }
   /// A `record` sink section writing to <dir>/<name>.log.
@@ -77,6 +76,12 @@ class DaemonTest : public ::testing::Test {
     size_t n = 0;
     for (size_t at = all.find(text); at != std::string::npos; at = all.find(text, at + 1)) ++n;
     return n;
+  }
+  /// Waits (bounded) for `daemon` to exit; its code, or 1000 on timeout.
+  static int exit_code(Child& daemon, std::chrono::seconds limit = std::chrono::seconds(30)) {
+    int code = 1000;
+    eventually([&] { return daemon.exited(code); }, limit);
+    return code;
   }
   std::unique_ptr<Child> start(const std::filesystem::path& cfg) const {
     return std::make_unique<Child>(

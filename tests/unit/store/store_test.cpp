@@ -197,23 +197,65 @@ TEST_F(StoreTest, MigratesAVersion1File) {
     s.mark_in_flight(d.id, 1000);
     s.mark_retry(d.id, "HTTP 503", 61'000, 1001);
   }
-  // What a version-1 file looks like: deliveries without `paused`.
+  // What a version-1 file looks like: deliveries without `paused` (2),
+  // and neither has the quarantine's columns (3).
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(file_.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "ALTER TABLE deliveries DROP COLUMN paused; PRAGMA user_version=1",
+  ASSERT_EQ(sqlite3_exec(db,
+                         "ALTER TABLE deliveries DROP COLUMN paused; "
+                         "ALTER TABLE deliveries DROP COLUMN crashes; "
+                         "ALTER TABLE source_state DROP COLUMN polling_since; "
+                         "ALTER TABLE source_state DROP COLUMN crashes; "
+                         "ALTER TABLE source_state DROP COLUMN held_until; "
+                         "PRAGMA user_version=1",
                          nullptr, nullptr, nullptr),
             SQLITE_OK)
       << sqlite3_errmsg(db);
   sqlite3_close(db);
 
   SqliteStore s(file_);
-  EXPECT_EQ(s.schema_version(), 2);
+  EXPECT_EQ(s.schema_version(), 3);
   EXPECT_EQ(s.resume("page", 2000), 0);  // a retry's backoff is no pause
   auto d = s.due("page", 61'000, 10);
   ASSERT_EQ(d.size(), 1u);
   EXPECT_EQ(d[0].attempts, 1);
   EXPECT_EQ(d[0].last_error, "HTTP 503");
   EXPECT_FALSE(d[0].paused);
+}
+
+TEST_F(StoreTest, PollMarksAndCrashCountsForTheQuarantine) {
+  {
+    SqliteStore s(file_);
+    s.put_source_state("old", SourceState{5, 5, 1, "x"});
+    s.mark_polling("old", 100);  // keeps the rest of the row
+    s.mark_polling("new", 200);  // no row yet
+    s.record(rec("a", "h"), {"page"}, {}, 1);
+    const auto d = s.due("page", 10, 1).at(0);
+    s.mark_in_flight(d.id, 10);
+  }
+  SqliteStore s(file_);  // a crash: the marks are in the file
+  EXPECT_EQ(s.polling(), (std::vector<std::string>{"new", "old"}));
+  const auto old = s.source_state("old");
+  EXPECT_EQ(old.polling_since, 100);
+  EXPECT_EQ(old.failures, 1);
+  EXPECT_EQ(old.last_error, "x");
+  auto held = old;
+  held.crashes = 2;
+  held.held_until = 9000;
+  held.polling_since = 0;
+  s.put_source_state("old", held);
+  EXPECT_EQ(s.source_state("old").crashes, 2);
+  EXPECT_EQ(s.source_state("old").held_until, 9000);
+  EXPECT_EQ(s.polling(), std::vector<std::string>{"new"});
+  s.clear_polling();
+  EXPECT_TRUE(s.polling().empty());
+
+  const auto d = s.in_flight("page").at(0);
+  EXPECT_EQ(d.crashes, 0);
+  EXPECT_EQ(s.count_crash(d.id), 1);
+  EXPECT_EQ(s.count_crash(d.id), 2);
+  EXPECT_EQ(s.in_flight("page").at(0).crashes, 2);
+  EXPECT_EQ(s.count_crash(999), 0) << "no such delivery";
 }
 
 TEST_F(StoreTest, InFlightSurvivesACrash) {
