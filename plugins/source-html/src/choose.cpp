@@ -53,10 +53,56 @@ void drop_date_lines(xmlNode* body, std::initializer_list<xmlNode**> watch) {
   remove_all(doomed, watch);
 }
 
+// libxml2 reads the content of <noscript> as markup where a browser that
+// runs scripts reads text up to </noscript>; an unclosed <div> in there
+// then takes the rest of the page inside the <noscript>. One that holds
+// most of the page's text is this case, and its content is the page:
+// unwrapped.
+size_t text_below(const xmlNode* scope) {
+  size_t text = 0;
+  for (const xmlNode* d = scope->children; d != nullptr;) {
+    if (is_element(d) && (is_tag(d, "script") || is_tag(d, "style"))) {
+      d = next_after(d, scope);
+      continue;
+    }
+    if (d->type == XML_TEXT_NODE && d->content != nullptr)
+      text += text_length(collapse_ascii_space(reinterpret_cast<const char*>(d->content)));
+    d = next_in_order(d, scope);
+  }
+  return text;
+}
+
+void unwrap_swallowing_noscripts(xmlNode* body) {
+  std::vector<xmlNode*> found;
+  for (xmlNode* n = body; n != nullptr;) {
+    if (is_tag(n, "noscript")) {
+      found.push_back(n);
+      n = next_after(n, body);
+    } else {
+      n = next_in_order(n, body);
+    }
+  }
+  if (found.empty()) return;
+  const size_t page = text_below(body);
+  for (xmlNode* ns : found) {
+    if (text_below(ns) * 2 <= page) continue;
+    while (xmlNode* c = ns->children) {
+      xmlUnlinkNode(c);
+      xmlAddPrevSibling(ns, c);
+    }
+    remove_node(ns);
+  }
+}
+
 }  // namespace
 
 BodyChoice choose_body(Document& doc, const std::string& title,
                        std::initializer_list<xmlNode**> watch) {
+  for (xmlNode* n = doc.root(); n != nullptr; n = next_in_order(n, doc.root()))
+    if (is_tag(n, "body")) {
+      unwrap_swallowing_noscripts(n);
+      break;
+    }
   Page page(doc, title);
   std::vector<Choice> tries;
   for (unsigned flags : {unsigned{kAllFlags}, unsigned{kWeightClasses | kCleanConditionally},

@@ -128,6 +128,9 @@ void Page::clean(Choice& c) {
     return count;
   };
 
+  double article_text = 0;
+  for (xmlNode* part : c.parts) article_text += stats(part).text;
+
   // Readability's _cleanConditionally, for the elements `which` selects.
   auto conditionally = [&](auto which) {
     if ((flags & kCleanConditionally) == 0) return;
@@ -145,7 +148,10 @@ void Page::clean(Choice& c) {
       }
       if (inside_data_table(ni) || near_ancestor(ni->node, "code", nullptr)) continue;
       const int weight = class_weight(ni->node, flags);
-      if (weight < 0) {
+      // A chrome word alone does not take out a good share of the article's
+      // prose (layout names like "o-media" or "text-with-sidebar").
+      const bool prose = s.link_density() < 0.25 && s.p >= 1 && s.text >= 200;
+      if (weight < 0 && !prose) {
         drop(ni);
         continue;
       }

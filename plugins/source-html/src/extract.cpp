@@ -284,7 +284,10 @@ Extraction extract_article(std::string_view html, const std::string& url,
         break;
       }
   }
-  if (lead_node != nullptr && contains(body, lead_node) && lead_node != body) {
+  // A "sapo"-named block that holds most of the body is the body (a
+  // .description or .entry-summary container), never a lead to drop.
+  if (lead_node != nullptr && contains(body, lead_node) && lead_node != body &&
+      text_length(clean_text(lead_node)) * 2 < text_length(clean_text(body))) {
     remove_node(lead_node);
   } else if (!a.lead.empty()) {
     // The lead came from a meta tag; drop its copy at the top of the body.

@@ -178,15 +178,15 @@ bool positive_words(const std::vector<std::string>& w) {
 
 bool negative_words(const std::vector<std::string>& w) {
   return any_rule(
-      {"ad",        "ads",        "advert*",  "hidden",      "hid",        "banner*",  "combx",
-       "comment*",  "*comments",  "com",      "contact*",    "foot",       "footer*",  "*footer",
-       "footnote*", "gdpr",       "masthead", "media",       "*media",     "meta",     "*meta",
-       "metadata",  "outbrain",   "promo*",   "related*",    "scroll*",    "share*",   "*share",
-       "sharing",   "shoutbox",   "sidebar*", "*sidebar",    "skyscraper", "sponsor*", "shopping",
-       "tags",      "tag",        "tool*",    "*tools",      "widget*",    "social*",  "nav",
-       "navbar",    "navigation", "menu*",    "breadcrumb*", "paging",     "rating",   "subscribe*",
-       "print",     "copyright",  "tin moi",  "tinmoi",      "lien quan",  "lienquan", "tin khac",
-       "tinkhac",   "quang cao",  "quangcao", "qc"},
+      {"ad",         "ads",       "advert*",     "hidden",     "hid",      "banner*",    "combx",
+       "comment*",   "*comments", "com",         "contact*",   "foot",     "footer*",    "*footer",
+       "footnote*",  "gdpr",      "masthead",    "*media",     "meta",     "*meta",      "metadata",
+       "outbrain",   "promo*",    "related*",    "scroll*",    "share*",   "*share",     "sharing",
+       "shoutbox",   "sidebar*",  "*sidebar",    "skyscraper", "sponsor*", "shopping",   "tags",
+       "tag",        "tool*",     "*tools",      "widget*",    "social*",  "nav",        "navbar",
+       "navigation", "menu*",     "breadcrumb*", "paging",     "rating",   "subscribe*", "print",
+       "copyright",  "tin moi",   "tinmoi",      "lien quan",  "lienquan", "tin khac",   "tinkhac",
+       "quang cao",  "quangcao",  "qc"},
       w);
 }
 
