@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <vector>
 
+#include "syndicd/common/budget.hpp"
+
 namespace syndicd::common {
 
 // ---------------------------------------------------------------------------
@@ -193,6 +195,7 @@ std::vector<Tok> tokenize(std::string_view s) {
     space = false;
   }
   }
+  charge_work(toks.size());
   return toks;
 }
 
@@ -380,6 +383,9 @@ std::optional<TimeMatch> match_time(const std::vector<Tok>& t, size_t i) {
   return tm;
 }
 
+// Letters in the longest month name ("september").
+constexpr size_t kLongestMonth = 9;
+
 int month_from_word(std::string_view w) {
   static constexpr std::array<std::string_view, 12> kShort = {
       "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
@@ -520,24 +526,24 @@ std::optional<int64_t> scan(const std::vector<Tok>& t, int default_offset) {
     }
   }
   for (size_t i = 0; i < t.size(); ++i) {
+    charge_work();
     auto dm = match_date(t, i);
     if (!dm) continue;
     std::optional<TimeMatch> time = dm->time;
     if (!time) {
       // A time just before the date ("05:58 | 10/01/2020"), else just after.
-      for (auto it = times.rbegin(); it != times.rend(); ++it) {
-        if (it->end <= dm->begin) {
-          if (only_separators(t, it->end, dm->begin)) time = *it;
-          break;
-        }
+      // `times` is in text order: binary searches, so that a text of many
+      // dates and times costs no more than its length.
+      const auto after = std::partition_point(
+          times.begin(), times.end(), [&](const TimeMatch& tm) { return tm.end <= dm->begin; });
+      if (after != times.begin()) {
+        const TimeMatch& before = *(after - 1);
+        if (only_separators(t, before.end, dm->begin)) time = before;
       }
       if (!time) {
-        for (const auto& tm : times) {
-          if (tm.begin >= dm->end) {
-            if (only_separators(t, dm->end, tm.begin)) time = tm;
-            break;
-          }
-        }
+        const auto next = std::partition_point(
+            times.begin(), times.end(), [&](const TimeMatch& tm) { return tm.begin < dm->end; });
+        if (next != times.end() && only_separators(t, dm->end, next->begin)) time = *next;
       }
     }
     const TimeMatch tm = time.value_or(TimeMatch(0, 0));
@@ -696,13 +702,39 @@ struct FormatState {
   std::optional<int> zone;
 };
 
-bool match_format_at(std::string_view s, size_t i, std::string_view f, FormatState& st) {
+// The whitespace run a step of the format skipped last: s[from, to) is
+// whitespace and s[to] is not. Start positions after one another reach the
+// same runs (for " %d", every position of a run of spaces reaches its end),
+// so each step reads each run once and parse_date_format stays linear.
+struct RunMemo {
+  size_t from = 1, to = 0;  // empty
+
+  size_t skip(std::string_view s, size_t i) {
+    // A position inside a multi-byte space is no space itself (their
+    // continuation bytes are none of the lead bytes space_len knows), so a
+    // position that is a space and lies in the run is one of its
+    // characters, and the run ends where it did.
+    if (space_len(s, i) == 0) return i;
+    if (i >= from && i < to) return to;
+    from = i;
+    to = skip_spaces(s, i);
+    charge_work(to - from);
+    return to;
+  }
+};
+
+// One RunMemo per place in the format that skips whitespace: two per
+// character (before and after a punctuation literal).
+using RunMemos = std::vector<RunMemo>;
+
+bool match_format_at(std::string_view s, size_t i, std::string_view f, FormatState& st,
+                     RunMemos& runs) {
   size_t k = 0;
   while (k < f.size()) {
     if (const size_t fl = space_len(f, k)) {
+      i = runs[2 * k].skip(s, i);
       k += fl;
       while (size_t more = space_len(f, k)) k += more;
-      i = skip_spaces(s, i);
       continue;
     }
     if (f[k] == '%' && k + 1 < f.size()) {
@@ -743,8 +775,14 @@ bool match_format_at(std::string_view s, size_t i, std::string_view f, FormatSta
         case 'b':
         case 'B':
         case 'h': {
+          // No month name is longer than kLongestMonth letters: a longer word
+          // fails here without being read to its end (a page of letters
+          // would be read again from each start position).
           size_t j = i;
-          while (j < s.size() && std::isalpha(static_cast<unsigned char>(s[j]))) ++j;
+          while (j < s.size() && j - i <= kLongestMonth &&
+                 std::isalpha(static_cast<unsigned char>(s[j])))
+            ++j;
+          if (j - i > kLongestMonth) return false;
           std::string w(s.substr(i, j - i));
           for (auto& c : w) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
           const int m = month_from_word(w);
@@ -790,7 +828,7 @@ bool match_format_at(std::string_view s, size_t i, std::string_view f, FormatSta
     // Literal: optional whitespace around punctuation; ASCII letters case-insensitive.
     const char fc = f[k];
     const bool punct = std::ispunct(static_cast<unsigned char>(fc)) != 0;
-    if (punct) i = skip_spaces(s, i);
+    if (punct) i = runs[2 * k].skip(s, i);
     if (i >= s.size()) return false;
     const char sc = s[i];
     const bool same = sc == fc || (static_cast<unsigned char>(fc) < 0x80 &&
@@ -798,8 +836,8 @@ bool match_format_at(std::string_view s, size_t i, std::string_view f, FormatSta
                                        std::tolower(static_cast<unsigned char>(fc)));
     if (!same) return false;
     ++i;
+    if (punct) i = runs[2 * k + 1].skip(s, i);
     ++k;
-    if (punct) i = skip_spaces(s, i);
   }
   return true;
 }
@@ -812,12 +850,14 @@ std::optional<int64_t> parse_date_format(std::string_view text, std::string_view
   const bool numeric_start =
       format.size() >= 2 && format[0] == '%' &&
       std::string_view("dmYyHMSIe").find(format[1]) != std::string_view::npos;
+  RunMemos runs(2 * format.size());
   for (size_t i = 0; i < text.size(); ++i) {
     // Start on a character boundary, and never inside a number.
     if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
     if (numeric_start && i > 0 && text[i - 1] >= '0' && text[i - 1] <= '9') continue;
+    charge_work();
     FormatState st;
-    if (!match_format_at(text, i, format, st)) continue;
+    if (!match_format_at(text, i, format, st, runs)) continue;
     if (st.y < 0 || st.m < 0 || st.d < 0) return {};
     int h = st.h;
     if (st.pm == 0 && h == 12) h = 0;

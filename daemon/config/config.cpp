@@ -160,6 +160,61 @@ constexpr syndicd_field kHttpFields[] = {
      .default_value = "127.0.0.1:8088",
      .description =
          "ADDRESS:PORT of the HTTP server (/feeds, /healthz, /metrics); empty: no server."},
+    {.name = "max_connections",
+     .type = SYNDICD_TYPE_INT,
+     .default_value = "256",
+     .description = "Open connections; one more is answered 503 and closed.",
+     .min = 1,
+     .max = 65'536},
+    {.name = "max_connections_per_client",
+     .type = SYNDICD_TYPE_INT,
+     .default_value = "32",
+     .description = "Open connections from one address; one more is answered 429 and closed "
+                    "(behind a reverse proxy, every client is the proxy).",
+     .min = 1,
+     .max = 65'536},
+    {.name = "idle_timeout",
+     .type = SYNDICD_TYPE_DURATION,
+     .default_value = "30s",
+     .description = "A connection with no request begun (new, or kept alive) is closed after this.",
+     .min = 1000,
+     .max = 3'600'000},
+    {.name = "header_timeout",
+     .type = SYNDICD_TYPE_DURATION,
+     .default_value = "10s",
+     .description = "A request header not complete this long after its first byte gets 408.",
+     .min = 1000,
+     .max = 600'000},
+    {.name = "write_timeout",
+     .type = SYNDICD_TYPE_DURATION,
+     .default_value = "30s",
+     .description = "A client that takes no part of a response for this long is dropped.",
+     .min = 1000,
+     .max = 600'000},
+    {.name = "max_request_line",
+     .type = SYNDICD_TYPE_SIZE,
+     .default_value = "4KiB",
+     .description = "Longest request line (method, target, version); longer gets 414.",
+     .min = 64,
+     .max = 1024 * 1024},
+    {.name = "max_header_bytes",
+     .type = SYNDICD_TYPE_SIZE,
+     .default_value = "8KiB",
+     .description = "Request line and header fields together; more gets 431.",
+     .min = 1024,
+     .max = 1024 * 1024},
+    {.name = "max_headers",
+     .type = SYNDICD_TYPE_INT,
+     .default_value = "100",
+     .description = "Header fields in one request; more gets 431. Bodies always get 413.",
+     .min = 1,
+     .max = 10'000},
+    {.name = "max_requests_per_connection",
+     .type = SYNDICD_TYPE_INT,
+     .default_value = "100",
+     .description = "Requests on one kept-alive connection before it is closed.",
+     .min = 1,
+     .max = 1'000'000},
     {},
 };
 
@@ -503,6 +558,13 @@ class Builder {
     if (!d.http_listen.empty() && d.http_listen.rfind(':') == std::string::npos)
       error(values->mark("http.listen"), "daemon.http.listen",
             "\"" + d.http_listen + "\" is not ADDRESS:PORT (e.g. 127.0.0.1:8088)");
+    // The request line is part of the header: a longer line limit could
+    // never be reached.
+    if (values->integer("http.max_request_line") > values->integer("http.max_header_bytes"))
+      error(values->mark("http.max_request_line"), "daemon.http.max_request_line",
+            "larger than daemon.http.max_header_bytes (" +
+                std::to_string(values->integer("http.max_header_bytes")) +
+                " bytes), which includes the request line");
     d.values = std::move(values);
   }
 

@@ -1,14 +1,8 @@
 #include "http/server.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <cerrno>
-#include <cstring>
 #include <ctime>
 #include <map>
 #include <optional>
@@ -19,7 +13,6 @@
 
 #include "http/conditional.hpp"
 #include "http/listen_address.hpp"
-#include "http/status_page.hpp"
 #include "log/log.hpp"
 
 namespace syndicd::http {
@@ -38,24 +31,17 @@ beast::string_view view(std::string_view text) {
   return {text.data(), text.size()};
 }
 
-// Sink names are config names ([A-Za-z0-9._-], not starting with '.'); the
-// same rule here means a URL can only ever name a configured feed.
-bool valid_feed_name(std::string_view name) {
-  if (name.empty() || name.size() > 64 || name.front() == '.') return false;
-  // ASCII by hand: std::isalnum follows the locale.
-  for (char c : name)
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-          c == '_' || c == '.'))
-      return false;
-  return true;
-}
-
 // After an error response the client may still be sending (the rest of an
 // oversized header, a refused body). Closing with unread data makes the
 // kernel send RST, which can destroy the response before the client reads
 // it; so read and discard for a while first, bounded in time and bytes.
 constexpr std::chrono::milliseconds kLingerTime{2000};
 constexpr size_t kLingerBytes = 64 * 1024;
+constexpr size_t kReadSize = 4096;
+// Connections over a cap being answered (and lingered on) at once; past
+// this, more are closed without an answer, so a flood costs no more than
+// these few sockets.
+constexpr size_t kMaxRefusing = 64;
 
 }  // namespace
 
@@ -63,26 +49,34 @@ namespace detail {
 
 struct ServerState {
   ServerState(asio::io_context& io, StatusSource status, Options options)
-      : acceptor(io), retry_timer(io), status(std::move(status)), options(options) {}
+      : acceptor(io),
+        retry_timer(io),
+        options(options),
+        router(
+            std::move(status), [this] { return own_metrics(); }, options.max_feed_bytes) {}
 
   tcp::acceptor acceptor;
   asio::steady_timer retry_timer;
-  StatusSource status;
   Options options;
+  Router router;
   std::string address;
   uint16_t port = 0;
-  std::map<std::string, std::filesystem::path, std::less<>> feeds;
-  // Live connections, for the cap and for stop(); a Session removes itself
-  // in its destructor.
+  // Live connections, for stop(); a Session removes itself in its destructor.
   std::unordered_map<const Session*, std::weak_ptr<Session>> sessions;
+  // Connections being served (not the ones being refused), in all and by
+  // client address, for the caps.
+  size_t serving = 0;
+  std::map<asio::ip::address, size_t> per_client;
+  size_t refusing = 0;
   bool stopped = false;
   // Log the first refused connection or failed accept of a streak, not every one.
-  bool refusing = false;
+  bool refusing_streak = false;
   bool accept_failing = false;
 
   std::map<unsigned, uint64_t> responses;  // by status code
   uint64_t connections_accepted = 0;
-  uint64_t connections_refused = 0;
+  uint64_t refused_total = 0;       // over max_connections
+  uint64_t refused_per_client = 0;  // over max_connections_per_client
   uint64_t read_timeouts = 0;
 
   std::string own_metrics() const;
@@ -95,28 +89,26 @@ std::string ServerState::own_metrics() const {
   for (const auto& [code, count] : responses)
     out += "syndicd_http_responses_total{code=\"" + std::to_string(code) + "\"} " +
            std::to_string(count) + "\n";
+  auto line = [&](const char* name, const char* type, const char* help, uint64_t value,
+                  const char* labels = "") {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" +
+           name + labels + " " + std::to_string(value) + "\n";
+  };
+  line("syndicd_http_connections_open", "gauge", "HTTP connections being served now.", serving);
+  line("syndicd_http_connections_accepted_total", "counter", "HTTP connections served.",
+       connections_accepted);
   out +=
-      "# HELP syndicd_http_connections_open HTTP connections open now.\n"
-      "# TYPE syndicd_http_connections_open gauge\n"
-      "syndicd_http_connections_open " +
-      std::to_string(sessions.size()) +
-      "\n"
-      "# HELP syndicd_http_connections_accepted_total HTTP connections served.\n"
-      "# TYPE syndicd_http_connections_accepted_total counter\n"
-      "syndicd_http_connections_accepted_total " +
-      std::to_string(connections_accepted) +
-      "\n"
-      "# HELP syndicd_http_connections_refused_total HTTP connections closed on arrival: too "
-      "many open.\n"
+      "# HELP syndicd_http_connections_refused_total HTTP connections refused on arrival, by "
+      "the cap they met.\n"
       "# TYPE syndicd_http_connections_refused_total counter\n"
-      "syndicd_http_connections_refused_total " +
-      std::to_string(connections_refused) +
+      "syndicd_http_connections_refused_total{limit=\"max_connections\"} " +
+      std::to_string(refused_total) +
       "\n"
-      "# HELP syndicd_http_read_timeouts_total HTTP connections dropped for sending a request "
-      "too slowly or idling too long.\n"
-      "# TYPE syndicd_http_read_timeouts_total counter\n"
-      "syndicd_http_read_timeouts_total " +
-      std::to_string(read_timeouts) + "\n";
+      "syndicd_http_connections_refused_total{limit=\"max_connections_per_client\"} " +
+      std::to_string(refused_per_client) + "\n";
+  line("syndicd_http_read_timeouts_total", "counter",
+       "HTTP connections closed for idling too long or sending a request header too slowly.",
+       read_timeouts);
   return out;
 }
 
@@ -125,84 +117,165 @@ std::string ServerState::own_metrics() const {
 namespace {
 
 using State = detail::ServerState;
-using Request = bhttp::request<bhttp::empty_body>;
 
 /// One connection: reads requests one at a time, answers each, and keeps
 /// itself alive through the handlers it has pending (shared_from_this).
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, std::shared_ptr<State> state)
+  Session(tcp::socket socket, std::shared_ptr<State> state, tcp::endpoint peer)
       : stream_(std::move(socket)),
         state_(std::move(state)),
-        // Room for a full header and a little of a pipelined next request;
-        // the parser's header limit trips before this fills. At least one
-        // discard() read, whatever the limit.
-        buffer_(
-            std::max<size_t>(static_cast<size_t>(state_->options.header_limit) * 2, kDiscardRead)) {
-    beast::error_code ec;
-    peer_ = stream_.socket().remote_endpoint(ec);
+        peer_(std::move(peer)),
+        header_timer_(stream_.get_executor()) {}
+
+  ~Session() {
+    state_->sessions.erase(this);
+    if (serving_) {
+      --state_->serving;
+      if (auto it = state_->per_client.find(peer_.address());
+          it != state_->per_client.end() && --it->second == 0)
+        state_->per_client.erase(it);
+    } else {
+      --state_->refusing;
+    }
   }
 
-  ~Session() { state_->sessions.erase(this); }
-
-  void start() {
+  /// Counts against the caps from now until it is destroyed.
+  void serve() {
     state_->sessions[this] = weak_from_this();
-    read();
+    serving_ = true;
+    ++state_->serving;
+    ++state_->per_client[peer_.address()];
+    next_request();
+  }
+
+  /// Answer `status` without reading a request, then close.
+  void refuse(bhttp::status status, std::string body) {
+    state_->sessions[this] = weak_from_this();
+    ++state_->refusing;
+    keep_alive_ = false;
+    linger_ = true;
+    Reply reply = text_reply(status, std::move(body));
+    reply.headers.emplace_back("Retry-After", "5");
+    send(std::move(reply));
   }
 
   /// From stop(): pending operations complete with operation_aborted.
   void close() {
     beast::error_code ignored;
+    header_timer_.cancel();
     stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
     stream_.close();
   }
 
  private:
-  void read() {
-    parser_.emplace();
-    parser_->header_limit(state_->options.header_limit);
-    // Nothing here takes a body; any announced or chunked one is refused.
-    parser_->body_limit(0);
-    // One deadline for the whole request (and the idle time before it on a
-    // kept-alive connection): the slow-loris guard.
-    stream_.expires_after(state_->options.read_timeout);
-    bhttp::async_read(
-        stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
-  }
+  // ---- Reading
 
-  void on_read(beast::error_code ec) {
-    if (state_->stopped) return;
-    if (ec == beast::error::timeout) {
-      // The stream has closed the socket already.
-      ++state_->read_timeouts;
-      log::debug("http: connection dropped: request not received in time", {{"peer", peer()}});
+  void next_request() {
+    reader_.emplace(state_->options.request);
+    if (buffer_.size() > 0) {
+      // Pipelined: the next request has begun already.
+      start_header_clock();
+      process();
       return;
     }
-    if (ec == bhttp::error::end_of_stream) {
+    // Until its first byte, the request is the idle time: the stream's
+    // own deadline closes the socket, no answer owed.
+    stream_.expires_after(state_->options.idle_timeout);
+    read_more();
+  }
+
+  void read_more() {
+    stream_.async_read_some(
+        buffer_.prepare(kReadSize),
+        [self = shared_from_this()](beast::error_code ec, size_t n) { self->on_read(ec, n); });
+  }
+
+  void on_read(beast::error_code ec, size_t n) {
+    if (state_->stopped) return;
+    if (header_timed_out_) return request_timeout();
+    if (ec == beast::error::timeout) {
+      // Idle: the stream has closed the socket already.
+      ++state_->read_timeouts;
+      log::debug("http: idle connection closed", {{"peer", peer()}});
+      return;
+    }
+    if (ec == asio::error::eof && !reader_->started()) {
       // The client closed between requests: the normal end of keep-alive.
       shutdown_send();
       return;
     }
-    if (ec) {
-      if (ec.category() != bhttp::make_error_code(bhttp::error::bad_target).category() ||
-          ec == bhttp::error::partial_message)
-        return;  // reset, aborted, closed mid-request: nobody to answer
-      version_ = 11;
-      head_ = false;
-      keep_alive_ = false;
-      linger_ = true;
-      if (ec == bhttp::error::header_limit)
-        send_text(bhttp::status::request_header_fields_too_large,
-                  "request header fields too large\n");
-      else if (ec == bhttp::error::body_limit || ec == bhttp::error::unexpected_body)
-        send_text(bhttp::status::payload_too_large, "request bodies are not accepted\n");
-      else
-        send_text(bhttp::status::bad_request, "bad request\n");
-      return;
-    }
-    handle(parser_->get());
+    if (ec) return;  // reset, or closed mid-request: nobody to answer
+    buffer_.commit(n);
+    if (!header_clock_) start_header_clock();
+    process();
   }
+
+  void process() {
+    const auto data = buffer_.cdata();
+    size_t consumed = 0;
+    const auto progress = reader_->parse(
+        std::string_view(static_cast<const char*>(data.data()), data.size()), consumed);
+    buffer_.consume(consumed);
+    switch (progress) {
+      case RequestReader::Progress::need_more:
+        return read_more();
+      case RequestReader::Progress::complete:
+        stop_header_clock();
+        return handle(reader_->request());
+      case RequestReader::Progress::refused: {
+        stop_header_clock();
+        const Refusal& refusal = reader_->refusal();
+        log::debug("http: request refused",
+                   {{"peer", peer()}, {"reason", std::string(refusal.reason)}});
+        version_ = 11;
+        head_ = false;
+        keep_alive_ = false;
+        linger_ = true;
+        return send(text_reply(refusal.status, std::string(refusal.reason) + "\n"));
+      }
+    }
+  }
+
+  // One deadline from a request's first byte to its last header byte, on
+  // a timer of our own: the stream's would close the socket, and the client
+  // is owed a 408.
+  void start_header_clock() {
+    stream_.expires_never();
+    header_clock_ = true;
+    const unsigned generation = ++clock_generation_;
+    header_timer_.expires_after(state_->options.header_timeout);
+    header_timer_.async_wait([weak = weak_from_this(), generation](beast::error_code ec) {
+      auto self = weak.lock();
+      if (ec || !self || self->state_->stopped || !self->header_clock_ ||
+          generation != self->clock_generation_)
+        return;
+      // A read is pending (nothing else runs between reads while the
+      // clock runs): cancelling it brings on_read to request_timeout().
+      self->header_timed_out_ = true;
+      beast::error_code ignored;
+      self->stream_.socket().cancel(ignored);
+    });
+  }
+
+  void stop_header_clock() {
+    header_clock_ = false;
+    header_timer_.cancel();
+  }
+
+  void request_timeout() {
+    header_timed_out_ = false;
+    header_clock_ = false;
+    ++state_->read_timeouts;
+    log::debug("http: request header not received in time", {{"peer", peer()}});
+    version_ = 11;
+    head_ = false;
+    keep_alive_ = false;
+    linger_ = true;
+    send(text_reply(bhttp::status::request_timeout, "request header not received in time\n"));
+  }
+
+  // ---- Answering
 
   void handle(const Request& request) {
     ++requests_;
@@ -210,183 +283,57 @@ class Session : public std::enable_shared_from_this<Session> {
     head_ = request.method() == bhttp::verb::head;
     keep_alive_ = request.keep_alive() && requests_ < state_->options.max_requests_per_connection;
     linger_ = false;
+    target_ = std::string(request.target());
+    Reply reply;
     try {
-      route(request);
+      reply = state_->router.respond(request);
     } catch (const std::exception& e) {
-      log::error("http: request failed",
-                 {{"target", std::string(request.target())}, {"error", e.what()}});
-      if (!writing_) send_text(bhttp::status::internal_server_error, "internal error\n");
+      log::error("http: request failed", {{"target", target_}, {"error", e.what()}});
+      reply = text_reply(bhttp::status::internal_server_error, "internal error\n");
     }
+    send(std::move(reply));
   }
 
-  void route(const Request& request) {
-    const auto method = request.method();
-    if (method != bhttp::verb::get && method != bhttp::verb::head) {
-      // A refused method may come with a body the parser has not read.
+  template <class Response>
+  void apply(Response& response, const Reply& reply) {
+    if (!reply.content_type.empty())
+      response.set(bhttp::field::content_type, view(reply.content_type));
+    for (const auto& [name, value] : reply.headers) response.set(view(name), view(value));
+  }
+
+  void send(Reply reply) {
+    if (reply.close) {
       keep_alive_ = false;
       linger_ = true;
-      send_text(bhttp::status::method_not_allowed, "only GET and HEAD\n",
-                "text/plain; charset=utf-8", {{"Allow", "GET, HEAD"}});
-      return;
     }
-    std::string_view target(request.target().data(), request.target().size());
-    target = target.substr(0, target.find('?'));  // queries are ignored, not an error
-    if (target == "/") {
-      status_page();
-    } else if (target == "/healthz") {
-      const bool healthy = !state_->status.healthy || state_->status.healthy();
-      send_text(healthy ? bhttp::status::ok : bhttp::status::service_unavailable,
-                healthy ? "ok\n" : "unhealthy\n", "text/plain; charset=utf-8",
-                {{"Cache-Control", "no-store"}});
-    } else if (target == "/metrics") {
-      std::string body = state_->status.metrics_text ? state_->status.metrics_text() : "";
-      if (!body.empty() && body.back() != '\n') body += '\n';
-      body += state_->own_metrics();
-      send_text(bhttp::status::ok, std::move(body), "text/plain; version=0.0.4; charset=utf-8",
-                {{"Cache-Control", "no-store"}});
-    } else if (target == "/api/status") {
-      if (!state_->status.status_json) return not_found();
-      send_text(bhttp::status::ok, state_->status.status_json(), "application/json",
-                {{"Cache-Control", "no-store"}});
-    } else if (constexpr std::string_view prefix = "/feeds/", suffix = ".xml";
-               target.size() > prefix.size() + suffix.size() && target.starts_with(prefix) &&
-               target.ends_with(suffix)) {
-      // Never decoded: "%2e%2e" or "a%2Fb" contain '%' and are simply not names.
-      const auto name = target.substr(prefix.size(), target.size() - prefix.size() - suffix.size());
-      if (!valid_feed_name(name)) return not_found();
-      feed(request, name);
-    } else {
-      not_found();
+    if (reply.empty || (reply.file && head_)) {
+      bhttp::response<bhttp::empty_body> response{reply.status, version_};
+      apply(response, reply);
+      if (!reply.empty) response.content_length(reply.file_size);
+      return send_message(std::move(response));
     }
-  }
-
-  void not_found(std::string message = "not found\n") {
-    send_text(bhttp::status::not_found, std::move(message));
-  }
-
-  void status_page() {
-    std::vector<FeedRow> rows;
-    for (const auto& [name, file] : state_->feeds) {
-      FeedRow row;
-      row.name = name;
-      // stat() of a few local files on the loop: cheap, and this page is
-      // for a person, not a scraper.
-      struct stat st {};
-      if (::stat(file.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
-        row.size = static_cast<uint64_t>(st.st_size);
-        row.modified = st.st_mtim.tv_sec;
+    if (reply.file) {
+      bhttp::response<bhttp::file_body> response{reply.status, version_};
+      apply(response, reply);
+      beast::error_code ec;
+      response.body().reset(std::move(*reply.file), ec);
+      if (ec) {
+        log::warning("http: cannot read a feed file",
+                     {{"target", target_}, {"error", ec.message()}});
+        return send(text_reply(bhttp::status::internal_server_error, "feed cannot be read\n"));
       }
-      rows.push_back(std::move(row));
+      response.content_length(reply.file_size);
+      return send_message(std::move(response));
     }
-    const bool healthy = !state_->status.healthy || state_->status.healthy();
-    send_text(bhttp::status::ok, http::status_page(rows, healthy), "text/html; charset=utf-8",
-              {{"Cache-Control", "no-store"},
-               {"Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'"}});
-  }
-
-  void feed(const Request& request, std::string_view name) {
-    const auto it = state_->feeds.find(name);
-    if (it == state_->feeds.end()) return not_found("no feed named " + std::string(name) + "\n");
-    const std::filesystem::path& file = it->second;
-    // Blocking open/fstat/read on the loop, on purpose: the feed is a small
-    // local file the daemon wrote itself, normally in the page cache, and
-    // file_body reads it 4 KiB at a time while sending, so no response holds
-    // a whole file in memory. O_NONBLOCK: a FIFO at the path must not hang
-    // the loop in open().
-    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-    if (fd < 0) {
-      const int error = errno;
-      if (error == ENOENT || error == ENOTDIR)
-        return not_found("feed " + std::string(name) + " has not been written yet\n");
-      log::warning(
-          "http: cannot open a feed file",
-          {{"feed", std::string(name)}, {"file", file.string()}, {"error", std::strerror(error)}});
-      return send_text(bhttp::status::internal_server_error,
-                       "feed " + std::string(name) + " cannot be read\n");
-    }
-    // Opened before stat'ed: the validators describe exactly the bytes sent,
-    // even when the sink renames a new version over the path meanwhile.
-    beast::file body_file;
-    body_file.native_handle(fd);
-    struct stat st {};
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-      return not_found("feed " + std::string(name) + " is not a file\n");
-    const auto size = static_cast<uint64_t>(st.st_size);
-    if (size > state_->options.max_feed_bytes) {
-      log::warning("http: feed file too large to serve",
-                   {{"feed", std::string(name)},
-                    {"file", file.string()},
-                    {"bytes", std::to_string(size)},
-                    {"limit", std::to_string(state_->options.max_feed_bytes)}});
-      return send_text(bhttp::status::internal_server_error,
-                       "feed " + std::string(name) + " is too large\n");
-    }
-    const int64_t mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 +
-                             static_cast<int64_t>(st.st_mtim.tv_nsec);
-    const std::string etag = entity_tag(size, mtime_ns, static_cast<uint64_t>(st.st_ino));
-    const std::string last_modified = http_date(st.st_mtim.tv_sec);
-
-    // If-None-Match wins over If-Modified-Since when both are sent (RFC 9110 §13.2.2).
-    bool not_modified = false;
-    bool has_none_match = false;
-    for (auto [i, end] = request.equal_range(bhttp::field::if_none_match); i != end; ++i) {
-      has_none_match = true;
-      const auto value = i->value();
-      if (none_match(std::string_view(value.data(), value.size()), etag)) not_modified = true;
-    }
-    if (!has_none_match) {
-      const auto since = request[bhttp::field::if_modified_since];
-      if (!since.empty())
-        if (auto time = parse_http_date(std::string_view(since.data(), since.size())))
-          not_modified = not_modified_since(st.st_mtim.tv_sec, *time);
-    }
-
-    auto headers = [&](auto& response) {
-      response.set(bhttp::field::etag, etag);
-      response.set(bhttp::field::last_modified, last_modified);
-      // Caches may keep it but must ask again; the ETag makes asking cheap.
-      response.set(bhttp::field::cache_control, "no-cache");
-    };
-    if (not_modified) {
-      bhttp::response<bhttp::empty_body> response{bhttp::status::not_modified, version_};
-      headers(response);
-      return send(std::move(response));
-    }
-    if (head_) {
-      bhttp::response<bhttp::empty_body> response{bhttp::status::ok, version_};
-      headers(response);
-      response.set(bhttp::field::content_type, view(kFeedType));
-      response.content_length(size);
-      return send(std::move(response));
-    }
-    bhttp::response<bhttp::file_body> response{bhttp::status::ok, version_};
-    headers(response);
-    response.set(bhttp::field::content_type, view(kFeedType));
-    beast::error_code ec;
-    response.body().reset(std::move(body_file), ec);
-    if (ec) {
-      log::warning("http: cannot read a feed file",
-                   {{"feed", std::string(name)}, {"file", file.string()}, {"error", ec.message()}});
-      return send_text(bhttp::status::internal_server_error,
-                       "feed " + std::string(name) + " cannot be read\n");
-    }
-    response.content_length(size);
-    send(std::move(response));
-  }
-
-  void send_text(bhttp::status status, std::string body,
-                 std::string_view content_type = "text/plain; charset=utf-8",
-                 std::initializer_list<std::pair<std::string_view, std::string_view>> extra = {}) {
-    bhttp::response<bhttp::string_body> response{status, version_};
-    response.set(bhttp::field::content_type, view(content_type));
-    for (const auto& [name, value] : extra) response.set(view(name), view(value));
-    response.body() = std::move(body);
+    bhttp::response<bhttp::string_body> response{reply.status, version_};
+    apply(response, reply);
+    response.body() = std::move(reply.body);
     response.prepare_payload();
     if (head_) {
       // Same headers, Content-Length included, no body.
-      send(bhttp::response<bhttp::empty_body>{std::move(response.base())});
+      send_message(bhttp::response<bhttp::empty_body>{std::move(response.base())});
     } else {
-      send(std::move(response));
+      send_message(std::move(response));
     }
   }
 
@@ -400,7 +347,7 @@ class Session : public std::enable_shared_from_this<Session> {
   };
 
   template <class Body>
-  void send(bhttp::response<Body>&& response) {
+  void send_message(bhttp::response<Body>&& response) {
     response.keep_alive(keep_alive_);
     response.set(bhttp::field::server, "syndicd");
     response.set(bhttp::field::date, http_date(std::time(nullptr)));
@@ -408,7 +355,6 @@ class Session : public std::enable_shared_from_this<Session> {
     ++state_->responses[response.result_int()];
     auto outgoing = std::make_shared<Outgoing<Body>>(std::move(response));
     const bool close = outgoing->message.need_eof();
-    writing_ = true;
     write_some(std::move(outgoing), close);
   }
 
@@ -429,9 +375,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void on_write(beast::error_code ec, bool close) {
-    writing_ = false;
     if (ec || state_->stopped) return;  // timeout or reset: nothing left to do
-    if (!close) return read();
+    if (!close) return next_request();
     if (linger_) return linger();
     shutdown_send();
   }
@@ -440,12 +385,12 @@ class Session : public std::enable_shared_from_this<Session> {
     shutdown_send();
     buffer_.clear();
     stream_.expires_after(
-        std::min<std::chrono::milliseconds>(kLingerTime, state_->options.read_timeout));
+        std::min<std::chrono::milliseconds>(kLingerTime, state_->options.header_timeout));
     discard();
   }
 
   void discard() {
-    stream_.async_read_some(buffer_.prepare(kDiscardRead),
+    stream_.async_read_some(buffer_.prepare(kReadSize),
                             [self = shared_from_this()](beast::error_code ec, size_t n) {
                               if (ec || self->state_->stopped) return;
                               self->lingered_ += n;
@@ -462,23 +407,64 @@ class Session : public std::enable_shared_from_this<Session> {
   // longer say whom it was connected to.
   std::string peer() const { return to_string(peer_); }
 
-  static constexpr std::string_view kFeedType = "application/rss+xml; charset=utf-8";
-
-  static constexpr size_t kDiscardRead = 4096;
-
   beast::tcp_stream stream_;
   std::shared_ptr<State> state_;
   tcp::endpoint peer_;
+  asio::steady_timer header_timer_;
   beast::flat_buffer buffer_;
-  std::optional<bhttp::request_parser<bhttp::empty_body>> parser_;
+  std::optional<RequestReader> reader_;
+  std::string target_;
   unsigned requests_ = 0;
   unsigned version_ = 11;
+  unsigned clock_generation_ = 0;
+  bool serving_ = false;
   bool head_ = false;
   bool keep_alive_ = false;
   bool linger_ = false;
-  bool writing_ = false;
+  bool header_clock_ = false;
+  bool header_timed_out_ = false;
   size_t lingered_ = 0;
 };
+
+// A connection over a cap is answered at once, so a client (or a monitor)
+// sees why instead of a bare close.
+void admit(const std::shared_ptr<State>& state, tcp::socket socket) {
+  beast::error_code ec;
+  tcp::endpoint peer = socket.remote_endpoint(ec);
+  if (ec) return;  // gone already
+  const Options& options = state->options;
+  const auto client = state->per_client.find(peer.address());
+  const size_t from_client = client == state->per_client.end() ? 0 : client->second;
+  std::optional<bhttp::status> refusal;
+  if (state->serving >= options.max_connections) {
+    ++state->refused_total;
+    refusal = bhttp::status::service_unavailable;
+    if (!state->refusing_streak)
+      log::warning(
+          "http: too many connections; refusing new ones",
+          {{"listen", state->address}, {"limit", std::to_string(options.max_connections)}});
+  } else if (from_client >= options.max_connections_per_client) {
+    ++state->refused_per_client;
+    refusal = bhttp::status::too_many_requests;
+    if (!state->refusing_streak)
+      log::warning("http: too many connections from one client; refusing its new ones",
+                   {{"listen", state->address},
+                    {"client", peer.address().to_string()},
+                    {"limit", std::to_string(options.max_connections_per_client)}});
+  }
+  if (!refusal) {
+    state->refusing_streak = false;
+    ++state->connections_accepted;
+    std::make_shared<Session>(std::move(socket), state, std::move(peer))->serve();
+    return;
+  }
+  state->refusing_streak = true;
+  if (state->refusing >= kMaxRefusing) return;  // the socket closes here
+  std::make_shared<Session>(std::move(socket), state, std::move(peer))
+      ->refuse(*refusal, *refusal == bhttp::status::service_unavailable
+                             ? "too many connections\n"
+                             : "too many connections from your address\n");
+}
 
 void accept(const std::shared_ptr<State>& state) {
   state->acceptor.async_accept([state](beast::error_code ec, tcp::socket socket) {
@@ -498,22 +484,7 @@ void accept(const std::shared_ptr<State>& state) {
       return;
     }
     state->accept_failing = false;
-    if (!ec) {
-      if (state->sessions.size() >= state->options.max_connections) {
-        ++state->connections_refused;
-        if (!state->refusing)
-          log::warning("http: too many connections; closing new ones",
-                       {{"listen", state->address},
-                        {"limit", std::to_string(state->options.max_connections)}});
-        state->refusing = true;
-        beast::error_code ignored;
-        socket.close(ignored);
-      } else {
-        state->refusing = false;
-        ++state->connections_accepted;
-        std::make_shared<Session>(std::move(socket), state)->start();
-      }
-    }
+    if (!ec) admit(state, std::move(socket));
     accept(state);
   });
 }
@@ -553,17 +524,13 @@ Server::~Server() {
 }
 
 void Server::set_feeds(std::vector<Feed> feeds) {
-  std::map<std::string, std::filesystem::path, std::less<>> next;
-  for (auto& feed : feeds) {
-    if (!valid_feed_name(feed.name)) {
-      log::warning("http: feed not served: its name cannot be a URL path segment",
-                   {{"feed", feed.name}});
-      continue;
-    }
-    if (!next.emplace(feed.name, std::move(feed.file)).second)
-      log::warning("http: feed named twice; serving the first", {{"feed", feed.name}});
-  }
-  state_->feeds = std::move(next);
+  state_->router.set_feeds(std::move(feeds));
+}
+
+void Server::set_options(const Options& options) {
+  const uint64_t max_feed_bytes = state_->options.max_feed_bytes;
+  state_->options = options;
+  state_->options.max_feed_bytes = max_feed_bytes;
 }
 
 uint16_t Server::port() const {
@@ -586,7 +553,7 @@ void Server::stop() {
   for (auto& session : open) session->close();
   // The daemon's callbacks may capture objects about to be destroyed; no
   // handler calls them after this point, so let go of them now.
-  state_->status = {};
+  state_->router.release();
 }
 
 }  // namespace syndicd::http

@@ -1,27 +1,23 @@
 // The daemon's HTTP server (DESIGN.md §7): Boost.Beast HTTP/1.1 on the
-// daemon's own io_context, loopback by default.
+// daemon's own io_context, loopback by default. What it answers is in
+// router.hpp; how it reads a request, in request_reader.hpp; this is the
+// connections.
 //
-//   GET|HEAD /feeds/<name>.xml  a feed file, with a strong ETag and
-//                               Last-Modified; 304 on If-None-Match /
-//                               If-Modified-Since
-//   GET|HEAD /healthz           200 "ok" or 503 "unhealthy"
-//   GET|HEAD /metrics           Prometheus text 0.0.4: the daemon's lines,
-//                               then the server's own syndicd_http_* lines
-//   GET|HEAD /api/status        the daemon's JSON
-//   GET|HEAD /                  a small HTML page linking the above
-//
-// Hardened for a port that may end up exposed: GET and HEAD only (405 with
-// Allow), no request bodies (413), an 8 KiB header limit (431), a deadline
-// on reading each request (slow clients are dropped, not waited for) and on
-// writing each response, a cap on requests per connection and on open
-// connections (excess ones are accepted and closed at once), feed names only
-// from [A-Za-z0-9._-] and only those configured (nothing is ever decoded or
-// joined onto a directory, so there is no path to traverse), no listings.
+// Hardened for a port that may end up exposed, every resource a client can
+// hold is bounded (Options; `daemon.http` in the configuration):
+//   - a request line, header fields by count and by size, no bodies:
+//     414, 431, 413, then the connection closes;
+//   - open connections, in all and per client address: one over a cap is
+//     answered 503 (in all) or 429 (per address) at once and closed;
+//   - time: a connection idle before a request (new, or kept alive) is
+//     closed; one whose request header takes too long from its first byte
+//     (a slow-loris) gets 408 and is closed; one that stops reading a
+//     response is dropped; keep-alive ends after a number of requests.
 //
 // Threading: a Server belongs to its io_context's thread. Construct it, call
-// set_feeds() and stop() there (or before the loop runs); the StatusSource
-// callbacks run there too. No error on a connection ever leaves the loop:
-// the connection is closed and, when worth it, logged.
+// set_feeds(), set_options() and stop() there (or before the loop runs); the
+// StatusSource callbacks run there too. No error on a connection ever leaves
+// the loop: the connection is closed and, when worth it, logged.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -36,46 +32,37 @@
 #include <string>
 #include <vector>
 
+#include "http/request_reader.hpp"
+#include "http/router.hpp"
+
 namespace syndicd::http {
 
 namespace detail {
 struct ServerState;
 }
 
-/// One feed file, served as /feeds/<name>.xml (name: a sink's name).
-struct Feed {
-  std::string name;
-  std::filesystem::path file;
-};
-
-/// What the daemon tells the server; each callback runs on the loop thread,
-/// once per request, and may throw (the client gets a 500, the log a line).
-struct StatusSource {
-  /// Body of /api/status. Unset: 404.
-  std::function<std::string()> status_json;
-  /// Body of /metrics, Prometheus text format 0.0.4 ending in a newline.
-  /// Unset: only the server's own metrics.
-  std::function<std::string()> metrics_text;
-  /// /healthz: true → 200 "ok", false → 503. Unset: healthy (the loop answered).
-  std::function<bool()> healthy;
-};
-
 /// Limits; the defaults suit the daemon, tests shorten the timeouts.
 struct Options {
-  /// From the first byte of a request (or the end of the previous response,
-  /// on a kept-alive connection) to its last header byte. One deadline for
-  /// the whole request, not per read: a client dribbling one byte a second
-  /// still gets dropped.
-  std::chrono::milliseconds read_timeout{15'000};
+  /// How long a connection may stay open with no request in progress: from
+  /// accept, and from the end of each response on a kept-alive connection.
+  /// Then it is closed without a word (a client must expect that).
+  std::chrono::milliseconds idle_timeout{30'000};
+  /// From the first byte of a request to its last header byte: one deadline
+  /// for the whole header, not per read, so a client dribbling a byte a
+  /// second still gets its 408.
+  std::chrono::milliseconds header_timeout{10'000};
   /// How long a client may take no more of a response (per write, not for
   /// the whole response): one that stops reading is dropped.
   std::chrono::milliseconds write_timeout{30'000};
-  /// Open connections; the next one is accepted and closed straight away.
+  /// Open connections; the next one is answered 503 and closed.
   size_t max_connections = 256;
+  /// Open connections from one client address; the next one is answered
+  /// 429 and closed. Behind a reverse proxy every client is the proxy.
+  size_t max_connections_per_client = 32;
   /// Then the response says Connection: close.
   unsigned max_requests_per_connection = 100;
-  /// Request line and headers together.
-  uint32_t header_limit = 8 * 1024;
+  /// Request line, header size and count.
+  RequestLimits request;
   /// Feed files above this are refused with a 500 (a misconfigured path,
   /// not a feed).
   uint64_t max_feed_bytes = 64ull * 1024 * 1024;
@@ -97,6 +84,10 @@ class Server {
   /// Replace the feeds served (at start and on reload). Names outside
   /// [A-Za-z0-9._-], starting with '.', or repeated are skipped with a warning.
   void set_feeds(std::vector<Feed> feeds);
+
+  /// Replace the limits (on reload): they apply to new connections and to
+  /// the next request of open ones. The feed size limit stays as constructed.
+  void set_options(const Options& options);
 
   /// The bound port (the chosen one after ":0").
   uint16_t port() const;

@@ -49,6 +49,9 @@ constexpr milliseconds kMaxPollBackoff = std::chrono::hours(6);
 // How long a sink that rejected its credentials (or is not implemented)
 // waits before trying again when it names no time itself.
 constexpr milliseconds kAuthPause = std::chrono::hours(1);
+// The state file refused a write (full, locked, read-only): the first
+// retry of the work it stopped, doubling up to the work's own schedule.
+constexpr milliseconds kStoreRetry = std::chrono::seconds(5);
 
 }  // namespace
 
@@ -62,6 +65,7 @@ struct Engine::SourceRunner {
   int failures = 0;
   size_t added = 0, updated = 0, emitted = 0;
   bool store_failed = false;  ///< an article of this poll could not be stored
+  int store_failures = 0;     ///< consecutive polls whose articles could not be stored
 };
 
 struct Engine::SinkWorker {
@@ -75,6 +79,7 @@ struct Engine::SinkWorker {
   size_t in_flight = 0;
   int64_t paused_until = 0;
   bool pump_posted = false;
+  int store_failures = 0;  ///< consecutive pumps the state file stopped
   std::unique_ptr<boost::asio::steady_timer> timer;
 };
 
@@ -197,7 +202,13 @@ void Engine::start() {
     for (auto& [name, s] : sources_) {
       // Resume the schedule a restart interrupted; a source never polled
       // (or overdue) starts within a few seconds, spread out.
-      const auto st = store_.source_state(name);
+      store::SourceState st;
+      try {
+        st = store_.source_state(name);
+      } catch (const std::exception& e) {
+        // Polled soon, as if never polled: a lost schedule costs one poll.
+        log::error(std::string("cannot read source state: ") + e.what(), {{"source", name}});
+      }
       s->failures = st.failures;
       // Spread first polls over ~100 ms per source (at least 1 s), so a
       // restart with thousands of sources does not fire them all at once.
@@ -281,6 +292,9 @@ void Engine::poll(SourceRunner& s) {
 
 syndicd_status Engine::accept(SourceRunner& s, const Article& emitted) {
   ++s.emitted;
+  // The state file refused an article of this poll: the poll is lost (its
+  // validators are not kept) and each further try would wait on the loop.
+  if (s.store_failed) return SYNDICD_ERR_TRANSIENT;
   const int64_t t = now();
   try {
     for (auto* p : s.pipelines) {
@@ -345,10 +359,18 @@ void Engine::poll_done(SourceRunner& s, syndicd_status status, const std::string
   const bool ok = status == SYNDICD_OK;
   // Only a poll whose articles are all stored may turn the next fetch into
   // a 304; a failed one fetches everything again.
-  if (ok && !s.store_failed)
-    environment_.commit_validators(s.name);
-  else
+  if (ok && !s.store_failed) {
+    try {
+      environment_.commit_validators(s.name);
+    } catch (const std::exception& e) {
+      // Not kept: the next poll fetches in full, and finds the same articles.
+      log::error(std::string("cannot store fetch validators: ") + e.what(), {{"source", s.name}});
+    }
+  } else {
     environment_.discard_validators(s.name);
+  }
+  if (s.store_failed) return store_failed(s);
+  s.store_failures = 0;
   if (ok) {
     s.failures = 0;
     st.last_success = t;
@@ -389,6 +411,30 @@ void Engine::poll_done(SourceRunner& s, syndicd_status status, const std::string
                                              {"failures", std::to_string(s.failures)},
                                              {"next_poll_in", seconds_text(next)}});
   }
+  schedule_poll(s, jitter(next, 0.1));
+}
+
+// The poll's articles could not all be stored: nothing is wrong with the
+// source, so it is no failure of the source's (no backoff, no error in its
+// state); the poll is repeated soon — the articles not stored are fetched
+// again, their validators were not kept — doubling up to `every`.
+void Engine::store_failed(SourceRunner& s) {
+  ++stats_.poll_failures;
+  failed_ = true;
+  ++s.store_failures;
+  // Its source state is left as it was: a restart polls it again soon too.
+  if (once_) {
+    log::error("poll lost: the state file refused its articles", {{"source", s.name}});
+    --polls_pending_;
+    if (polls_pending_ == 0)
+      for (auto& [n, k] : sinks_) pump(*k);
+    check_once_finished();
+    return;
+  }
+  const milliseconds next =
+      std::min(s.every, kStoreRetry * (int64_t{1} << std::min(s.store_failures - 1, 16)));
+  log::error("poll lost: the state file refused its articles; polling again soon",
+             {{"source", s.name}, {"next_poll_in", seconds_text(next)}});
   schedule_poll(s, jitter(next, 0.1));
 }
 
@@ -470,25 +516,38 @@ void Engine::pump(SinkWorker& k) {
     return;
   }
   // A delivery that fails at once may pause the sink from inside the loop.
-  while (k.in_flight < k.concurrency && k.paused_until <= t) {
+  bool store_refused = false;
+  while (!store_refused && k.in_flight < k.concurrency && k.paused_until <= t) {
     std::vector<store::Delivery> due;
     try {
       due = store_.due(k.name, t, k.concurrency - k.in_flight);
     } catch (const std::exception& e) {
       log::error(std::string("cannot read pending deliveries: ") + e.what(), {{"sink", k.name}});
+      store_refused = true;
       break;
     }
     if (due.empty()) break;
     for (auto& d : due) {
+      try {
+        if (options_.dry_run) {
+          store_.mark_done(d.id, "dry-run", t);
+        } else {
+          store_.mark_in_flight(d.id, t);  // before any external call (DESIGN.md §6)
+        }
+      } catch (const std::exception& e) {
+        // Not marked, so not delivered: it stays pending for the retry below.
+        log::error(std::string("cannot start a delivery: ") + e.what(),
+                   {{"sink", k.name}, {"url", d.article.url}});
+        store_refused = true;
+        break;
+      }
       if (options_.dry_run) {
         if (options_.report)
           *options_.report << "would deliver to " << k.name << ": " << d.article.title << " <"
                            << d.article.url << ">\n";
-        store_.mark_done(d.id, "dry-run", t);
         ++stats_.delivered;
         continue;
       }
-      store_.mark_in_flight(d.id, t);  // before any external call (DESIGN.md §6)
       ++k.in_flight;
       if (k.instance == nullptr) {
         syndicd_result r{};
@@ -506,6 +565,22 @@ void Engine::pump(SinkWorker& k) {
                           });
     }
   }
+  if (store_refused) {
+    // The state file refused: try again soon, doubling up to a minute.
+    failed_ = true;
+    ++k.store_failures;
+    if (!once_) {
+      const milliseconds wait = std::min<milliseconds>(
+          std::chrono::minutes(1), kStoreRetry * (int64_t{1} << std::min(k.store_failures - 1, 8)));
+      k.timer->expires_after(wait);
+      k.timer->async_wait([this, &k, alive = alive_](const boost::system::error_code& ec) {
+        if (!ec && *alive) pump(k);
+      });
+    }
+    check_once_finished();
+    return;
+  }
+  k.store_failures = 0;
   if (k.in_flight == 0 && !once_) {
     // Idle: wake up when the next retry is due.
     std::optional<int64_t> next;
@@ -599,6 +674,9 @@ void Engine::delivered(SinkWorker& k, const store::Delivery& d, const syndicd_re
       }
     }
   } catch (const std::exception& e) {
+    // `once` (no RetryingStore in front): the row stays in_flight for the
+    // next run to settle, and the exit code says something went wrong.
+    failed_ = true;
     log::error(std::string("cannot record a delivery outcome: ") + e.what(), fields);
   }
   if (stopping_) {

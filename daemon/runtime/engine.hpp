@@ -93,6 +93,7 @@ class Engine {
   void poll(SourceRunner& source);
   syndicd_status accept(SourceRunner& source, const Article& article);
   void poll_done(SourceRunner& source, syndicd_status status, const std::string& message);
+  void store_failed(SourceRunner& source);
   void schedule_poll(SourceRunner& source, std::chrono::milliseconds delay);
   void reconcile(SinkWorker& sink, std::function<void()> done);
   void pump(SinkWorker& sink);

@@ -15,10 +15,12 @@
 
 #include "config/config.hpp"
 #include "http/server.hpp"
+#include "http/settings.hpp"
 #include "log/log.hpp"
 #include "runtime/assembly.hpp"
 #include "runtime/engine.hpp"
 #include "runtime/environment.hpp"
+#include "store/retrying_store.hpp"
 #include "store/sqlite_store.hpp"
 
 namespace syndicd::runtime {
@@ -61,6 +63,9 @@ class Service {
     state_path_ = cfg.daemon.state;
     shutdown_timeout_ = cfg.daemon.shutdown_timeout;
     environment_ = std::make_unique<Environment>(cfg.daemon.workers, store_.get());
+    // The engine settles deliveries through this: an outcome the state file
+    // refuses is kept and written again, not lost until a restart.
+    outcomes_ = std::make_unique<store::RetryingStore>(*store_, environment_->io());
     Report report;
     auto assembly = Assembly::build(std::move(loaded), assembly_options(), report);
     if (!assembly || report.errors() > 0) {
@@ -72,7 +77,9 @@ class Service {
     install(std::move(assembly));
     if (!listen_.empty()) {
       try {
-        server_ = std::make_unique<http::Server>(environment_->io(), listen_, status_source());
+        server_ = std::make_unique<http::Server>(
+            environment_->io(), listen_, status_source(),
+            http::options_from_config(*assembly_->config().daemon.values));
       } catch (const std::exception& e) {
         log::error(std::string("cannot start the HTTP server: ") + e.what());
         engine_.reset();
@@ -103,6 +110,7 @@ class Service {
     watchdog_.reset();
     engine_.reset();
     assembly_.reset();
+    outcomes_.reset();
     environment_.reset();
     store_.reset();
     log::notice("syndicd stopped");
@@ -240,7 +248,7 @@ class Service {
     environment_->configure_sources(assembly_->config());
     EngineOptions options;
     options.fresh_sources = std::move(fresh);
-    engine_ = std::make_unique<Engine>(*assembly_, *environment_, *store_, options);
+    engine_ = std::make_unique<Engine>(*assembly_, *environment_, *outcomes_, options);
     engine_->start();
   }
 
@@ -313,7 +321,10 @@ class Service {
       engine_.reset();
       assembly_.reset();
       install(std::move(*shared), changed);
-      if (server_) server_->set_feeds(feeds());
+      if (server_) {
+        server_->set_feeds(feeds());
+        server_->set_options(http::options_from_config(*assembly_->config().daemon.values));
+      }
       reloading_ = false;
       notify("READY=1\nSTATUS=" + status_line());
       log::notice("configuration reloaded", {{"status", status_line()}});
@@ -341,6 +352,7 @@ class Service {
   ServiceOptions options_;
   std::unique_ptr<store::SqliteStore> store_;
   std::unique_ptr<Environment> environment_;
+  std::unique_ptr<store::RetryingStore> outcomes_;
   std::unique_ptr<Assembly> assembly_;
   std::unique_ptr<Engine> engine_;
   std::unique_ptr<http::Server> server_;

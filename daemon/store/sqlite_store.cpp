@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <system_error>
 
 #include "store/article_codec.hpp"
@@ -141,7 +142,7 @@ class SqliteStore::Statement {
     const int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
-    store_.fail("step");
+    store_.fail(nullptr);
   }
   void run() {
     while (step()) {
@@ -163,24 +164,52 @@ class SqliteStore::Statement {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
-// A savepoint rather than BEGIN, so writes nest inside a dry run's outer
-// transaction. Rolls back unless commit() was called.
+// BEGIN IMMEDIATE when no transaction is open: it takes the write lock
+// first, so a lock another process holds is waited for (busy timeout); a
+// deferred transaction that has read would get SQLITE_BUSY at its first
+// write without waiting. Inside a dry run's outer transaction, a
+// savepoint, so writes nest. Rolls back unless commit() was called.
 class SqliteStore::Transaction {
  public:
-  explicit Transaction(SqliteStore& store) : store_(store) { store_.exec("SAVEPOINT syndicd"); }
+  explicit Transaction(SqliteStore& store)
+      : store_(store), outermost_(sqlite3_get_autocommit(store.db_) != 0) {
+    store_.exec(outermost_ ? "BEGIN IMMEDIATE" : "SAVEPOINT syndicd");
+  }
   ~Transaction() {
-    if (!committed_) {
-      sqlite3_exec(store_.db_, "ROLLBACK TO syndicd; RELEASE syndicd", nullptr, nullptr, nullptr);
-    }
+    // After some errors (SQLITE_FULL, SQLITE_IOERR) SQLite has rolled the
+    // transaction back already, and this fails harmlessly.
+    if (!committed_)
+      sqlite3_exec(store_.db_, outermost_ ? "ROLLBACK" : "ROLLBACK TO syndicd; RELEASE syndicd",
+                   nullptr, nullptr, nullptr);
   }
   void commit() {
-    store_.exec("RELEASE syndicd");
+    store_.exec(outermost_ ? "COMMIT" : "RELEASE syndicd");
     committed_ = true;
   }
 
  private:
   SqliteStore& store_;
+  bool outermost_;
   bool committed_ = false;
+};
+
+// One public method's hold on the connection: the lock, the name its
+// errors carry, and the busy wait it may spend.
+class SqliteStore::Operation {
+ public:
+  Operation(SqliteStore& store, const char* name)
+      : store_(store), lock_(store.mutex_), outer_(store.operation_) {
+    store_.operation_ = name;
+    store_.restore_patience();
+  }
+  ~Operation() { store_.operation_ = outer_; }
+  Operation(const Operation&) = delete;
+  Operation& operator=(const Operation&) = delete;
+
+ private:
+  SqliteStore& store_;
+  std::lock_guard<std::recursive_mutex> lock_;
+  const char* outer_;  // an operation may call another (open → schema version)
 };
 
 SqliteStore::SqliteStore(const std::string& path) : path_(path) {
@@ -202,12 +231,14 @@ SqliteStore::SqliteStore(const std::string& path) : path_(path) {
     throw StoreError("state " + path + ": cannot open: " + why);
   }
   sqlite3_extended_result_codes(db_, 1);
-  // Another process (an operator's sqlite3 shell, a second daemon by
-  // mistake) may hold a lock briefly; wait rather than fail.
-  sqlite3_busy_timeout(db_, 5000);
+  // Nothing else runs yet: at start, wait longer for a lock another
+  // process holds (an operator's sqlite3 shell, a backup) than later.
+  sqlite3_busy_timeout(db_, static_cast<int>(kOpenBusyTimeout.count()));
   try {
+    Operation operation(*this, "open");
     if (path != ":memory:") exec("PRAGMA journal_mode=WAL");
     exec("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON");
+    operation_ = "migrate the schema";
     migrate();
   } catch (...) {
     // Statements prepared on the way (schema_version) must go first, or
@@ -218,6 +249,7 @@ SqliteStore::SqliteStore(const std::string& path) : path_(path) {
     db_ = nullptr;
     throw;
   }
+  sqlite3_busy_timeout(db_, static_cast<int>(kBusyTimeout.count()));
 }
 
 SqliteStore::~SqliteStore() {
@@ -225,21 +257,59 @@ SqliteStore::~SqliteStore() {
   if (db_ != nullptr) sqlite3_close_v2(db_);
 }
 
-void SqliteStore::fail(const std::string& what) const {
-  throw StoreError("state " + path_ + ": " + what + ": " + sqlite3_errmsg(db_));
+void SqliteStore::fail(const char* step) {
+  const std::string why = sqlite3_errmsg(db_);
+  fail_with(sqlite3_extended_errcode(db_), step == nullptr ? why : step + (": " + why));
+}
+
+void SqliteStore::fail_with(int code, const std::string& why) {
+  std::string message = "state " + path_ + ": ";
+  if (operation_ != nullptr) message += std::string("cannot ") + operation_ + ": ";
+  message += why;
+  switch (code & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      message += " (another process holds a lock on the state file)";
+      // Wait no more until the lock has had time to go: every call on the
+      // loop would spend the whole busy timeout while it is held.
+      if (!impatient_) {
+        impatient_ = true;
+        sqlite3_busy_timeout(db_, 0);
+      }
+      patient_again_ = std::chrono::steady_clock::now() + kImpatience;
+      break;
+    case SQLITE_FULL:
+      message += " (is its file system full?)";
+      break;
+    case SQLITE_READONLY:
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+      message += " (can syndicd write the file and its directory?)";
+      break;
+    default:
+      break;
+  }
+  throw StoreError(message);
+}
+
+void SqliteStore::restore_patience() {
+  if (impatient_ && std::chrono::steady_clock::now() >= patient_again_) {
+    impatient_ = false;
+    sqlite3_busy_timeout(db_, static_cast<int>(kBusyTimeout.count()));
+  }
 }
 
 void SqliteStore::exec(const char* sql) {
   char* message = nullptr;
-  if (sqlite3_exec(db_, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+  if (const int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &message); rc != SQLITE_OK) {
     const std::string why = message ? message : sqlite3_errmsg(db_);
     sqlite3_free(message);
-    throw StoreError("state " + path_ + ": " + why);
+    fail_with(sqlite3_extended_errcode(db_), why);
   }
 }
 
 int SqliteStore::schema_version() {
-  std::lock_guard lock(mutex_);
+  Operation operation(*this, "read the schema version");
   Statement s(*this, "PRAGMA user_version");
   return s.step() ? static_cast<int>(s.integer(0)) : 0;
 }
@@ -262,13 +332,13 @@ void SqliteStore::migrate() {
 }
 
 void SqliteStore::begin_dry_run() {
-  std::lock_guard lock(mutex_);
+  Operation operation(*this, "begin a dry run");
   exec("BEGIN");
 }
 
 Recorded SqliteStore::record(const ArticleRecord& r, const std::vector<std::string>& sinks,
                              const std::vector<std::string>& redeliver, int64_t now) {
-  std::lock_guard lock(mutex_);
+  Operation operation(*this, "record an article");
   // The common case (seen before, unchanged) is one indexed read, outside
   // any transaction; this connection is the only writer, so nothing can
   // change between the read and the write transaction below.
@@ -363,7 +433,7 @@ std::vector<Delivery> SqliteStore::deliveries(Statement& s) {
   "a.pipeline, a.data, d.paused FROM deliveries d JOIN articles a ON a.row = d.article "
 
 std::vector<Delivery> SqliteStore::due(const std::string& sink, int64_t now, size_t limit) {
-  std::lock_guard lock(mutex_);
+  Operation operation(*this, "read due deliveries");
   Statement s(*this, SYNDICD_DELIVERY_COLUMNS
               "WHERE d.sink = ?1 AND d.state = 'pending' AND d.next_attempt <= ?2 "
               "ORDER BY d.next_attempt, d.row LIMIT ?3");
@@ -372,7 +442,7 @@ std::vector<Delivery> SqliteStore::due(const std::string& sink, int64_t now, siz
 }
 
 std::vector<Delivery> SqliteStore::in_flight(const std::string& sink) {
-  std::lock_guard lock(mutex_);
+  Operation operation(*this, "read deliveries in flight");
   Statement s(
       *this, SYNDICD_DELIVERY_COLUMNS "WHERE d.sink = ?1 AND d.state = 'in_flight' ORDER BY d.row");
   s.bind(1, sink);
@@ -381,7 +451,7 @@ std::vector<Delivery> SqliteStore::in_flight(const std::string& sink) {
 #undef SYNDICD_DELIVERY_COLUMNS
 
 std::optional<int64_t> SqliteStore::next_due(const std::string& sink) {
-  std::lock_guard lock(mutex_);
+  Operation operation(*this, "read when the next delivery is due");
   Statement s(*this,
               "SELECT MIN(next_attempt) FROM deliveries WHERE sink = ?1 AND state = 'pending'");
   s.bind(1, sink);
@@ -390,7 +460,7 @@ std::optional<int64_t> SqliteStore::next_due(const std::string& sink) {
 }
 
 void SqliteStore::mark_in_flight(int64_t delivery, int64_t now) {
-  std::lock_guard lock(mutex_);
+  Operation operation(*this, "mark a delivery in flight");
   Statement s(*this,
               "UPDATE deliveries SET state = 'in_flight', attempts = attempts + 1, paused = 0, "
               "updated_at = ?2 WHERE row = ?1");
@@ -399,7 +469,7 @@ void SqliteStore::mark_in_flight(int64_t delivery, int64_t now) {
 }
 
 void SqliteStore::mark_done(int64_t delivery, const std::string& external_id, int64_t now) {
-  std::lock_guard lock(mutex_);
+  Operation operation(*this, "mark a delivery done");
   Statement s(
       *this,
       "UPDATE deliveries SET state = 'done', external_id = ?2, last_error = '', updated_at = ?3 "
@@ -410,7 +480,7 @@ void SqliteStore::mark_done(int64_t delivery, const std::string& external_id, in
 
 void SqliteStore::mark_retry(int64_t delivery, const std::string& error, int64_t next_attempt,
                              int64_t now) {
-  std::lock_guard lock(mutex_);
+  Operation operation(*this, "schedule a delivery retry");
   Statement s(*this,
               "UPDATE deliveries SET state = 'pending', last_error = ?2, next_attempt = ?3, "
               "updated_at = ?4 "
@@ -420,7 +490,7 @@ void SqliteStore::mark_retry(int64_t delivery, const std::string& error, int64_t
 }
 
 void SqliteStore::release(int64_t delivery, int64_t next_attempt, int64_t now) {
-  std::lock_guard lock(mutex_);
+  Operation operation(*this, "release a delivery");
   Statement s(*this,
               "UPDATE deliveries SET state = 'pending', attempts = MAX(attempts - 1, 0), "
               "next_attempt = ?2, "
@@ -430,7 +500,7 @@ void SqliteStore::release(int64_t delivery, int64_t next_attempt, int64_t now) {
 }
 
 void SqliteStore::hold(int64_t delivery, const std::string& reason, int64_t until, int64_t now) {
-  std::lock_guard lock(mutex_);
+  Operation operation(*this, "hold a delivery for its sink's pause");
   // Undoes mark_in_flight's count in the same statement that leaves
   // in_flight: a crash before it leaves an in_flight row (counted) for the
   // reconciliation at the next start, never a half-done hold.
@@ -443,7 +513,7 @@ void SqliteStore::hold(int64_t delivery, const std::string& reason, int64_t unti
 }
 
 int64_t SqliteStore::resume(const std::string& sink, int64_t now) {
-  std::lock_guard lock(mutex_);
+  Operation operation(*this, "resume held deliveries");
   Statement s(*this,
               "UPDATE deliveries SET paused = 0, next_attempt = MIN(next_attempt, ?2), "
               "updated_at = ?2 WHERE sink = ?1 AND state = 'pending' AND paused = 1");
@@ -453,7 +523,7 @@ int64_t SqliteStore::resume(const std::string& sink, int64_t now) {
 }
 
 void SqliteStore::mark_dead(int64_t delivery, const std::string& error, int64_t now) {
-  std::lock_guard lock(mutex_);
+  Operation operation(*this, "park a delivery as dead");
   Statement s(
       *this,
       "UPDATE deliveries SET state = 'dead', last_error = ?2, updated_at = ?3 WHERE row = ?1");
@@ -462,7 +532,7 @@ void SqliteStore::mark_dead(int64_t delivery, const std::string& error, int64_t 
 }
 
 SourceState SqliteStore::source_state(const std::string& source) {
-  std::lock_guard lock(mutex_);
+  Operation operation(*this, "read source state");
   Statement s(
       *this,
       "SELECT last_poll, last_success, failures, last_error FROM source_state WHERE source = ?1");
@@ -478,7 +548,7 @@ SourceState SqliteStore::source_state(const std::string& source) {
 }
 
 void SqliteStore::put_source_state(const std::string& source, const SourceState& st) {
-  std::lock_guard lock(mutex_);
+  Operation operation(*this, "write source state");
   Statement s(*this,
               "INSERT INTO source_state(source, last_poll, last_success, failures, last_error) "
               "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(source) DO UPDATE SET last_poll = ?2, "
@@ -493,7 +563,7 @@ void SqliteStore::put_source_state(const std::string& source, const SourceState&
 }
 
 Counts SqliteStore::counts(const std::string& sink) {
-  std::lock_guard lock(mutex_);
+  Operation operation(*this, "count deliveries");
   Counts c;
   {
     Statement s(*this, "SELECT COUNT(*) FROM articles");
@@ -522,7 +592,7 @@ Counts SqliteStore::counts(const std::string& sink) {
 }
 
 std::optional<fetch::Validators> SqliteStore::get(std::string_view url) {
-  std::lock_guard lock(mutex_);
+  Operation operation(*this, "read fetch validators");
   Statement s(*this, "SELECT etag, last_modified FROM fetch_state WHERE url = ?1");
   s.bind(1, url);
   if (!s.step()) return std::nullopt;
@@ -530,7 +600,7 @@ std::optional<fetch::Validators> SqliteStore::get(std::string_view url) {
 }
 
 void SqliteStore::put(std::string_view url, const fetch::Validators& v) {
-  std::lock_guard lock(mutex_);
+  Operation operation(*this, "write fetch validators");
   if (v.empty()) {
     Statement s(*this, "DELETE FROM fetch_state WHERE url = ?1");
     s.bind(1, url);
@@ -545,7 +615,7 @@ void SqliteStore::put(std::string_view url, const fetch::Validators& v) {
 }
 
 std::optional<std::string> SqliteStore::get(const std::string& instance, const std::string& key) {
-  std::lock_guard lock(mutex_);
+  Operation operation(*this, "read plugin state");
   Statement s(*this, "SELECT value FROM plugin_state WHERE instance = ?1 AND key = ?2");
   s.bind(1, instance).bind(2, key);
   if (!s.step()) return std::nullopt;
@@ -554,7 +624,7 @@ std::optional<std::string> SqliteStore::get(const std::string& instance, const s
 
 bool SqliteStore::put(const std::string& instance, const std::string& key,
                       const std::string& value) {
-  std::lock_guard lock(mutex_);
+  Operation operation(*this, "write plugin state");
   Statement s(*this,
               "INSERT INTO plugin_state(instance, key, value) VALUES(?1, ?2, ?3) "
               "ON CONFLICT(instance, key) DO UPDATE SET value = ?3");
@@ -564,7 +634,7 @@ bool SqliteStore::put(const std::string& instance, const std::string& key,
 }
 
 bool SqliteStore::erase(const std::string& instance, const std::string& key) {
-  std::lock_guard lock(mutex_);
+  Operation operation(*this, "delete plugin state");
   Statement s(*this, "DELETE FROM plugin_state WHERE instance = ?1 AND key = ?2");
   s.bind(1, instance).bind(2, key);
   s.run();

@@ -4,8 +4,17 @@
 // crash) loses nothing that was committed; a power loss may lose the last
 // transactions before a checkpoint. Commits cost no fsync, so a write on
 // the event loop takes microseconds (bench/store_bench measures it).
+//
+// Faults (a full disk, a read-only file, an I/O error, a lock another
+// process holds): the method throws StoreError naming the file, what it
+// was doing and why, and changes nothing (its transaction is rolled
+// back); the connection stays usable and the next call tries again. A
+// lock is waited for up to kBusyTimeout (longer while opening); after a
+// wait that ran out, calls for the next kImpatience fail at once instead
+// of each waiting again on the event loop.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -29,6 +38,13 @@ class SqliteStore final : public Store {
 
   /// The schema version this build writes (PRAGMA user_version).
   static constexpr int kSchemaVersion = 2;
+  /// How long one call waits for a lock another process holds: a manual
+  /// UPDATE or a backup's moment passes; a longer hold fails the call.
+  static constexpr std::chrono::milliseconds kBusyTimeout{1000};
+  /// The same while opening, before the daemon has anything else to do.
+  static constexpr std::chrono::milliseconds kOpenBusyTimeout{10000};
+  /// After a wait for a lock ran out, calls do not wait for this long.
+  static constexpr std::chrono::milliseconds kImpatience{5000};
 
   Recorded record(const ArticleRecord& record, const std::vector<std::string>& sinks,
                   const std::vector<std::string>& redeliver, int64_t now) override;
@@ -63,17 +79,25 @@ class SqliteStore final : public Store {
  private:
   class Statement;
   class Transaction;
+  class Operation;
   void exec(const char* sql);
   void migrate();
-  [[noreturn]] void fail(const std::string& what) const;
+  /// Throws StoreError: the file, the operation, the `step` that failed
+  /// (prepare, bind; none for running a statement) and SQLite's message.
+  [[noreturn]] void fail(const char* step);
+  [[noreturn]] void fail_with(int code, const std::string& why);
+  void restore_patience();
   std::vector<Delivery> deliveries(Statement& statement);
 
   std::string path_;
   sqlite3* db_ = nullptr;
+  // The fetcher's validators may be read off the loop.
   std::recursive_mutex mutex_;
-  std::map<const char*, sqlite3_stmt*>
-      statements_;  // keyed by the SQL literal's address  // the fetcher's validators may be read
-                    // off the loop
+  // Keyed by the SQL literal's address.
+  std::map<const char*, sqlite3_stmt*> statements_;
+  const char* operation_ = nullptr;  ///< what the current call is doing, for errors
+  bool impatient_ = false;
+  std::chrono::steady_clock::time_point patient_again_;
 };
 
 }  // namespace syndicd::store

@@ -81,30 +81,50 @@ TEST(Hardening, GarbageIsABadRequest) {
   EXPECT_EQ(get(harness.url("/healthz")).status, 200);
 }
 
-TEST(Hardening, SlowLorisIsDisconnectedAfterTheReadTimeout) {
+TEST(Hardening, SlowLorisGetsA408AfterTheHeaderTimeout) {
   Options options;
-  options.read_timeout = 300ms;
+  options.header_timeout = 300ms;
   Harness harness({}, options);
   RawConnection raw(harness.port());
   const auto start = std::chrono::steady_clock::now();
   ASSERT_TRUE(raw.send("GET / HTTP/1.1\r\n"));
   // A header line every 50 ms: each read makes progress, the request never
-  // completes. Only a deadline on the whole request stops this.
-  bool dropped = false;
-  for (int i = 0; i < 100 && !dropped; ++i) {
+  // completes. Only a deadline on the whole header stops this.
+  RawConnection::Received received;
+  for (int i = 0; i < 100 && !received.closed; ++i) {
     std::this_thread::sleep_for(50ms);
-    dropped = !raw.send("X-" + std::to_string(i) + ": y\r\n") || raw.read_until_closed(1ms).closed;
+    if (!raw.send("X-" + std::to_string(i) + ": y\r\n")) break;
+    auto more = raw.read_until_closed(1ms);
+    received.data += more.data;
+    received.closed = more.closed;
+  }
+  if (!received.closed) {
+    auto rest = raw.read_until_closed(3s);
+    received.data += rest.data;
+    received.closed = rest.closed;
   }
   const auto elapsed = std::chrono::steady_clock::now() - start;
-  EXPECT_TRUE(dropped);
+  EXPECT_EQ(status_line(received.data), "HTTP/1.1 408 Request Timeout");
+  EXPECT_NE(received.data.find("Connection: close"), std::string::npos);
   EXPECT_GE(elapsed, 250ms);
   EXPECT_LT(elapsed, 3s);
+  EXPECT_NE(get(harness.url("/metrics")).body.find("syndicd_http_read_timeouts_total 1\n"),
+            std::string::npos);
 }
 
-TEST(Hardening, IdleConnectionIsClosedAfterTheReadTimeout) {
+TEST(Hardening, IdleConnectionIsClosedAfterTheIdleTimeout) {
   Options options;
-  options.read_timeout = 300ms;
+  options.idle_timeout = 300ms;
   Harness harness({}, options);
+  {
+    // Never a byte: closed without a word.
+    RawConnection silent(harness.port());
+    const auto start = std::chrono::steady_clock::now();
+    const auto received = silent.read_until_closed(5s);
+    EXPECT_TRUE(received.closed);
+    EXPECT_EQ(received.data, "");
+    EXPECT_GE(std::chrono::steady_clock::now() - start, 250ms);
+  }
   RawConnection raw(harness.port());
   // After one request too: keep-alive does not mean forever.
   ASSERT_TRUE(raw.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
@@ -114,8 +134,25 @@ TEST(Hardening, IdleConnectionIsClosedAfterTheReadTimeout) {
   EXPECT_TRUE(received.closed);
   EXPECT_EQ(received.data, "");
   EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
-  EXPECT_NE(get(harness.url("/metrics")).body.find("syndicd_http_read_timeouts_total 1\n"),
+  EXPECT_NE(get(harness.url("/metrics")).body.find("syndicd_http_read_timeouts_total 2\n"),
             std::string::npos);
+}
+
+TEST(Hardening, TheIdleTimeoutDoesNotCutAnActiveRequestShort) {
+  // A header that takes longer than the idle timeout but less than the
+  // header timeout is served: the idle clock stops at the first byte.
+  Options options;
+  options.idle_timeout = 200ms;
+  options.header_timeout = 5s;
+  Harness harness({}, options);
+  RawConnection raw(harness.port());
+  ASSERT_TRUE(raw.send("GET /healthz HTTP/1.1\r\n"));
+  for (int i = 0; i < 6; ++i) {
+    std::this_thread::sleep_for(100ms);
+    ASSERT_TRUE(raw.send("X-" + std::to_string(i) + ": y\r\n"));
+  }
+  ASSERT_TRUE(raw.send("Host: x\r\n\r\n"));
+  EXPECT_EQ(status_line(raw.read_response()), "HTTP/1.1 200 OK");
 }
 
 TEST(Hardening, ClientThatStopsReadingIsDropped) {
@@ -135,7 +172,7 @@ TEST(Hardening, ClientThatStopsReadingIsDropped) {
   EXPECT_EQ(status_line(received.data), "HTTP/1.1 200 OK");
 }
 
-TEST(Hardening, ConnectionsOverTheCapAreClosed) {
+TEST(Hardening, ConnectionsOverTheCapGetA503AndAreClosed) {
   Options options;
   options.max_connections = 2;
   Harness harness({}, options);
@@ -150,7 +187,9 @@ TEST(Hardening, ConnectionsOverTheCapAreClosed) {
   third.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
   const auto refused = third.read_until_closed(5s);
   EXPECT_TRUE(refused.closed);
-  EXPECT_EQ(refused.data, "");
+  EXPECT_EQ(status_line(refused.data), "HTTP/1.1 503 Service Unavailable");
+  EXPECT_NE(refused.data.find("Retry-After: 5"), std::string::npos) << refused.data;
+  EXPECT_NE(refused.data.find("Connection: close"), std::string::npos) << refused.data;
 
   // A slot frees up when a connection ends.
   first.close();

@@ -162,12 +162,20 @@ inline Response get(const std::string& url, const std::vector<std::string>& head
 class RawConnection {
  public:
   /// `receive_buffer`: SO_RCVBUF, to make a client that does not read
-  /// stall the server sooner.
-  explicit RawConnection(uint16_t port, int receive_buffer = 0)
+  /// stall the server sooner. `from`: the local address to connect from
+  /// ("127.0.0.2": another client, as far as the server can tell).
+  explicit RawConnection(uint16_t port, int receive_buffer = 0, const char* from = nullptr)
       : fd_(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
     if (fd_ < 0) throw std::runtime_error("socket failed");
     if (receive_buffer > 0)
       ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
+    if (from != nullptr) {
+      sockaddr_in local{};
+      local.sin_family = AF_INET;
+      if (::inet_pton(AF_INET, from, &local.sin_addr) != 1 ||
+          ::bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0)
+        throw std::runtime_error(std::string("bind to ") + from + " failed");
+    }
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);

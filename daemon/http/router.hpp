@@ -1,0 +1,110 @@
+// What the HTTP server answers to a request it has read (DESIGN.md §7):
+//
+//   GET|HEAD /feeds/<name>.xml  a feed file, with a strong ETag and
+//                               Last-Modified; 304 on If-None-Match /
+//                               If-Modified-Since
+//   GET|HEAD /healthz           200 "ok" or 503 "unhealthy"
+//   GET|HEAD /metrics           Prometheus text 0.0.4: the daemon's lines,
+//                               then the server's own syndicd_http_* lines
+//   GET|HEAD /api/status        the daemon's JSON
+//   GET|HEAD /                  a small HTML page linking the above
+//
+// Other methods get 405 with Allow. Feed names come only from
+// [A-Za-z0-9._-] and only those configured: nothing is ever decoded or
+// joined onto a directory, so there is no path to traverse, and there are
+// no listings. No sockets here: the connection code sends the Reply, and
+// tests and the fuzz target call respond() in-process.
+#pragma once
+
+#include <boost/beast/core/file.hpp>
+#include <boost/beast/http/status.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "http/request_reader.hpp"
+
+namespace syndicd::http {
+
+/// One feed file, served as /feeds/<name>.xml (name: a sink's name).
+struct Feed {
+  std::string name;
+  std::filesystem::path file;
+};
+
+/// What the daemon tells the server; each callback runs on the loop thread,
+/// once per request, and may throw (the client gets a 500, the log a line).
+struct StatusSource {
+  /// Body of /api/status. Unset: 404.
+  std::function<std::string()> status_json;
+  /// Body of /metrics, Prometheus text format 0.0.4 ending in a newline.
+  /// Unset: only the server's own metrics.
+  std::function<std::string()> metrics_text;
+  /// /healthz: true → 200 "ok", false → 503. Unset: healthy (the loop answered).
+  std::function<bool()> healthy;
+};
+
+/// A response before it is sent: the connection adds Date, Server,
+/// Connection and the rest every response carries, and drops the body for
+/// HEAD (keeping its Content-Length).
+struct Reply {
+  boost::beast::http::status status = boost::beast::http::status::ok;
+  /// Empty: no Content-Type (a 304).
+  std::string content_type;
+  std::vector<std::pair<std::string, std::string>> headers;
+  /// The body, unless `file` is set.
+  std::string body;
+  /// An open feed file sent as the body, `file_size` bytes.
+  std::optional<boost::beast::file> file;
+  uint64_t file_size = 0;
+  /// No body and no Content-Length (304 Not Modified).
+  bool empty = false;
+  /// End the connection after this reply: the client may still be sending
+  /// something the server will not read (a body after a refused method).
+  bool close = false;
+};
+
+/// A text reply: `status`, a short plain-text body.
+Reply text_reply(boost::beast::http::status status, std::string body);
+
+/// Whether `name` may appear in /feeds/<name>.xml: a sink name
+/// ([A-Za-z0-9._-], 1–64 characters, not starting with '.').
+bool valid_feed_name(std::string_view name);
+
+class Router {
+ public:
+  /// `own_metrics`: the server's syndicd_http_* lines, appended to /metrics.
+  /// Feed files above `max_feed_bytes` are refused with a 500 (a
+  /// misconfigured path, not a feed).
+  Router(StatusSource status, std::function<std::string()> own_metrics,
+         uint64_t max_feed_bytes = 64ull * 1024 * 1024);
+
+  /// Replace the feeds served. Names valid_feed_name() refuses, and repeated
+  /// ones, are skipped with a warning.
+  void set_feeds(std::vector<Feed> feeds);
+  const std::map<std::string, std::filesystem::path, std::less<>>& feeds() const { return feeds_; }
+
+  /// The reply to `request`. Throws what a StatusSource callback throws.
+  Reply respond(const Request& request) const;
+
+  /// Drop the callbacks (the objects they capture are about to go); every
+  /// request gets what an unset StatusSource gives afterwards.
+  void release();
+
+ private:
+  Reply status_page() const;
+  Reply feed(const Request& request, std::string_view name) const;
+
+  StatusSource status_;
+  std::function<std::string()> own_metrics_;
+  uint64_t max_feed_bytes_;
+  std::map<std::string, std::filesystem::path, std::less<>> feeds_;
+};
+
+}  // namespace syndicd::http
