@@ -173,8 +173,9 @@ Extraction extract_article(std::string_view html, const std::string& url,
     if (lead_node != nullptr && a.lead.empty()) a.lead = clean_text(lead_node);
   }
 
-  // Body: configured, or the best-scoring container.
+  // Body: configured, or chosen (and cleaned) by choose_body.
   xmlNode* body = nullptr;
+  bool body_guessed = false;
   if (rules.body.select) {
     body = rules.body.select->first(root);
     if (body == nullptr) {
@@ -182,12 +183,15 @@ Extraction extract_article(std::string_view html, const std::string& url,
       return result;
     }
   } else {
-    body = best_candidate(doc);
+    const BodyChoice chosen = choose_body(doc, a.title, {&title_node, &lead_node});
+    body = chosen.node;
+    body_guessed = chosen.guessed;
   }
 
-  // Out of the body: what the configuration says, then chrome that slipped
-  // into the container, then the fields shown separately. Pointers to the
-  // title and lead elements must not outlive a removed subtree.
+  // Out of the body: what the configuration says, then (for a configured
+  // body) chrome that slipped into the container, then the fields shown
+  // separately. Pointers to the title and lead elements must not outlive a
+  // removed subtree.
   auto forget_inside = [&](const xmlNode* doomed) {
     if (contains(doomed, title_node)) title_node = nullptr;
     if (contains(doomed, lead_node)) lead_node = nullptr;
@@ -206,25 +210,8 @@ Extraction extract_article(std::string_view html, const std::string& url,
       remove_node(n);
     }
   }
-  {
-    std::vector<xmlNode*> junk;
-    walk(body, [&](xmlNode* n) {
-      if (!is_element(n)) return true;
-      const auto t = tag(n);
-      bool drop = unlikely(n);
-      if (!drop && (t == "ul" || t == "ol") && count_images(n) == 0) {
-        // Lists of links (related articles) without their telltale class.
-        const std::string text = clean_text(n);
-        drop = !text.empty() && link_density(n) > 0.5 && text_length(text) < 600;
-      }
-      if (drop) junk.push_back(n);
-      return !drop;
-    });
-    for (xmlNode* n : junk) {
-      forget_inside(n);
-      remove_node(n);
-    }
-  }
+  if (rules.body.select) clean_selected_body(body, {&title_node, &lead_node});
+  (void)body_guessed;  // extract-meta: surfaced as the article's "guessed" flags
   if (title_node != nullptr && contains(body, title_node) && title_node != body) {
     // The lead may sit inside the headline (<h1>T<span class=sapo>…</span>):
     // it goes with it, and its pointer with it.
@@ -297,7 +284,10 @@ Extraction extract_article(std::string_view html, const std::string& url,
         break;
       }
   }
-  if (lead_node != nullptr && contains(body, lead_node) && lead_node != body) {
+  // A "sapo"-named block that holds most of the body is the body (a
+  // .description or .entry-summary container), never a lead to drop.
+  if (lead_node != nullptr && contains(body, lead_node) && lead_node != body &&
+      text_length(clean_text(lead_node)) * 2 < text_length(clean_text(body))) {
     remove_node(lead_node);
   } else if (!a.lead.empty()) {
     // The lead came from a meta tag; drop its copy at the top of the body.

@@ -22,9 +22,20 @@ bool contains_any(std::string_view hay, std::initializer_list<std::string_view> 
 size_t text_length(std::string_view s);
 /// The space-separated tokens of a class/id string (views into `s`).
 std::vector<std::string_view> class_tokens(const std::string& s);
+/// Class/id words of chrome (share bars, related lists, ads…) / of article containers.
 bool negative_hint(const std::string& ci);
 bool positive_hint(const std::string& ci);
-/// Never the article, whatever its class: skipped when scoring, removed from a chosen body.
+/// What an element's class, id, role and tag say about it.
+struct Hints {
+  int weight = 0;              ///< Readability's class weight: ±25 for the class, ±25 for the id
+  bool unlikely = false;       ///< chrome words, without an article/content word beside them
+  bool unlikely_role = false;  ///< nav, aside, the page's header/footer, ARIA menu/dialog roles
+  bool share = false;          ///< a share bar
+  bool byline = false;         ///< the author's line
+  bool header = false;         ///< a header block (.entry-header, #page-header…)
+};
+Hints hints_of(const xmlNode* el);
+/// Site chrome by its tag, role or class/id: where no field is looked for.
 bool unlikely(const xmlNode* el);
 bool inside_unlikely(const xmlNode* el, const xmlNode* stop = nullptr);
 std::string meta_content(const Document& doc, std::initializer_list<std::string_view> keys);
@@ -61,11 +72,27 @@ struct LinkedData {
 /// The first article-typed JSON-LD object of the page.
 LinkedData read_linked_data(const Document& doc);
 
-// --- content.cpp: content scoring
+// --- content.cpp
 double link_density(const xmlNode* el);
 bool has_block_child(const xmlNode* el);
-/// The element holding the article text.
-xmlNode* best_candidate(const Document& doc);
+
+// --- choose.cpp: the article body of automatic extraction
+struct BodyChoice {
+  /// The body: an element of the page, or a <div> put in the page to join
+  /// sibling blocks of one article.
+  xmlNode* node = nullptr;
+  /// Chosen by a fallback (rules relaxed, the simple baseline, the whole
+  /// page) rather than by the main pass.
+  bool guessed = false;
+};
+/// Choose the article body and clean it (chrome, low-content blocks,
+/// the headline repeated). `title` is the article's title. Every pointer in
+/// `watch` whose element is removed is set to null.
+BodyChoice choose_body(Document& doc, const std::string& title,
+                       std::initializer_list<xmlNode**> watch);
+/// Chrome out of a body the configuration chose (share bars, related
+/// lists, elements whose role or class/id says chrome).
+void clean_selected_body(xmlNode* body, std::initializer_list<xmlNode**> watch);
 
 // --- images.cpp
 struct Caption {

@@ -1,5 +1,14 @@
 // Class/id hints and small text helpers of automatic extraction.
+//
+// Class and id names are read as words, never as one string searched for
+// substrings: "l-sidebar-fixed" is the words l, sidebar, fixed, and a rule
+// word matches a whole word, or — when the rule says so — the start or the
+// end of one ("comment*" matches "commentlist", "*menu" matches
+// "mainmenu"). The words of a token are split at '-', '_', ':', '.' and
+// lower-to-upper case changes; the token with its separators dropped is
+// matched too, so "sideBar" and "side-bar" both read as "sidebar".
 #include <algorithm>
+#include <array>
 #include <string>
 #include <vector>
 
@@ -43,41 +52,211 @@ std::vector<std::string_view> class_tokens(const std::string& s) {
   return out;
 }
 
-// Class/id fragments of the parts of a page that are never the article:
-// site chrome, share bars, related lists, comments, ads.
+// ---------------------------------------------------------------------------
+// Class/id words
+
+namespace {
+
+bool is_upper(char c) {
+  return c >= 'A' && c <= 'Z';
+}
+bool is_lower(char c) {
+  return c >= 'a' && c <= 'z';
+}
+bool is_separator(char c) {
+  return c == '-' || c == '_' || c == ':' || c == '.' || c == '/';
+}
+
+// WordPress and most CMSs print the post's taxonomy on its container
+// (category-<slug>, tag-<slug>): the words of a slug say what the article
+// is about, not what the element is.
+bool taxonomy_token(std::string_view t) {
+  for (std::string_view p : {"category-", "tag-", "tags-", "categories-", "topic-", "section-"})
+    if (t.size() > p.size() && lower(t.substr(0, p.size())) == p) return true;
+  return false;
+}
+
+// The words of one attribute, lower-case, with the joined form of each
+// multi-word token after its words, and "" between tokens (so that a
+// phrase never spans two tokens).
+void split_words(const std::string& value, std::vector<std::string>& out) {
+  size_t i = 0;
+  while (i < value.size()) {
+    while (i < value.size() && static_cast<unsigned char>(value[i]) <= ' ') ++i;
+    size_t j = i;
+    while (j < value.size() && static_cast<unsigned char>(value[j]) > ' ') ++j;
+    const std::string_view token = std::string_view(value).substr(i, j - i);
+    i = j;
+    if (token.empty() || taxonomy_token(token)) continue;
+    std::string joined;
+    size_t words = 0;
+    std::string word;
+    auto flush = [&] {
+      if (word.empty()) return;
+      out.push_back(lower(word));
+      joined += out.back();
+      ++words;
+      word.clear();
+    };
+    for (size_t k = 0; k < token.size(); ++k) {
+      const char c = token[k];
+      if (is_separator(c)) {
+        flush();
+        continue;
+      }
+      if (is_upper(c) && k > 0 && is_lower(token[k - 1])) flush();
+      word += c;
+    }
+    flush();
+    if (words > 1) out.push_back(std::move(joined));
+    out.emplace_back();
+  }
+}
+
+// A rule: "word", "stem*" (a word starting so), "*stem" (ending so), or two
+// words "w1 w2" (consecutive words of one token).
+bool rule_matches(std::string_view rule, const std::vector<std::string>& words) {
+  const size_t space = rule.find(' ');
+  if (space != std::string_view::npos) {
+    const std::string_view a = rule.substr(0, space), b = rule.substr(space + 1);
+    for (size_t i = 0; i + 1 < words.size(); ++i)
+      if (words[i] == a && words[i + 1] == b) return true;
+    return false;
+  }
+  const bool prefix = rule.back() == '*';
+  const bool suffix = rule.front() == '*';
+  const std::string_view core =
+      rule.substr(suffix ? 1 : 0, rule.size() - (prefix ? 1 : 0) - (suffix ? 1 : 0));
+  for (const std::string& w : words) {
+    if (w.size() < core.size()) continue;
+    if (w == core) return true;
+    if (prefix && std::string_view(w).substr(0, core.size()) == core) return true;
+    if (suffix && std::string_view(w).substr(w.size() - core.size()) == core) return true;
+  }
+  return false;
+}
+
+bool any_rule(std::initializer_list<std::string_view> rules,
+              const std::vector<std::string>& words) {
+  if (words.empty()) return false;
+  for (auto r : rules)
+    if (rule_matches(r, words)) return true;
+  return false;
+}
+
+// Readability's "unlikely candidates": site chrome, as words.
+bool unlikely_words(const std::vector<std::string>& w) {
+  return any_rule(
+      {"ad",          "ads",      "advert*",      "adsbygoogle", "ai2html",    "banner*",
+       "breadcrumb*", "combx",    "comment*",     "*comments",   "community",  "cover wrap",
+       "disqus*",     "extra",    "footer*",      "*footer",     "gdpr",       "header",
+       "*header",     "legends",  "menu*",        "*menu",       "related*",   "remark*",
+       "replies",     "rss",      "shoutbox",     "sidebar*",    "*sidebar",   "skyscraper",
+       "social*",     "sponsor*", "supplemental", "agegate",     "pagination", "pager",
+       "popup*",      "cookie*",  "newsletter*",  "tin moi",     "tinmoi",     "lien quan",
+       "lienquan",    "tin khac", "tinkhac",      "quang cao",   "quangcao",   "qc",
+       "hotline"},
+      w);
+}
+
+// Readability's "ok, maybe it's a candidate": the article container itself
+// often says so next to a chrome word ("article-header-wrap").
+bool maybe_words(const std::vector<std::string>& w) {
+  return any_rule(
+      {"article*", "*article", "body", "*body", "column", "content*", "*content", "main", "shadow",
+       "post", "entry", "story", "noi dung", "noidung", "chi tiet", "chitiet"},
+      w);
+}
+
+bool positive_words(const std::vector<std::string>& w) {
+  return any_rule(
+      {"article*", "*article", "body*",   "*body",    "content*", "*content", "entry*", "hentry",
+       "h entry",  "main",     "page",    "post",     "text",     "*text",    "blog*",  "story*",
+       "*story",   "noi dung", "noidung", "chi tiet", "chitiet",  "detail*",  "fck*"},
+      w);
+}
+
+bool negative_words(const std::vector<std::string>& w) {
+  return any_rule(
+      {"ad",         "ads",       "advert*",     "hidden",     "hid",      "banner*",    "combx",
+       "comment*",   "*comments", "com",         "contact*",   "foot",     "footer*",    "*footer",
+       "footnote*",  "gdpr",      "masthead",    "*media",     "meta",     "*meta",      "metadata",
+       "outbrain",   "promo*",    "related*",    "scroll*",    "share*",   "*share",     "sharing",
+       "shoutbox",   "sidebar*",  "*sidebar",    "skyscraper", "sponsor*", "shopping",   "tags",
+       "tag",        "tool*",     "*tools",      "widget*",    "social*",  "nav",        "navbar",
+       "navigation", "menu*",     "breadcrumb*", "paging",     "rating",   "subscribe*", "print",
+       "copyright",  "tin moi",   "tinmoi",      "lien quan",  "lienquan", "tin khac",   "tinkhac",
+       "quang cao",  "quangcao",  "qc"},
+      w);
+}
+
+std::vector<std::string> words_of(const xmlNode* el, const char* name) {
+  std::vector<std::string> out;
+  if (const std::string v = attr(el, name); !v.empty()) split_words(v, out);
+  return out;
+}
+
+// <header> and <footer> are the page's banner and contentinfo unless they
+// sit inside an article or section (ARIA's implicit roles), where they hold
+// the article's own title, byline or notes.
+bool sectioned(const xmlNode* el) {
+  for (const xmlNode* p = parent_element(el); p != nullptr; p = parent_element(p)) {
+    const auto t = tag(p);
+    if (t == "article" || t == "section" || t == "aside" || t == "main" || t == "nav") return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+Hints hints_of(const xmlNode* el) {
+  Hints h;
+  std::vector<std::string> cls = words_of(el, "class");
+  std::vector<std::string> id = words_of(el, "id");
+  int weight = 0;
+  if (negative_words(cls)) weight -= 25;
+  if (positive_words(cls)) weight += 25;
+  if (negative_words(id)) weight -= 25;
+  if (positive_words(id)) weight += 25;
+  h.weight = weight;
+  std::vector<std::string> all = std::move(cls);
+  all.insert(all.end(), id.begin(), id.end());
+  h.unlikely = unlikely_words(all) && !maybe_words(all);
+  h.share = any_rule({"share*", "*share", "sharing", "sharedaddy", "social*"}, all);
+  h.byline =
+      any_rule({"byline", "author*", "*author", "dateline", "writtenby", "tac gia", "tacgia"},
+               all) ||
+      attr(el, "rel") == "author" || contains_any(attr(el, "itemprop"), {"author"});
+  h.header = any_rule({"header", "*header", "heading", "masthead"}, all);
+  const std::string role = attr(el, "role");
+  for (std::string_view r :
+       {"menu", "menubar", "complementary", "navigation", "alert", "alertdialog", "dialog"})
+    if (role == r) h.unlikely_role = true;
+  const auto t = tag(el);
+  if (t == "nav" || t == "aside" || ((t == "header" || t == "footer") && !sectioned(el)))
+    h.unlikely_role = true;
+  return h;
+}
+
 bool negative_hint(const std::string& ci) {
-  return contains_any(
-             ci, {"share",   "related",   "comment",  "footer",     "nav",    "menu",   "hotline",
-                  "sidebar", "social",    "banner",   "breadcrumb", "advert", "widget", "tin-moi",
-                  "tinmoi",  "lien-quan", "lienquan", "tin-khac",   "popup",  "header", "top-bar",
-                  "topbar",  "toolbar",   "print",    "pagination", "paging", "rating", "subscribe",
-                  "sponsor", "copyright", "tags"}) ||
-         [&] {
-           for (auto t : class_tokens(ci))
-             if (t == "ads" || t == "ad" || t == "quang-cao" || t == "qc") return true;
-           return false;
-         }();
+  std::vector<std::string> w;
+  split_words(ci, w);
+  return negative_words(w);
 }
 
-// Class/id fragments of article containers, including the names Vietnamese
-// CMSs use (noi-dung = content, chi-tiet = detail).
 bool positive_hint(const std::string& ci) {
-  return contains_any(ci, {"content", "noi-dung", "noidung", "chi-tiet", "chitiet", "detail",
-                           "article", "entry", "post", "story", "body", "text", "fck"});
+  std::vector<std::string> w;
+  split_words(ci, w);
+  return positive_words(w);
 }
 
-// Never the article, whatever their class: skipped when scoring, removed
-// from a chosen body.
+// Site chrome, whatever it holds: where the title, dates and lead are never
+// looked for.
 bool unlikely(const xmlNode* el) {
   const auto t = tag(el);
-  // An <article>'s own <header> holds its title and date, not site chrome.
-  if (t == "header")
-    for (const xmlNode* p = parent_element(el); p != nullptr; p = parent_element(p))
-      if (is_tag(p, "article")) return false;
-  if (t == "nav" || t == "aside" || t == "footer" || t == "header" || t == "form" ||
-      t == "button" || t == "select")
-    return true;
-  return negative_hint(class_and_id(el));
+  if (t == "button" || t == "select") return true;
+  const Hints h = hints_of(el);
+  return h.unlikely || h.unlikely_role;
 }
 
 bool inside_unlikely(const xmlNode* el, const xmlNode* stop) {
@@ -103,8 +282,5 @@ std::string meta_content(const Document& doc, std::initializer_list<std::string_
   }
   return {};
 }
-
-// Pre-order walk of the descendants of `scope`; `visit` returns false to
-// skip the node's children. `visit` must not unlink nodes.
 
 }  // namespace syndicd::html::detail

@@ -1,0 +1,161 @@
+// The article body of automatic extraction: Readability's passes, each
+// with fewer rules when the last gave too little text, the longest kept;
+// then the choice applied to the tree.
+#include <algorithm>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "body_parts.hpp"
+#include "syndicd/common/dates.hpp"
+
+namespace syndicd::html::detail {
+namespace {
+
+// Readability's DEFAULT_CHAR_THRESHOLD: less text than this and the pass
+// probably dropped the article.
+constexpr double kEnoughText = 500;
+
+void remove_watched(xmlNode* n, std::initializer_list<xmlNode**> watch) {
+  for (xmlNode** w : watch)
+    if (*w != nullptr && contains(n, *w)) *w = nullptr;
+  remove_node(n);
+}
+
+// Remove `doomed` once each: a node inside another one goes with it
+// (freeing it twice would be a use after free).
+void remove_all(const std::vector<xmlNode*>& doomed, std::initializer_list<xmlNode**> watch) {
+  const std::unordered_set<const xmlNode*> all(doomed.begin(), doomed.end());
+  std::unordered_set<const xmlNode*> done;
+  for (xmlNode* n : doomed) {
+    bool nested = false;
+    for (const xmlNode* p = n->parent; p != nullptr && !nested; p = p->parent)
+      nested = all.count(p) != 0;
+    if (!nested && done.insert(n).second) remove_watched(n, watch);
+  }
+}
+
+// A line that only dates the article ("Thứ hai, 13/01/2020 08:15",
+// "Posted March 3, 2019 by …"): metadata the article shows apart.
+bool date_line(const xmlNode* block) {
+  if (is_tag(block, "table") || is_tag(block, "figure") || count_images(block) != 0) return false;
+  const std::string text = clean_text(block);
+  return !text.empty() && text_length(text) <= 40 && common::find_date(text, 0).has_value();
+}
+
+// Date lines among the first and last blocks of the body go.
+void drop_date_lines(xmlNode* body, std::initializer_list<xmlNode**> watch) {
+  const std::vector<xmlNode*> blocks = leaf_blocks(body);
+  std::vector<xmlNode*> doomed;
+  for (size_t i = 0; i < blocks.size(); ++i)
+    if ((i < 3 || i + 3 >= blocks.size()) && blocks[i] != body && date_line(blocks[i]))
+      doomed.push_back(blocks[i]);
+  remove_all(doomed, watch);
+}
+
+// libxml2 reads the content of <noscript> as markup where a browser that
+// runs scripts reads text up to </noscript>; an unclosed <div> in there
+// then takes the rest of the page inside the <noscript>. One that holds
+// most of the page's text is this case, and its content is the page:
+// unwrapped.
+size_t text_below(const xmlNode* scope) {
+  size_t text = 0;
+  for (const xmlNode* d = scope->children; d != nullptr;) {
+    if (is_element(d) && (is_tag(d, "script") || is_tag(d, "style"))) {
+      d = next_after(d, scope);
+      continue;
+    }
+    if (d->type == XML_TEXT_NODE && d->content != nullptr)
+      text += text_length(collapse_ascii_space(reinterpret_cast<const char*>(d->content)));
+    d = next_in_order(d, scope);
+  }
+  return text;
+}
+
+void unwrap_swallowing_noscripts(xmlNode* body) {
+  std::vector<xmlNode*> found;
+  for (xmlNode* n = body; n != nullptr;) {
+    if (is_tag(n, "noscript")) {
+      found.push_back(n);
+      n = next_after(n, body);
+    } else {
+      n = next_in_order(n, body);
+    }
+  }
+  if (found.empty()) return;
+  const size_t page = text_below(body);
+  for (xmlNode* ns : found) {
+    if (text_below(ns) * 2 <= page) continue;
+    while (xmlNode* c = ns->children) {
+      xmlUnlinkNode(c);
+      xmlAddPrevSibling(ns, c);
+    }
+    remove_node(ns);
+  }
+}
+
+}  // namespace
+
+BodyChoice choose_body(Document& doc, const std::string& title,
+                       std::initializer_list<xmlNode**> watch) {
+  for (xmlNode* n = doc.root(); n != nullptr; n = next_in_order(n, doc.root()))
+    if (is_tag(n, "body")) {
+      unwrap_swallowing_noscripts(n);
+      break;
+    }
+  Page page(doc, title);
+  std::vector<Choice> tries;
+  for (unsigned flags : {unsigned{kAllFlags}, unsigned{kWeightClasses | kCleanConditionally},
+                         unsigned{kCleanConditionally}, 0u}) {
+    tries.push_back(page.run(flags));
+    if (tries.back().text >= kEnoughText) break;
+  }
+  auto best = tries.end() - 1;
+  if (tries.back().text < kEnoughText)
+    best = std::max_element(tries.begin(), tries.end(),
+                            [](const Choice& a, const Choice& b) { return a.text < b.text; });
+  Choice& c = *best;
+  BodyChoice out;
+  out.guessed = c.whole_body || c.flags != kAllFlags;
+  remove_all(c.doomed, watch);
+  if (c.parts.empty()) {
+    out.node = page.body();
+    out.guessed = true;
+    return out;
+  }
+  if (c.parts.size() == 1) {
+    out.node = c.parts.front();
+    drop_date_lines(out.node, watch);
+    return out;
+  }
+  // Siblings of one article: joined in a <div> where the first one was.
+  xmlNode* wrapper =
+      xmlNewDocNode(doc.get(), nullptr, reinterpret_cast<const xmlChar*>("div"), nullptr);
+  xmlAddPrevSibling(c.parts.front(), wrapper);
+  for (xmlNode* part : c.parts) {
+    xmlUnlinkNode(part);
+    xmlAddChild(wrapper, part);
+  }
+  out.node = wrapper;
+  drop_date_lines(out.node, watch);
+  return out;
+}
+
+void clean_selected_body(xmlNode* body, std::initializer_list<xmlNode**> watch) {
+  std::vector<xmlNode*> junk;
+  walk(body, [&](xmlNode* n) {
+    if (!is_element(n)) return true;
+    const auto t = tag(n);
+    bool drop = unlikely(n);
+    if (!drop && (t == "ul" || t == "ol") && count_images(n) == 0) {
+      // Lists of links (related articles) without their telltale class.
+      const std::string text = clean_text(n);
+      drop = !text.empty() && link_density(n) > 0.5 && text_length(text) < 600;
+    }
+    if (drop) junk.push_back(n);
+    return !drop;
+  });
+  for (xmlNode* n : junk) remove_watched(n, watch);
+}
+
+}  // namespace syndicd::html::detail
