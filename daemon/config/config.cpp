@@ -91,8 +91,7 @@ class Builder {
     // never be reached.
     if (d.http.max_request_line > d.http.max_header_bytes)
       error(values->mark("http.max_request_line"), "daemon.http.max_request_line",
-            "larger than daemon.http.max_header_bytes (" +
-                std::to_string(d.http.max_header_bytes) +
+            "larger than daemon.http.max_header_bytes (" + std::to_string(d.http.max_header_bytes) +
                 " bytes), which includes the request line");
     d.values = std::move(values);
   }

@@ -81,9 +81,8 @@ class Service {
     install(std::move(assembly));
     if (!listen_.empty()) {
       try {
-        server_ = std::make_unique<http::Server>(
-            environment_->io(), listen_, status_source(),
-            http::to_options(assembly_->config().daemon.http));
+        server_ = std::make_unique<http::Server>(environment_->io(), listen_, status_source(),
+                                                 http::to_options(assembly_->config().daemon.http));
       } catch (const std::exception& e) {
         log::error(std::string("cannot start the HTTP server: ") + e.what());
         engine_.reset();

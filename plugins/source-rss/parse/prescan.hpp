@@ -10,10 +10,10 @@
 // Which long runs tinyxml2 can be spared. Long runs of character data (the
 // bodies of a feed: CDATA sections, or HTML escaped as text) are kept out
 // of what tinyxml2 reads: each one's content is replaced by a marker,
-// "\x01" and its number, and read from the original text instead. tinyxml2 would otherwise walk every byte of a body
-// twice (to find its end, then to decode it on first read) only to hand
-// back the same bytes. The document's structure, and so whether it is
-// well-formed, is unchanged: only the content of character data goes.
+// "\x01" and its number, and read from the original text instead. tinyxml2 would otherwise walk
+// every byte of a body twice (to find its end, then to decode it on first read) only to hand back
+// the same bytes. The document's structure, and so whether it is well-formed, is unchanged: only
+// the content of character data goes.
 #pragma once
 
 #include <string>
