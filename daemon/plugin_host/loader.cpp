@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "config/schema.hpp"
+#include "plugin_host/capabilities.hpp"
 #include "text/suggest.hpp"
 
 namespace syndicd::plugin_host {
@@ -89,16 +90,23 @@ std::optional<Plugin> load_file(const fs::path& file, std::string& error) {
     return std::nullopt;
   };
   if (d.name == nullptr || *d.name == '\0') return refuse("no name");
-  if (d.kind != SYNDICD_KIND_SOURCE && d.kind != SYNDICD_KIND_SINK && d.kind != SYNDICD_KIND_FILTER)
+  // The filter kind of ABI 1.0 was accepted and never called; a pipeline's
+  // filters are the daemon's own steps (pipeline/step.hpp). Refused by name,
+  // so its author learns why instead of reading "unknown kind 3".
+  if (d.kind == SYNDICD_KIND_FILTER)
+    return refuse(
+        "filter plugins are not supported (no syndicd ever called them; ABI 1.1 "
+        "reserves the kind): use a pipeline's filters");
+  if (d.kind != SYNDICD_KIND_SOURCE && d.kind != SYNDICD_KIND_SINK)
     return refuse("unknown kind " + std::to_string(static_cast<int>(d.kind)));
   if (d.create == nullptr || d.destroy == nullptr) return refuse("create/destroy missing");
   if (d.kind == SYNDICD_KIND_SOURCE && d.poll == nullptr) return refuse("a source without poll");
   if (d.kind == SYNDICD_KIND_SINK && d.deliver == nullptr) return refuse("a sink without deliver");
-  if (d.kind == SYNDICD_KIND_FILTER && d.filter == nullptr)
-    return refuse("a filter without filter");
   // A broken schema would make every config using the plugin fail in
   // confusing ways; refuse it here, naming the bad field.
   if (auto problems = config::check_schema(d.schema); !problems.empty())
+    return refuse("configuration schema: " + problems.front());
+  if (auto problems = check_capabilities(d.schema, d.kind); !problems.empty())
     return refuse("configuration schema: " + problems.front());
   if (d.version == nullptr) plugin.descriptor.version = "";
   if (d.description == nullptr) plugin.descriptor.description = "";

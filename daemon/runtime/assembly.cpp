@@ -4,6 +4,7 @@
 #include <tuple>
 
 #include "config/schema.hpp"
+#include "plugin_host/capabilities.hpp"
 #include "plugin_host/loader.hpp"
 
 namespace syndicd::runtime {
@@ -49,6 +50,13 @@ plugin_host::Instance* Assembly::source(const std::string& name) const {
 pipeline::Pipeline* Assembly::pipeline(const std::string& name) const {
   auto it = pipelines_.find(name);
   return it == pipelines_.end() ? nullptr : it->second.get();
+}
+
+Assembly::Bound Assembly::bound(const std::string& section) const {
+  auto values = values_.find(section);
+  auto plugin = plugins_.find(section);
+  if (values == values_.end() || plugin == plugins_.end()) return {};
+  return {plugin->second, values->second.get()};
 }
 
 plugin_host::Instance* Assembly::sink(const std::string& name) const {
@@ -116,6 +124,19 @@ void Assembly::assemble(syndicd_kind kind, const config::PluginSection& section,
   auto values = config::validate_section(plugin->descriptor.schema, section, prefix, problems);
   for (auto& d : problems) report.add(d);
   if (!values) return;
+  const plugin_host::Capabilities caps = plugin_host::capabilities_of(*plugin);
+  if (auto key = plugin_host::forbidden_local_file(caps, *values)) {
+    report.add({config::Diagnostic::Severity::Error, values->mark(*key), prefix + "." + *key,
+                std::string(plugin_host::kind_name(kind)) + " plugin \"" + section.plugin +
+                    "\" does not read local files; give an http:// or https:// URL"});
+    return;
+  }
+  if (kind == SYNDICD_KIND_SOURCE)
+    // The fetcher reads file:// only for a source that asks for it by a
+    // file:// value of a key declared LOCAL_FILES (the offline demo).
+    config_.sources.at(section.name).fetch.allow_file =
+        plugin_host::reads_local_files(caps, *values);
+  plugins_[prefix] = plugin;
   if (plugin->incomplete())
     report.add({config::Diagnostic::Severity::Warning, section.plugin_mark, prefix + ".plugin",
                 std::string(plugin_host::kind_name(kind)) + " plugin \"" + section.plugin +

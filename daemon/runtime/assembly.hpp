@@ -58,6 +58,16 @@ class Assembly {
   /// are wrong (the report says why) or there is none.
   pipeline::Pipeline* pipeline(const std::string& name) const;
 
+  /// A source's or sink's plugin and validated section, by section path
+  /// ("sources.NAME", "sinks.NAME"); both null when it did not validate.
+  /// What the daemon does with a section beyond handing it to the plugin
+  /// goes by the plugin's capabilities (plugin_host/capabilities.hpp).
+  struct Bound {
+    const plugin_host::Plugin* plugin = nullptr;
+    const config::ConfigValues* values = nullptr;
+  };
+  Bound bound(const std::string& section) const;
+
  private:
   void load_plugins(const AssemblyOptions& options, Report& report);
   void assemble(syndicd_kind kind, const config::PluginSection& section,
@@ -68,6 +78,7 @@ class Assembly {
   // Validated sections outlive create(): instances may keep nothing from
   // them, but errors reported later still need their positions.
   std::map<std::string, std::unique_ptr<config::ConfigValues>> values_;
+  std::map<std::string, const plugin_host::Plugin*> plugins_;
   std::map<std::string, std::unique_ptr<plugin_host::Instance>> sources_;
   std::map<std::string, std::unique_ptr<plugin_host::Instance>> sinks_;
   std::map<std::string, std::unique_ptr<pipeline::Pipeline>> pipelines_;

@@ -29,11 +29,8 @@ plugin_host::Services Environment::services() {
 
 void Environment::configure(const config::Config& config) {
   for (const auto& [name, section] : config.sources) {
-    fetch::Settings settings = section.fetch;
-    const auto* url = section.body.find("url");
-    settings.allow_file =
-        url != nullptr && url->value.is_scalar() && url->value.scalar.starts_with("file://");
-    fetch_service_->set_settings("sources." + name, std::move(settings));
+    // allow_file was decided by the assembly, from the plugin's capabilities.
+    fetch_service_->set_settings("sources." + name, section.fetch);
     auto deferred = std::make_shared<DeferredValidators>(fetcher_validators());
     validators_[name] = deferred;
     fetch_service_->set_validators("sources." + name, deferred);

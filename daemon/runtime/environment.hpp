@@ -34,8 +34,9 @@ class Environment {
   plugin_host::Services services();
 
   /// Fetch settings of each source and sink: daemon.fetch with the
-  /// section's `fetch` overrides; file:// is allowed only for a source whose
-  /// own `url` is a file:// URL (the offline demo and saved pages).
+  /// section's `fetch` overrides. file:// is allowed only for a source whose
+  /// plugin declares a LOCAL_FILES key that holds a file:// URL (the offline
+  /// demo and saved pages); the assembly sets that in `config`.
   void configure(const config::Config& config);
 
   /// A source's poll succeeded: keep the validators its fetches received.

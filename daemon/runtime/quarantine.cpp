@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <chrono>
 #include <exception>
+#include <functional>
 
 #include "log/log.hpp"
+#include "plugin_host/capabilities.hpp"
 #include "store/crash_note.hpp"
 
 namespace syndicd::runtime {
@@ -24,13 +26,11 @@ std::string duration_text(milliseconds d) {
   return std::to_string(s) + "s";
 }
 
-std::string source_url(const config::PluginSection& section) {
-  const auto* url = section.body.find("url");
-  return url != nullptr && url->value.is_scalar() ? url->value.scalar : "";
-}
+// The URL a source fetches, for the log: its plugin's first FETCHED key.
+using SourceUrl = std::function<std::string(const std::string& source)>;
 
-void hold_source(store::Store& store, const config::PluginSection& section, int64_t now,
-                 Settled& settled) {
+void hold_source(store::Store& store, const config::PluginSection& section, const SourceUrl& url,
+                 int64_t now, Settled& settled) {
   store::SourceState st = store.source_state(section.name);
   ++st.crashes;
   const milliseconds every(section.host->integer("every"));
@@ -44,7 +44,7 @@ void hold_source(store::Store& store, const config::PluginSection& section, int6
       "crash quarantine: this source was being polled when syndicd crashed; it is not polled "
       "again until the hold ends (doubling at each crash in a row)",
       {{"source", section.name},
-       {"url", source_url(section)},
+       {"url", url(section.name)},
        {"crashes", std::to_string(st.crashes)},
        {"next_poll_in", duration_text(hold)}});
 }
@@ -73,10 +73,8 @@ void count_delivery(store::Store& store, const std::string& sink, const store::D
       fields);
 }
 
-}  // namespace
-
-Settled settle_previous_run(store::Store& store, const config::Config& config,
-                            const std::string& state_path, int64_t now) {
+Settled settle(store::Store& store, const config::Config& config, const SourceUrl& url,
+               const std::string& state_path, int64_t now) {
   Settled settled;
   const auto note = store::read_crash_note(state_path);
   try {
@@ -101,7 +99,7 @@ Settled settle_previous_run(store::Store& store, const config::Config& config,
         const auto it = config.sources.find(name);
         if (it == config.sources.end()) continue;  // no longer configured
         try {
-          hold_source(store, it->second, now, settled);
+          hold_source(store, it->second, url, now, settled);
         } catch (const std::exception& e) {
           log::error(std::string("crash quarantine: cannot hold the source: ") + e.what(),
                      {{"source", name}});
@@ -126,6 +124,26 @@ Settled settle_previous_run(store::Store& store, const config::Config& config,
   // the next start would be worse than missing part of it.
   if (note) store::remove_crash_note(state_path);
   return settled;
+}
+
+}  // namespace
+
+Settled settle_previous_run(store::Store& store, const Assembly& assembly,
+                            const std::string& state_path, int64_t now) {
+  const SourceUrl url = [&](const std::string& source) -> std::string {
+    const auto bound = assembly.bound("sources." + source);
+    if (bound.plugin == nullptr) return "";
+    const auto urls =
+        plugin_host::fetched_urls(plugin_host::capabilities_of(*bound.plugin), *bound.values);
+    return urls.empty() ? "" : urls.front();
+  };
+  return settle(store, assembly.config(), url, state_path, now);
+}
+
+Settled settle_previous_run(store::Store& store, const config::Config& config,
+                            const std::string& state_path, int64_t now) {
+  return settle(
+      store, config, [](const std::string&) { return std::string(); }, state_path, now);
 }
 
 }  // namespace syndicd::runtime

@@ -22,6 +22,7 @@
 #include <string>
 
 #include "config/config.hpp"
+#include "runtime/assembly.hpp"
 #include "store/store.hpp"
 
 namespace syndicd::runtime {
@@ -39,6 +40,10 @@ struct Settled {
 /// `state_path`), for the sources and sinks of `config`, at `now` (ms);
 /// then clear them and remove the crash note. Call once per process, before
 /// the first engine starts. Store errors are logged, never thrown.
+Settled settle_previous_run(store::Store& store, const Assembly& assembly,
+                            const std::string& state_path, int64_t now);
+/// The same without the plugins: held sources are logged without the URL
+/// they fetch (which only their plugin's capabilities tell).
 Settled settle_previous_run(store::Store& store, const config::Config& config,
                             const std::string& state_path, int64_t now);
 

@@ -17,6 +17,7 @@
 #include "http/server.hpp"
 #include "http/settings.hpp"
 #include "log/log.hpp"
+#include "plugin_host/capabilities.hpp"
 #include "runtime/assembly.hpp"
 #include "runtime/engine.hpp"
 #include "runtime/environment.hpp"
@@ -76,7 +77,7 @@ class Service {
       return 78;
     }
     for (const auto& d : report.diagnostics()) log::warning(d.str());
-    settle_previous_run(*store_, assembly->config(), state_path_, now_ms());
+    settle_previous_run(*store_, *assembly, state_path_, now_ms());
     listen_ = assembly->config().daemon.http.listen;  // `cfg` was moved into the assembly
     install(std::move(assembly));
     if (!listen_.empty()) {
@@ -138,18 +139,17 @@ class Service {
     return options;
   }
 
-  // The files of the rss sinks, served as /feeds/<sink>.xml.
+  // The files the sinks publish (a PUBLISHED key of their plugin), served
+  // as /feeds/<sink>.xml.
   std::vector<http::Feed> feeds() const {
     std::vector<http::Feed> out;
-    const auto& cfg = assembly_->config();
-    const std::filesystem::path dir = std::filesystem::absolute(cfg.file).parent_path();
-    for (const auto& [name, section] : cfg.sinks) {
-      if (section.plugin != "rss") continue;
-      const auto* path = section.body.find("path");
-      if (path == nullptr || !path->value.is_scalar()) continue;
-      std::filesystem::path file(path->value.scalar);
-      if (file.is_relative()) file = dir / file;
-      out.push_back({name, file.lexically_normal()});
+    for (const auto& [name, section] : assembly_->config().sinks) {
+      const auto bound = assembly_->bound("sinks." + name);
+      if (bound.plugin == nullptr) continue;
+      const auto file =
+          plugin_host::published_file(plugin_host::capabilities_of(*bound.plugin), *bound.values);
+      // The validator made the path absolute against the file that wrote it.
+      if (file) out.push_back({name, std::filesystem::path(*file).lexically_normal()});
     }
     return out;
   }

@@ -48,6 +48,7 @@ constexpr syndicd::Options kOptions{
         .describe("The channel description."),
     key::path("path", &Settings::path)
         .required()
+        .published()
         .describe("Where the feed file is written (atomically); missing directories are "
                   "created."),
     key::url("self_url", &Settings::self_url)

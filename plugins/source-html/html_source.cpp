@@ -133,6 +133,7 @@ constexpr syndicd::Options kArticle{
 constexpr syndicd::Options kOptions{
     key::url("url", &Options::url)
         .required()
+        .local_files()
         .describe("The list page (http, https, or file:// for saved pages)."),
     key::text("timezone", &Options::timezone)
         .defaults_to("+07:00")

@@ -28,6 +28,7 @@ namespace key = syndicd::key;
 constexpr syndicd::Options kOptions{
     key::url("url", &Settings::url)
         .required()
+        .local_files()
         .describe("Feed URL (http, https, or file:// for offline work)."),
     key::text("timezone", &Settings::timezone)
         .defaults_to("+07:00")

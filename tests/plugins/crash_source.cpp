@@ -12,7 +12,7 @@ namespace {
 constexpr syndicd_field kSchema[] = {
     {.name = "url",
      .type = SYNDICD_TYPE_URL,
-     .flags = SYNDICD_FIELD_REQUIRED,
+     .flags = SYNDICD_FIELD_REQUIRED | SYNDICD_FIELD_FETCHED | SYNDICD_FIELD_LOCAL_FILES,
      .description = "file:// of the article list."},
     {.name = "poison",
      .type = SYNDICD_TYPE_STRING,

@@ -1,4 +1,4 @@
-/* syndicd plugin ABI, version 1.
+/* syndicd plugin ABI, version 1.1.
  *
  * This is the whole contract between the syndicd daemon (the host) and a
  * plugin shared object. Only C types cross it: no C++ types, no exceptions.
@@ -33,7 +33,9 @@ extern "C" {
 #endif
 
 #define SYNDICD_ABI_MAJOR 1
-#define SYNDICD_ABI_MINOR 0
+/* Minor versions: 1.0 the first; 1.1 the capability field flags
+ * (SYNDICD_FIELD_FETCHED, _LOCAL_FILES, _PUBLISHED) and no filter kind. */
+#define SYNDICD_ABI_MINOR 1
 
 /* The name of the one symbol a plugin exports. */
 #define SYNDICD_PLUGIN_ENTRY_SYMBOL "syndicd_plugin_entry"
@@ -76,6 +78,8 @@ typedef enum syndicd_status {
 typedef enum syndicd_kind {
   SYNDICD_KIND_SOURCE = 1,
   SYNDICD_KIND_SINK = 2,
+  /* Refused since 1.1: no host ever called `filter`, and a pipeline's filters
+   * and transforms are the daemon's own steps. The value stays reserved. */
   SYNDICD_KIND_FILTER = 3
 } syndicd_kind;
 
@@ -112,6 +116,21 @@ typedef enum syndicd_type {
 /* An OBJECT that may also be written as a plain scalar, which then sets its
  * first child. `published: "css:.date"` == `published: {select: "css:.date"}`. */
 #define SYNDICD_FIELD_SHORTHAND 0x4u
+/* Capabilities (ABI 1.1): what the host does with a key's value, so that it
+ * never has to know a plugin by its name or its keys. A 1.0 plugin declares
+ * none and gets what an undeclared key gets. The host refuses a plugin that
+ * puts one on a key of the wrong type or kind. */
+/* Sources: a URL (or STRING_LIST of URLs) the source fetches; the host names
+ * it in logs about the source. */
+#define SYNDICD_FIELD_FETCHED 0x8u
+/* Sources, with FETCHED: the value may be a file:// URL. When it is, the
+ * instance's fetches may read local files (never on redirects); otherwise the
+ * host refuses file:// for the instance, and `check` refuses a file:// value
+ * of a FETCHED key without this flag. */
+#define SYNDICD_FIELD_LOCAL_FILES 0x10u
+/* Sinks: a PATH whose file the sink publishes (a feed it writes); the host's
+ * HTTP server serves it as /feeds/<sink name>.xml. */
+#define SYNDICD_FIELD_PUBLISHED 0x20u
 
 /* C++ gets default member initializers so schemas can be written with
  * designated initializers naming only what they set; the layout is the same. */
@@ -383,7 +402,7 @@ typedef struct syndicd_plugin {
    * delivery made? End with host->reconcile_complete. */
   syndicd_status (*reconcile)(void* instance, const syndicd_delivery* delivery);
 
-  /* SYNDICD_KIND_FILTER: 1 keeps the article, 0 drops it. Synchronous. */
+  /* Reserved (the filter kind of ABI 1.0, never called; see syndicd_kind). */
   int (*filter)(void* instance, const syndicd_article* article);
 } syndicd_plugin;
 

@@ -140,6 +140,26 @@ struct Key {
     k.field.flags |= SYNDICD_FIELD_SHORTHAND;
     return k;
   }
+  /// Sources: a URL the source fetches (SYNDICD_FIELD_FETCHED, ABI 1.1).
+  constexpr Key fetched() const {
+    Key k = *this;
+    k.field.flags |= SYNDICD_FIELD_FETCHED;
+    return k;
+  }
+  /// Sources: a URL the source fetches that may also be a file:// URL, which
+  /// then lets the instance read local files (FETCHED | LOCAL_FILES).
+  constexpr Key local_files() const {
+    Key k = *this;
+    k.field.flags |= SYNDICD_FIELD_FETCHED | SYNDICD_FIELD_LOCAL_FILES;
+    return k;
+  }
+  /// Sinks: a path whose file the daemon's HTTP server serves as
+  /// /feeds/<sink>.xml (SYNDICD_FIELD_PUBLISHED).
+  constexpr Key published() const {
+    Key k = *this;
+    k.field.flags |= SYNDICD_FIELD_PUBLISHED;
+    return k;
+  }
   /// The default, in config syntax ("20s", "8MiB", "true", "+07:00").
   constexpr Key defaults_to(const char* value) const {
     Key k = *this;

@@ -88,7 +88,7 @@ TEST_F(Cli, HelpAndVersion) {
     EXPECT_NE(r.out.find(std::string("  ") + cmd + " "), std::string::npos) << cmd;
   r = run_process({kBinary, "version"});
   EXPECT_EQ(r.exit_code, 0);
-  EXPECT_EQ(r.out.rfind("syndicd 0.1.0\nplugin ABI 1.0\n", 0), 0u) << r.out;
+  EXPECT_EQ(r.out.rfind("syndicd 0.1.0\nplugin ABI 1.1\n", 0), 0u) << r.out;
 }
 
 TEST_F(Cli, EverySubcommandHasHelp) {
@@ -156,7 +156,7 @@ TEST_F(Cli, CheckRefusesWrongAbi) {
   auto r =
       run_process({kBinary, "check", "-c", config_with_plugins(kTestPlugins / "bad_abi").string()});
   EXPECT_EQ(r.exit_code, 78) << r.err;
-  EXPECT_NE(r.err.find("bad_abi.so: plugin ABI 99.0 is not supported by this syndicd (ABI 1.0)"),
+  EXPECT_NE(r.err.find("bad_abi.so: plugin ABI 99.0 is not supported by this syndicd (ABI 1.1)"),
             std::string::npos)
       << r.err;
 }

@@ -60,14 +60,39 @@ TEST(Loader, NoEntrySymbol) {
 TEST(Loader, AbiMajorMismatch) {
   const fs::path file = kTestPlugins / "bad_abi" / "bad_abi.so";
   EXPECT_EQ(load_error(file), file.string() +
-                                  ": plugin ABI 99.0 is not supported by this syndicd (ABI 1.0); "
+                                  ": plugin ABI 99.0 is not supported by this syndicd (ABI 1.1); "
                                   "rebuild the plugin against the installed SDK");
 }
 
 TEST(Loader, AbiMinorTooNew) {
   const fs::path file = kTestPlugins / "minor_too_new" / "minor_too_new.so";
   EXPECT_EQ(load_error(file),
-            file.string() + ": plugin needs ABI 1.1 but this syndicd offers 1.0; upgrade syndicd");
+            file.string() + ": plugin needs ABI 1.2 but this syndicd offers 1.1; upgrade syndicd");
+}
+
+TEST(Loader, LoadsAPluginBuiltForAbi10) {
+  std::string error;
+  auto plugin =
+      syndicd::plugin_host::load_file(kTestPlugins / "abi10_source" / "abi10_source.so", error);
+  ASSERT_TRUE(plugin.has_value()) << error;
+  EXPECT_EQ(plugin->descriptor.abi_minor, 0);
+  EXPECT_EQ(plugin->name(), "abi10");
+}
+
+TEST(Loader, RefusesTheFilterKindSayingWhy) {
+  const fs::path file = kTestPlugins / "filter_kind" / "filter_kind.so";
+  EXPECT_EQ(load_error(file), file.string() +
+                                  ": invalid plugin descriptor: filter plugins are not supported "
+                                  "(no syndicd ever called them; ABI 1.1 reserves the kind): use "
+                                  "a pipeline's filters");
+}
+
+TEST(Loader, RefusesACapabilityOnTheWrongKind) {
+  const fs::path file = kTestPlugins / "bad_caps" / "bad_caps.so";
+  EXPECT_EQ(load_error(file), file.string() +
+                                  ": invalid plugin descriptor: configuration schema: api: "
+                                  "FETCHED is for sources (a sink's calls are not configured "
+                                  "URLs)");
 }
 
 TEST(Loader, DuplicateNameIsAnError) {

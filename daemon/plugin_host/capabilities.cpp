@@ -1,0 +1,117 @@
+#include "plugin_host/capabilities.hpp"
+
+#include "config/schema.hpp"
+#include "plugin_host/loader.hpp"
+
+namespace syndicd::plugin_host {
+namespace {
+
+// Deeper than any schema check_schema() accepts; only guards a cycle.
+constexpr int kMaxDepth = 16;
+
+void collect(const syndicd_field* fields, const std::string& prefix, int depth, Capabilities& out) {
+  if (fields == nullptr || depth > kMaxDepth) return;
+  for (const syndicd_field* f = fields; f->name != nullptr; ++f) {
+    const std::string path = prefix + f->name;
+    if (f->type == SYNDICD_TYPE_OBJECT) collect(f->children, path + ".", depth + 1, out);
+    if (f->flags & SYNDICD_FIELD_FETCHED)
+      out.fetched.push_back(
+          {path, (f->flags & SYNDICD_FIELD_LOCAL_FILES) != 0, f->type == SYNDICD_TYPE_STRING_LIST});
+    if (f->flags & SYNDICD_FIELD_PUBLISHED) out.published.push_back(path);
+  }
+}
+
+void check(const syndicd_field* fields, const std::string& prefix, int depth, syndicd_kind kind,
+           std::vector<std::string>& out) {
+  if (fields == nullptr || depth > kMaxDepth) return;
+  for (const syndicd_field* f = fields; f->name != nullptr; ++f) {
+    const std::string path = prefix + f->name;
+    if (f->type == SYNDICD_TYPE_OBJECT) check(f->children, path + ".", depth + 1, kind, out);
+    if (f->flags & SYNDICD_FIELD_FETCHED) {
+      if (kind != SYNDICD_KIND_SOURCE)
+        out.push_back(path + ": FETCHED is for sources (a sink's calls are not configured URLs)");
+      else if (f->type != SYNDICD_TYPE_URL && f->type != SYNDICD_TYPE_STRING_LIST)
+        out.push_back(path + ": FETCHED on a key that is not a URL or a list of URLs");
+    }
+    if ((f->flags & SYNDICD_FIELD_LOCAL_FILES) && !(f->flags & SYNDICD_FIELD_FETCHED))
+      out.push_back(path + ": LOCAL_FILES without FETCHED");
+    if (f->flags & SYNDICD_FIELD_PUBLISHED) {
+      if (kind != SYNDICD_KIND_SINK)
+        out.push_back(path + ": PUBLISHED is for sinks");
+      else if (f->type != SYNDICD_TYPE_PATH)
+        out.push_back(path + ": PUBLISHED on a key that is not a path");
+    }
+  }
+}
+
+// The values of one FETCHED key with the path of each ("url", "feeds[1]").
+std::vector<std::pair<std::string, std::string>> values_of(const Capabilities::Fetched& key,
+                                                           const config::ConfigValues& values) {
+  std::vector<std::pair<std::string, std::string>> out;
+  if (!values.has(key.path)) return out;
+  if (!key.list) {
+    out.emplace_back(key.path, std::string(values.string(key.path)));
+    return out;
+  }
+  const auto items = values.list(key.path);
+  for (size_t i = 0; i < items.size(); ++i)
+    out.emplace_back(key.path + "[" + std::to_string(i) + "]", items[i]);
+  return out;
+}
+
+bool is_file_url(std::string_view url) {
+  return url.starts_with("file://");
+}
+
+}  // namespace
+
+Capabilities capabilities_of(const syndicd_field* schema) {
+  Capabilities out;
+  collect(schema, "", 0, out);
+  return out;
+}
+
+Capabilities capabilities_of(const Plugin& plugin) {
+  return capabilities_of(plugin.descriptor.schema);
+}
+
+std::vector<std::string> check_capabilities(const syndicd_field* schema, syndicd_kind kind) {
+  std::vector<std::string> out;
+  check(schema, "", 0, kind, out);
+  return out;
+}
+
+std::vector<std::string> fetched_urls(const Capabilities& caps,
+                                      const config::ConfigValues& values) {
+  std::vector<std::string> out;
+  for (const auto& key : caps.fetched)
+    for (auto& [path, url] : values_of(key, values))
+      if (!url.empty()) out.push_back(std::move(url));
+  return out;
+}
+
+bool reads_local_files(const Capabilities& caps, const config::ConfigValues& values) {
+  for (const auto& key : caps.fetched)
+    if (key.local_files)
+      for (const auto& [path, url] : values_of(key, values))
+        if (is_file_url(url)) return true;
+  return false;
+}
+
+std::optional<std::string> forbidden_local_file(const Capabilities& caps,
+                                                const config::ConfigValues& values) {
+  for (const auto& key : caps.fetched)
+    if (!key.local_files)
+      for (const auto& [path, url] : values_of(key, values))
+        if (is_file_url(url)) return path;
+  return std::nullopt;
+}
+
+std::optional<std::string> published_file(const Capabilities& caps,
+                                          const config::ConfigValues& values) {
+  for (const auto& path : caps.published)
+    if (values.has(path) && !values.string(path).empty()) return std::string(values.string(path));
+  return std::nullopt;
+}
+
+}  // namespace syndicd::plugin_host
