@@ -8,7 +8,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace syndicd::html;
-  const auto [text, page] = syndicd::fuzz::split_first_line(syndicd::fuzz::text_of(data, size));
+  const auto parts = syndicd::fuzz::split_first_line(syndicd::fuzz::text_of(data, size));
+  const std::string_view text = parts.head, page = parts.rest;
   Selector selector = [&] {
     try {
       return Selector::compile(text);
