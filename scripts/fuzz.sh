@@ -108,7 +108,8 @@ found() {
 }
 
 replay() {
-  local target=$1 log=$dir/logs/replay-$target.log
+  local target=$1
+  local log=$dir/logs/replay-$target.log
   local -a files
   mapfile -t files < <(seed_files "$target"; find tests/fixtures/fuzz -type f | sort)
   mkdir -p "$dir/logs" "$dir/findings/$target"
@@ -118,8 +119,8 @@ replay() {
   fi
   # "Executed FILE in N ms": the slowest says how close a replay came to its timeout.
   local slowest
-  slowest=$(sed -nE 's/^Executed (.*) in ([0-9]+) ms$/\2 \1/p' "$log" | sort -n | tail -1)
-  printf 'fuzz: replay %-13s %4d inputs ok, slowest %s ms\n' "$target" "${#files[@]}" \
+  slowest=$(sed -nE 's/^Executed (.*) in ([0-9]+) ms$/\2 ms: \1/p' "$log" | sort -n | tail -1)
+  printf 'fuzz: replay %-13s %4d inputs ok, slowest %s\n' "$target" "${#files[@]}" \
     "${slowest:-?}"
   replayed=$((replayed + ${#files[@]}))
 }
