@@ -4,12 +4,17 @@
 #   2. build/       optimised build (RelWithDebInfo) + ctest
 #   3. clang-format check of every C/C++ file under daemon sdk plugins tests bench
 #   4. build-asan/  AddressSanitizer + UBSan build + ctest
+#   5. build-fuzz/  the libFuzzer targets (clang): every seed and regression
+#                   input replayed through each, then each fuzzed briefly
 # Stops at the first failure and prints a summary either way.
 #
 #   bash scripts/test.sh
 #
 # Environment: SYNDICD_TEST_JOBS (ctest -j, default 2), SYNDICD_JOBS (ninja -j,
-# default nproc), CCACHE_DIR (see scripts/build.sh).
+# default nproc), CCACHE_DIR (see scripts/build.sh), SYNDICD_FUZZ_SECONDS
+# (fuzzing time per target in step 5, default 15; 12 targets),
+# SYNDICD_TEST_ONLY (run one group of steps alone: deps, build (build + ctest),
+# format, asan (build + ctest), fuzz; default all).
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -46,6 +51,17 @@ finish() {
 trap finish EXIT
 failure_note=""
 
+# SYNDICD_TEST_ONLY=GROUP: e.g. to time one step, or rerun it after a fix.
+only=${SYNDICD_TEST_ONLY:-}
+case $only in
+  "" | deps | build | format | asan | fuzz) ;;
+  *)
+    echo "test.sh: SYNDICD_TEST_ONLY=$only: expected deps, build, format, asan or fuzz" >&2
+    exit 2
+    ;;
+esac
+want() { [[ -z $only || $only == "$1" ]]; }
+
 # ctest totals of a log, e.g. "41/42 passed, 1 failed (12.3 s)".
 totals() {
   local line time
@@ -78,17 +94,22 @@ run_ctest() {
   failure_note=""
 }
 
-begin "dependencies"
-bash scripts/deps.sh
-done_step
+if want deps; then
+  begin "dependencies"
+  bash scripts/deps.sh
+  done_step
+fi
 
-begin "build (build/)"
-bash scripts/build.sh build
-done_step
+if want build; then
+  begin "build (build/)"
+  bash scripts/build.sh build
+  done_step
 
-begin "ctest (build/)"
-run_ctest build
+  begin "ctest (build/)"
+  run_ctest build
+fi
 
+if want format; then
 begin "clang-format"
 mapfile -t sources < <(find daemon sdk plugins tests bench -type f \
   \( -name '*.cpp' -o -name '*.hpp' -o -name '*.h' \) -not -path 'tests/fixtures/*' 2>/dev/null | sort)
@@ -103,12 +124,31 @@ if ! clang-format --dry-run --Werror "${sources[@]}" >"$format_log" 2>&1; then
   exit 1
 fi
 done_step "${#sources[@]} files"
+fi
 
-begin "build (build-asan/, ASan+UBSan)"
-bash scripts/build.sh build-asan -DSYNDICD_SANITIZE=ON
-done_step
+if want asan; then
+  begin "build (build-asan/, ASan+UBSan)"
+  bash scripts/build.sh build-asan -DSYNDICD_SANITIZE=ON
+  done_step
 
-begin "ctest (build-asan/)"
-export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
-export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-run_ctest build-asan
+  begin "ctest (build-asan/)"
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+  export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  run_ctest build-asan
+fi
+
+# Replaying is what keeps fixed findings fixed; the short fuzzing run is a
+# smoke test of the targets (a fixed total: 15 s x 12 targets), not a
+# search (docs/fuzzing.md: longer runs with scripts/fuzz.sh TARGET SECONDS).
+if want fuzz; then
+begin "fuzz replay (build-fuzz/)"
+fuzz_seconds=${SYNDICD_FUZZ_SECONDS:-15}
+bash scripts/fuzz.sh --build
+fuzz_log=build-fuzz/fuzz-step.log
+failure_note="log: $fuzz_log"
+{ bash scripts/fuzz.sh --replay && bash scripts/fuzz.sh --all "$fuzz_seconds"; } 2>&1 | tee "$fuzz_log"
+fuzz_targets=$(grep -cE '^fuzz: \S+ +[0-9?]+ execs' "$fuzz_log" || true)
+done_step "$(sed -nE 's/^fuzz: replayed ([0-9]+) inputs.*/\1 inputs replayed/p' "$fuzz_log"), \
+$fuzz_targets targets fuzzed ${fuzz_seconds}s each"
+failure_note=""
+fi
