@@ -24,6 +24,9 @@ enum PassFlags : unsigned {
   kAllFlags = 7,
 };
 
+/// Link text over text from which a paragraph is only links: chrome.
+constexpr double kLinkOnly = 0.9;
+
 /// Text and element counts of a subtree, as left by the current pass.
 struct Stats {
   double text = 0;            ///< code points, whitespace runs counted once
@@ -69,6 +72,7 @@ struct NodeInfo {
 struct Unit {
   xmlNode* parent = nullptr;
   double text = 0;
+  double link = 0;
   uint32_t commas = 0;
 };
 
@@ -81,6 +85,7 @@ struct Choice {
   std::vector<xmlNode*> doomed;         ///< to remove, gone nodes included
   std::vector<xmlNode*> dropped_parts;  ///< parts that cleaning dropped whole
   double text = 0;                      ///< text left after the removals
+  double prose = 0;                     ///< of which outside links
   unsigned flags = 0;
 };
 
@@ -99,6 +104,10 @@ class Page {
   /// Readability's grabArticle with `flags`: score, pick, join siblings, then
   /// clean (clean.cpp) — all without touching the tree.
   Choice run(unsigned flags);
+
+  /// `n` whole as the body under `flags` (what the pass drops before
+  /// scoring out of it, then cleaned); no parts when `n` itself is dropped.
+  Choice whole(xmlNode* n, unsigned flags);
 
   /// Stats of the subtree as the last pass left them (zero when gone).
   const Stats& stats(const xmlNode* n) const;
@@ -129,6 +138,11 @@ class Page {
   std::vector<Unit> units_;
   static const Stats kNone;
 };
+
+/// baseline.cpp: the element a simple reading takes as the article
+/// ([itemprop=articleBody], <article>, the parent of the most paragraph
+/// text), or null when none holds enough text.
+xmlNode* baseline_body(xmlNode* body);
 
 /// Text length of a text node as Readability counts it (whitespace runs as one).
 void text_node_stats(const xmlNode* text, double& length, uint32_t& commas, uint32_t& ascii_commas);

@@ -53,11 +53,14 @@ void drop_date_lines(xmlNode* body, std::initializer_list<xmlNode**> watch) {
   remove_all(doomed, watch);
 }
 
-// libxml2 reads the content of <noscript> as markup where a browser that
-// runs scripts reads text up to </noscript>; an unclosed <div> in there
-// then takes the rest of the page inside the <noscript>. One that holds
-// most of the page's text is this case, and its content is the page:
-// unwrapped.
+// Wrappers that hold the whole page are layout, not content, and are
+// unwrapped (their children put in their place):
+// - libxml2 reads the content of <noscript> as markup where a browser that
+//   runs scripts reads text up to </noscript>; an unclosed <div> in there
+//   then takes the rest of the page inside the <noscript>;
+// - ASP.NET (WebForms) wraps every page in one <form runat=server>, and a
+//   form is otherwise read as a form (inputs, low content) and dropped.
+// Either one holding most of the page's text is this case.
 size_t text_below(const xmlNode* scope) {
   size_t text = 0;
   for (const xmlNode* d = scope->children; d != nullptr;) {
@@ -72,25 +75,31 @@ size_t text_below(const xmlNode* scope) {
   return text;
 }
 
-void unwrap_swallowing_noscripts(xmlNode* body) {
-  std::vector<xmlNode*> found;
-  for (xmlNode* n = body; n != nullptr;) {
-    if (is_tag(n, "noscript")) {
-      found.push_back(n);
-      n = next_after(n, body);
-    } else {
-      n = next_in_order(n, body);
+void unwrap_page_wrappers(xmlNode* body) {
+  // A few rounds: a <form> may sit in an unwrapped <noscript>.
+  for (int round = 0; round < 3; ++round) {
+    std::vector<xmlNode*> found;
+    for (xmlNode* n = body; n != nullptr;) {
+      if (is_tag(n, "noscript") || is_tag(n, "form")) {
+        found.push_back(n);
+        n = next_after(n, body);
+      } else {
+        n = next_in_order(n, body);
+      }
     }
-  }
-  if (found.empty()) return;
-  const size_t page = text_below(body);
-  for (xmlNode* ns : found) {
-    if (text_below(ns) * 2 <= page) continue;
-    while (xmlNode* c = ns->children) {
-      xmlUnlinkNode(c);
-      xmlAddPrevSibling(ns, c);
+    if (found.empty()) return;
+    const size_t page = text_below(body);
+    bool unwrapped = false;
+    for (xmlNode* w : found) {
+      if (text_below(w) * 2 <= page) continue;
+      while (xmlNode* c = w->children) {
+        xmlUnlinkNode(c);
+        xmlAddPrevSibling(w, c);
+      }
+      remove_node(w);
+      unwrapped = true;
     }
-    remove_node(ns);
+    if (!unwrapped) return;
   }
 }
 
@@ -100,7 +109,7 @@ BodyChoice choose_body(Document& doc, const std::string& title,
                        std::initializer_list<xmlNode**> watch) {
   for (xmlNode* n = doc.root(); n != nullptr; n = next_in_order(n, doc.root()))
     if (is_tag(n, "body")) {
-      unwrap_swallowing_noscripts(n);
+      unwrap_page_wrappers(n);
       break;
     }
   Page page(doc, title);
@@ -114,9 +123,28 @@ BodyChoice choose_body(Document& doc, const std::string& title,
   if (tries.back().text < kEnoughText)
     best = std::max_element(tries.begin(), tries.end(),
                             [](const Choice& a, const Choice& b) { return a.text < b.text; });
-  Choice& c = *best;
+  Choice* chosen = &*best;
+  bool guessed = chosen->whole_body || chosen->flags != kAllFlags;
+  // The simple baseline, when the main pass looks wrong: too little text,
+  // or far less than the baseline holds (trafilatura's comparison with its
+  // own baseline and readability's).
+  Choice base;
+  if (xmlNode* b = baseline_body(page.body())) {
+    const bool inside = std::any_of(chosen->parts.begin(), chosen->parts.end(),
+                                    [&](const xmlNode* p) { return contains(p, b); });
+    if (!inside) {
+      base = page.whole(b, kAllFlags);
+      if (base.parts.empty()) base = page.whole(b, kWeightClasses | kCleanConditionally);
+      if ((chosen->text < kEnoughText && base.prose > chosen->prose) ||
+          base.prose > 2 * chosen->prose) {
+        chosen = &base;
+        guessed = true;
+      }
+    }
+  }
+  Choice& c = *chosen;
   BodyChoice out;
-  out.guessed = c.whole_body || c.flags != kAllFlags;
+  out.guessed = guessed;
   remove_all(c.doomed, watch);
   if (c.parts.empty()) {
     out.node = page.body();

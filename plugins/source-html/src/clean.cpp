@@ -201,6 +201,16 @@ void Page::clean(Choice& c) {
   always([&](const NodeInfo* ni) {
     return (is_tag(ni->node, "h1") || is_tag(ni->node, "h2")) && class_weight(ni->node, flags) < 0;
   });
+  // Paragraphs that are only links: related headlines, "read more", tag
+  // lines between the article's paragraphs.
+  if ((flags & kCleanConditionally) != 0)
+    always([&](const NodeInfo* ni) {
+      const bool paragraph = (is_tag(ni->node, "p") && !ni->div) || ni->shape == Shape::paragraph;
+      return paragraph && ni->stats.text >= 25 && ni->stats.img == 0 &&
+             ni->stats.link >= ni->stats.text * kLinkOnly &&
+             std::find(c.parts.begin(), c.parts.end(), ni->node) == c.parts.end() &&
+             !inside_data_table(ni);
+    });
   conditionally(tag_is({"table"}));
   conditionally(tag_is({"ul"}));
   conditionally([&](const NodeInfo* ni) { return is_div(ni); });
@@ -208,8 +218,11 @@ void Page::clean(Choice& c) {
   std::erase_if(c.parts, [&](const xmlNode* p) {
     return std::find(c.dropped_parts.begin(), c.dropped_parts.end(), p) != c.dropped_parts.end();
   });
-  c.text = 0;
-  for (xmlNode* part : c.parts) c.text += stats(part).text;
+  c.text = c.prose = 0;
+  for (xmlNode* part : c.parts) {
+    c.text += stats(part).text;
+    c.prose += stats(part).text - stats(part).link;
+  }
 }
 
 }  // namespace syndicd::html::detail

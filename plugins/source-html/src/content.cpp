@@ -334,7 +334,8 @@ Stats Page::contribution(const NodeInfo& c) const {
   if ((t == "p" && !c.div) || c.shape == Shape::paragraph) ++s.p;
   if (t == "img") ++s.img;
   if (t == "li") ++s.li;
-  if (t == "input") ++s.input;
+  // A hidden input is no form a reader sees (ASP.NET pages carry a few).
+  if (t == "input" && lower(attr(c.node, "type")) != "hidden") ++s.input;
   if (t == "object" || t == "embed" || t == "iframe") {
     if (video_embed(c.node))
       ++s.videos;
@@ -353,17 +354,18 @@ void Page::measure() {
     const auto t = tag(e.node);
     const bool is_div = t == "div";
     bool chains = false, after_chain = false, started = false;
-    double run_text = 0;
+    double run_text = 0, run_link = 0;
     uint32_t run_commas = 0;
     size_t element_children = 0, non_phrasing = 0, runs = 0;
     const NodeInfo* only_child = nullptr;
     auto end_run = [&] {
       if (started && (is_div || after_chain)) {
         ++runs;
-        units_.push_back({e.node, run_text, run_commas});
+        units_.push_back({e.node, run_text, run_link, run_commas});
       }
       started = false;
       run_text = 0;
+      run_link = 0;
       run_commas = 0;
     };
     for (xmlNode* c = e.node->children; c != nullptr; c = c->next) {
@@ -416,6 +418,7 @@ void Page::measure() {
       }
       started = true;
       run_text += ci->stats.text;
+      run_link += ci->stats.link;
       run_commas += ci->stats.commas;
     }
     // The run still open: Readability wraps it only in a <div> (or after a
@@ -439,7 +442,7 @@ void Page::measure() {
     if (e.shape == Shape::paragraph ||
         (!e.div && in(t, {"section", "h2", "h3", "h4", "h5", "h6", "p", "td", "pre"})))
       if (xmlNode* parent = parent_element(e.node))
-        if (e.node != body_) units_.push_back({parent, e.stats.text, e.stats.commas});
+        if (e.node != body_) units_.push_back({parent, e.stats.text, e.stats.link, e.stats.commas});
   }
 }
 
@@ -465,7 +468,9 @@ void Page::init_candidate(NodeInfo& ni, unsigned flags) {
 void Page::score(unsigned flags) {
   for (size_t u = units_.size(); u-- > 0;) {
     const Unit& unit = units_[u];
-    if (unit.text < 25) continue;
+    // A paragraph that is only links (a related headline, "Read more")
+    // is chrome, however long: it gives no points.
+    if (unit.text < 25 || unit.link >= unit.text * kLinkOnly) continue;
     const double s = 1.0 + (unit.commas + 1) + std::min(std::floor(unit.text / 100), 3.0);
     int level = 0;
     for (xmlNode* a = unit.parent; a != nullptr && level < 5; a = parent_element(a)) {
@@ -589,6 +594,19 @@ Choice Page::run(unsigned flags) {
   } else {
     c.parts = siblings(c.top);
   }
+  clean(c);
+  return c;
+}
+
+Choice Page::whole(xmlNode* n, unsigned flags) {
+  prepare(flags);
+  measure();
+  Choice c;
+  c.flags = flags;
+  c.top = n;
+  const NodeInfo* ni = info(n);
+  if (ni == nullptr || ni->out) return c;
+  c.parts = {n};
   clean(c);
   return c;
 }

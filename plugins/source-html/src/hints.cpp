@@ -114,80 +114,99 @@ void split_words(const std::string& value, std::vector<std::string>& out) {
 }
 
 // A rule: "word", "stem*" (a word starting so), "*stem" (ending so), or two
-// words "w1 w2" (consecutive words of one token).
-bool rule_matches(std::string_view rule, const std::vector<std::string>& words) {
-  const size_t space = rule.find(' ');
-  if (space != std::string_view::npos) {
-    const std::string_view a = rule.substr(0, space), b = rule.substr(space + 1);
-    for (size_t i = 0; i + 1 < words.size(); ++i)
-      if (words[i] == a && words[i + 1] == b) return true;
+// words "w1 w2" (consecutive words of one token). Each table is compiled
+// once (the first time it is used), not re-read for every element.
+struct Rule {
+  std::string_view core, second;  // second: the next word of a two-word rule
+  bool prefix = false, suffix = false;
+};
+
+class RuleSet {
+ public:
+  RuleSet(std::initializer_list<std::string_view> rules) {
+    for (std::string_view r : rules) {
+      Rule rule;
+      if (const size_t space = r.find(' '); space != std::string_view::npos) {
+        rule.core = r.substr(0, space);
+        rule.second = r.substr(space + 1);
+      } else {
+        rule.prefix = r.back() == '*';
+        rule.suffix = r.front() == '*';
+        rule.core =
+            r.substr(rule.suffix ? 1 : 0, r.size() - (rule.prefix ? 1 : 0) - (rule.suffix ? 1 : 0));
+      }
+      rules_.push_back(rule);
+    }
+  }
+
+  bool any(const std::vector<std::string>& words) const {
+    for (size_t i = 0; i < words.size(); ++i) {
+      const std::string_view w = words[i];
+      if (w.empty()) continue;
+      for (const Rule& r : rules_) {
+        if (w.size() < r.core.size()) continue;
+        if (!r.second.empty()) {
+          if (w == r.core && i + 1 < words.size() && words[i + 1] == r.second) return true;
+          continue;
+        }
+        if (w == r.core) return true;
+        if (r.prefix && w.substr(0, r.core.size()) == r.core) return true;
+        if (r.suffix && w.substr(w.size() - r.core.size()) == r.core) return true;
+      }
+    }
     return false;
   }
-  const bool prefix = rule.back() == '*';
-  const bool suffix = rule.front() == '*';
-  const std::string_view core =
-      rule.substr(suffix ? 1 : 0, rule.size() - (prefix ? 1 : 0) - (suffix ? 1 : 0));
-  for (const std::string& w : words) {
-    if (w.size() < core.size()) continue;
-    if (w == core) return true;
-    if (prefix && std::string_view(w).substr(0, core.size()) == core) return true;
-    if (suffix && std::string_view(w).substr(w.size() - core.size()) == core) return true;
-  }
-  return false;
-}
 
-bool any_rule(std::initializer_list<std::string_view> rules,
-              const std::vector<std::string>& words) {
-  if (words.empty()) return false;
-  for (auto r : rules)
-    if (rule_matches(r, words)) return true;
-  return false;
-}
+ private:
+  std::vector<Rule> rules_;
+};
 
 // Readability's "unlikely candidates": site chrome, as words.
 bool unlikely_words(const std::vector<std::string>& w) {
-  return any_rule(
-      {"ad",          "ads",      "advert*",      "adsbygoogle", "ai2html",    "banner*",
-       "breadcrumb*", "combx",    "comment*",     "*comments",   "community",  "cover wrap",
-       "disqus*",     "extra",    "footer*",      "*footer",     "gdpr",       "header",
-       "*header",     "legends",  "menu*",        "*menu",       "related*",   "remark*",
-       "replies",     "rss",      "shoutbox",     "sidebar*",    "*sidebar",   "skyscraper",
-       "social*",     "sponsor*", "supplemental", "agegate",     "pagination", "pager",
-       "popup*",      "cookie*",  "newsletter*",  "tin moi",     "tinmoi",     "lien quan",
-       "lienquan",    "tin khac", "tinkhac",      "quang cao",   "quangcao",   "qc",
-       "hotline"},
-      w);
+  static const RuleSet rules{
+      "ad", "ads", "advert*", "adsbygoogle", "ai2html", "banner*", "breadcrumb*", "combx",
+      "comment*", "*comments", "community", "cover wrap", "disqus*", "extra", "footer*", "*footer",
+      "gdpr", "header", "*header", "legends", "menu*", "*menu", "related*", "remark*", "replies",
+      "rss", "shoutbox", "sidebar*", "*sidebar", "skyscraper", "social*", "sponsor*",
+      "supplemental", "agegate", "pagination", "pager", "popup*", "cookie*", "newsletter*",
+      "tin moi", "tinmoi", "lien quan", "lienquan", "tin khac", "tinkhac", "quang cao", "quangcao",
+      "qc", "hotline",
+      // Comment sections in other languages (German, Spanish/Portuguese, Polish/Czech).
+      "kommentar*", "comentario*", "komentar*"};
+  return rules.any(w);
 }
 
 // Readability's "ok, maybe it's a candidate": the article container itself
 // often says so next to a chrome word ("article-header-wrap").
 bool maybe_words(const std::vector<std::string>& w) {
-  return any_rule(
-      {"article*", "*article", "body", "*body", "column", "content*", "*content", "main", "shadow",
-       "post", "entry", "story", "noi dung", "noidung", "chi tiet", "chitiet"},
-      w);
+  static const RuleSet rules{"article*", "*article", "body",     "*body",  "column", "content*",
+                             "*content", "main",     "shadow",   "post",   "entry",  "story",
+                             "noi dung", "noidung",  "chi tiet", "chitiet"};
+  return rules.any(w);
 }
 
 bool positive_words(const std::vector<std::string>& w) {
-  return any_rule(
-      {"article*", "*article", "body*",   "*body",    "content*", "*content", "entry*", "hentry",
-       "h entry",  "main",     "page",    "post",     "text",     "*text",    "blog*",  "story*",
-       "*story",   "noi dung", "noidung", "chi tiet", "chitiet",  "detail*",  "fck*"},
-      w);
+  static const RuleSet rules{"article*", "*article", "body*",   "*body",   "content*", "*content",
+                             "entry*",   "hentry",   "h entry", "main",    "page",     "post",
+                             "text",     "*text",    "blog*",   "story*",  "*story",   "noi dung",
+                             "noidung",  "chi tiet", "chitiet", "detail*", "fck*"};
+  return rules.any(w);
 }
 
 bool negative_words(const std::vector<std::string>& w) {
-  return any_rule(
-      {"ad",         "ads",       "advert*",     "hidden",     "hid",      "banner*",    "combx",
-       "comment*",   "*comments", "com",         "contact*",   "foot",     "footer*",    "*footer",
-       "footnote*",  "gdpr",      "masthead",    "*media",     "meta",     "*meta",      "metadata",
-       "outbrain",   "promo*",    "related*",    "scroll*",    "share*",   "*share",     "sharing",
-       "shoutbox",   "sidebar*",  "*sidebar",    "skyscraper", "sponsor*", "shopping",   "tags",
-       "tag",        "tool*",     "*tools",      "widget*",    "social*",  "nav",        "navbar",
-       "navigation", "menu*",     "breadcrumb*", "paging",     "rating",   "subscribe*", "print",
-       "copyright",  "tin moi",   "tinmoi",      "lien quan",  "lienquan", "tin khac",   "tinkhac",
-       "quang cao",  "quangcao",  "qc"},
-      w);
+  static const RuleSet rules{
+      "ad",          "ads",        "advert*",     "hidden",   "hid",       "banner*",
+      "combx",       "comment*",   "*comments",   "com",      "contact*",  "foot",
+      "footer*",     "*footer",    "footnote*",   "gdpr",     "masthead",  "*media",
+      "meta",        "*meta",      "metadata",    "outbrain", "promo*",    "related*",
+      "scroll*",     "share*",     "*share",      "sharing",  "shoutbox",  "sidebar*",
+      "*sidebar",    "skyscraper", "sponsor*",    "shopping", "tags",      "tag",
+      "tool*",       "*tools",     "widget*",     "social*",  "nav",       "navbar",
+      "navigation",  "menu*",      "breadcrumb*", "paging",   "rating",    "subscribe*",
+      "print",       "copyright",  "tin moi",     "tinmoi",   "lien quan", "lienquan",
+      "tin khac",    "tinkhac",    "quang cao",   "quangcao", "qc",        "kommentar*",
+      "comentario*", "komentar*"};
+  return rules.any(w);
 }
 
 std::vector<std::string> words_of(const xmlNode* el, const char* name) {
@@ -222,12 +241,14 @@ Hints hints_of(const xmlNode* el) {
   std::vector<std::string> all = std::move(cls);
   all.insert(all.end(), id.begin(), id.end());
   h.unlikely = unlikely_words(all) && !maybe_words(all);
-  h.share = any_rule({"share*", "*share", "sharing", "sharedaddy", "social*"}, all);
-  h.byline =
-      any_rule({"byline", "author*", "*author", "dateline", "writtenby", "tac gia", "tacgia"},
-               all) ||
-      attr(el, "rel") == "author" || contains_any(attr(el, "itemprop"), {"author"});
-  h.header = any_rule({"header", "*header", "heading", "masthead"}, all);
+  static const RuleSet share{"share*", "*share", "sharing", "sharedaddy", "social*"};
+  h.share = share.any(all);
+  static const RuleSet byline{"byline",    "author*", "*author", "dateline",
+                              "writtenby", "tac gia", "tacgia"};
+  h.byline = byline.any(all) || attr(el, "rel") == "author" ||
+             contains_any(attr(el, "itemprop"), {"author"});
+  static const RuleSet header{"header", "*header", "heading", "masthead"};
+  h.header = header.any(all);
   const std::string role = attr(el, "role");
   for (std::string_view r :
        {"menu", "menubar", "complementary", "navigation", "alert", "alertdialog", "dialog"})

@@ -1,0 +1,85 @@
+// Rules of the automatic body choice, each on a small page written for it
+// (tests/fixtures/extract/): the page-wide ASP.NET form, comment sections
+// named in other languages, paragraphs that are only links, and the simple
+// baseline the main pass is checked against.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "body_parts.hpp"
+#include "syndicd/html_extract/dom.hpp"
+#include "syndicd/html_extract/extract.hpp"
+
+namespace {
+
+using namespace syndicd::html;
+
+std::string read(const std::string& name) {
+  std::ifstream in(std::string(SYNDICD_TEST_FIXTURES) + "/extract/" + name, std::ios::binary);
+  EXPECT_TRUE(in) << name;
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string body_of_page(const std::string& name) {
+  const Extraction x = extract_article(read(name), "https://example.org/" + name, ArticleRules{});
+  EXPECT_TRUE(x.article) << x.error;
+  return x.article ? x.article->body_text : std::string();
+}
+
+bool has(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+TEST(BodyRules, PageWideFormIsLayoutNotAForm) {
+  // ASP.NET wraps the page in <form runat=server> with hidden inputs; read
+  // as a form it was dropped, and only a pass without cleaning found the
+  // text (with the page's links).
+  const std::string body = body_of_page("aspnet-form.html");
+  EXPECT_TRUE(has(body, "dredging of the inner harbour")) << body;
+  EXPECT_TRUE(has(body, "grain traders who use the terminal")) << body;
+  EXPECT_FALSE(has(body, "Contact")) << body;
+}
+
+TEST(BodyRules, GermanCommentSectionIsChrome) {
+  const std::string body = body_of_page("comments-de.html");
+  EXPECT_TRUE(has(body, "drei neue Radwege")) << body;
+  EXPECT_TRUE(has(body, "zwanzig Prozent")) << body;
+  EXPECT_FALSE(has(body, "Endlich, darauf warten wir")) << body;
+}
+
+TEST(BodyRules, ParagraphsOfOnlyLinksAreChrome) {
+  const std::string body = body_of_page("link-paragraphs.html");
+  EXPECT_TRUE(has(body, "until nine in the evening")) << body;
+  EXPECT_TRUE(has(body, "four new librarians")) << body;
+  EXPECT_FALSE(has(body, "Swimming pool reopens")) << body;
+  EXPECT_FALSE(has(body, "New tram line")) << body;
+  // A short link line, or a link inside prose, stays.
+  EXPECT_TRUE(has(body, "full timetable")) << body;
+}
+
+std::string baseline_id(const std::string& name) {
+  const Document doc = Document::parse(read(name), "https://example.org/" + name);
+  xmlNode* body = nullptr;
+  for (xmlNode* n = doc.root(); n != nullptr && body == nullptr; n = next_in_order(n, doc.root()))
+    if (is_tag(n, "body")) body = n;
+  const xmlNode* b = detail::baseline_body(body);
+  return b != nullptr ? attr(b, "id") : std::string("(none)");
+}
+
+TEST(BodyRules, BaselineIsTheLargestBlockOfProseNotOfLinks) {
+  EXPECT_EQ(baseline_id("baseline.html"), "two");
+}
+
+TEST(BodyRules, BaselinePrefersTheArticleElement) {
+  EXPECT_EQ(baseline_id("baseline-article.html"), "art");
+}
+
+TEST(BodyRules, BaselinePrefersWhatThePageMarksAsTheArticleBody) {
+  EXPECT_EQ(baseline_id("baseline-marked.html"), "marked");
+}
+
+}  // namespace
