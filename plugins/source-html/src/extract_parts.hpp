@@ -150,6 +150,11 @@ struct DatesFound {
   int64_t updated = SYNDICD_TIME_NONE;
   std::vector<std::string> warnings;
 };
+/// Whether a date found automatically can be the publication date: not
+/// before 1995 and at most a day ahead of now. CMS placeholders (JSON-LD
+/// "1970-01-01T00:00:00Z") and mistyped years fail, and the next candidate is tried.
+/// A configured selector's date is taken as it is.
+bool plausible_published(int64_t ms);
 /// `title_node`: the element showing the title (dates are looked for below it), or null.
 DatesFound find_dates(const Document& doc, const ArticleRules& rules, const LinkedData& ld,
                       const xmlNode* title_node, const std::string& url);

@@ -1,11 +1,23 @@
 // The article's dates: published and updated, from the configured selector
 // or the page's metadata, then from dates printed near the title.
+#include <chrono>
 #include <string>
 
 #include "extract_parts.hpp"
 #include "syndicd/common/dates.hpp"
 
 namespace syndicd::html::detail {
+
+bool plausible_published(int64_t ms) {
+  // 1995-01-01T00:00:00Z: no page the web still serves was published earlier.
+  constexpr int64_t kEarliest = 788918400000LL;
+  // A day ahead: a page's zone can be ahead of ours, never by more.
+  constexpr int64_t kAhead = 24LL * 60 * 60 * 1000;
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  return ms >= kEarliest && ms <= now + kAhead;
+}
 
 DatesFound find_dates(const Document& doc, const ArticleRules& rules, const LinkedData& ld,
                       const xmlNode* title_node, const std::string& url) {
@@ -44,18 +56,19 @@ DatesFound find_dates(const Document& doc, const ArticleRules& rules, const Link
                              "og:published_time", "dc.date.issued"}),
           ld.published}) {
       if (candidate.empty()) continue;
-      if (auto d = common::parse_date(candidate, offset)) {
+      if (auto d = common::parse_date(candidate, offset); d && plausible_published(*d)) {
         out.published = *d;
         break;
       }
     }
   }
   if (out.published == SYNDICD_TIME_NONE && title_node != nullptr)
-    if (auto d = date_near(title_node, root, offset)) out.published = *d;
+    if (auto d = date_near(title_node, root, offset); d && plausible_published(*d))
+      out.published = *d;
   if (out.published == SYNDICD_TIME_NONE) {
     for (xmlNode* n = root; n != nullptr; n = next_in_order(n, root))
       if (is_element(n) && date_hint(n) && !inside_unlikely(n))
-        if (auto d = common::find_date(clean_text(n), offset)) {
+        if (auto d = common::find_date(clean_text(n), offset); d && plausible_published(*d)) {
           out.published = *d;
           break;
         }
