@@ -39,7 +39,6 @@ Extraction extract_article(std::string_view html, const std::string& url,
   Extraction result;
   Document doc = Document::parse(html, url);
   xmlNode* root = doc.root();
-  const int offset = rules.offset_minutes;
   const LinkedData ld = read_linked_data(doc);
   Article a;
   a.url = url;
@@ -47,111 +46,19 @@ Extraction extract_article(std::string_view html, const std::string& url,
   a.language = rules.language;
 
   // Title, and the element it came from (dates are looked for below it).
-  xmlNode* title_node = nullptr;
-  if (rules.title.select) {
-    Found f = select_field(rules.title, root);
-    if (f.value.empty()) {
-      result.error = selector_warning(url, "title", rules.title);
-      return result;
-    }
-    a.title = f.value;
-    if (!f.nodes.empty() && is_element(f.nodes.front())) title_node = f.nodes.front();
-  }
-  if (title_node == nullptr) {
-    for (xmlNode* n = root; n != nullptr; n = next_in_order(n, root))
-      if (is_tag(n, "h1") && !clean_text(n).empty() && !inside_unlikely(n)) {
-        title_node = n;
-        break;
-      }
-  }
-  if (a.title.empty()) a.title = meta_content(doc, {"og:title", "twitter:title"});
-  if (a.title.empty() && title_node != nullptr) a.title = clean_text(title_node);
-  if (a.title.empty()) a.title = ld.headline;
-  if (a.title.empty()) {
-    for (xmlNode* n = root; n != nullptr; n = next_in_order(n, root))
-      if (is_tag(n, "title")) {
-        a.title = clean_text(n);
-        break;
-      }
-    // Old CMSs show the headline in a styled <span>/<td>, and <title> adds
-    // the site's name: the element showing a leading part of <title> is
-    // the headline (and where the date is looked for).
-    if (xmlNode* shown = headline_in_title(root, a.title)) {
-      title_node = shown;
-      a.title = clean_text(shown);
-    }
-  }
-  if (a.title.empty()) {
-    result.error = url + ": no title found (no og:title, <h1> or <title>)";
+  TitleFound found = find_title(doc, rules, ld, url);
+  if (!found.error.empty()) {
+    result.error = std::move(found.error);
     return result;
   }
+  a.title = std::move(found.title);
+  xmlNode* title_node = found.node;
 
   // Dates.
-  if (rules.published.select) {
-    Found f = select_field(rules.published, root);
-    if (!f.matched) {
-      result.warnings.push_back(selector_warning(url, "published", rules.published));
-    } else {
-      std::string text = f.value;
-      if (rules.published.attr.empty() && !f.nodes.empty()) {
-        for (const char* at : {"datetime", "content"})
-          if (has_attr(f.nodes.front(), at)) {
-            if (auto d = common::parse_date(attr(f.nodes.front(), at), offset)) {
-              a.published = *d;
-              break;
-            }
-          }
-      }
-      if (a.published == SYNDICD_TIME_NONE) {
-        if (auto d = parse_any_date(text, rules.published.format, offset))
-          a.published = *d;
-        else
-          result.warnings.push_back(
-              url + ": article.published: cannot read a date in \"" + text + "\"" +
-              (rules.published.format.empty() ? std::string()
-                                              : " with format \"" + rules.published.format + "\""));
-      }
-    }
-  }
-  if (a.published == SYNDICD_TIME_NONE) {
-    for (const std::string& candidate :
-         {meta_content(doc, {"article:published_time", "datepublished", "pubdate",
-                             "og:published_time", "dc.date.issued"}),
-          ld.published}) {
-      if (candidate.empty()) continue;
-      if (auto d = common::parse_date(candidate, offset)) {
-        a.published = *d;
-        break;
-      }
-    }
-  }
-  if (a.published == SYNDICD_TIME_NONE && title_node != nullptr)
-    if (auto d = date_near(title_node, root, offset)) a.published = *d;
-  if (a.published == SYNDICD_TIME_NONE) {
-    for (xmlNode* n = root; n != nullptr; n = next_in_order(n, root))
-      if (is_element(n) && date_hint(n) && !inside_unlikely(n))
-        if (auto d = common::find_date(clean_text(n), offset)) {
-          a.published = *d;
-          break;
-        }
-  }
-  if (rules.updated.select) {
-    Found f = select_field(rules.updated, root);
-    if (!f.matched)
-      result.warnings.push_back(selector_warning(url, "updated", rules.updated));
-    else if (auto d = parse_any_date(f.value, rules.updated.format, offset))
-      a.updated = *d;
-  }
-  if (a.updated == SYNDICD_TIME_NONE) {
-    for (const std::string& candidate :
-         {meta_content(doc, {"article:modified_time", "datemodified", "og:updated_time"}),
-          ld.modified})
-      if (!candidate.empty())
-        if (auto d = common::parse_date(candidate, offset)) {
-          a.updated = *d;
-          break;
-        }
-  }
+  DatesFound dates = find_dates(doc, rules, ld, title_node, url);
+  a.published = dates.published;
+  a.updated = dates.updated;
+  for (auto& w : dates.warnings) result.warnings.push_back(std::move(w));
 
   // Lead: configured, meta, or a sapo-like block below the title.
   xmlNode* lead_node = nullptr;
@@ -300,38 +207,10 @@ Extraction extract_article(std::string_view html, const std::string& url,
   blocks = leaf_blocks(body);
 
   // Author.
-  xmlNode* author_node = nullptr;
-  if (rules.author.select) {
-    Found f = select_field(rules.author, root);
-    if (f.value.empty()) result.warnings.push_back(selector_warning(url, "author", rules.author));
-    a.author = f.value;
-    if (!f.nodes.empty() && is_element(f.nodes.front())) author_node = f.nodes.front();
-  }
-  if (a.author.empty()) a.author = meta_content(doc, {"author", "article:author", "dc.creator"});
-  if (a.author.empty()) a.author = ld.author;
-  if (a.author.empty()) {
-    for (xmlNode* n = root; n != nullptr; n = next_in_order(n, root)) {
-      if (!is_element(n)) continue;
-      const bool hint = author_hint(n);
-      if (!hint || inside_unlikely(n)) continue;
-      // "Bài, ảnh: <span class=author>Minh Đức</span>" in a .byline: the
-      // name is the innermost marked element.
-      if (has_author_hint_inside(n)) continue;
-      const std::string text = clean_text(n);
-      if (!text.empty() && text_length(text) <= 60) {
-        a.author = text;
-        author_node = n;
-        break;
-      }
-    }
-  }
-  if (a.author.empty() && blocks.size() >= 2) {
-    const std::string text = clean_text(blocks.back());
-    if (count_images(blocks.back()) == 0 && byline_like(text)) {
-      a.author = text;
-      author_node = blocks.back();
-    }
-  }
+  AuthorFound au = find_author(doc, rules, ld, blocks, url);
+  for (auto& w : au.warnings) result.warnings.push_back(std::move(w));
+  a.author = std::move(au.author);
+  xmlNode* author_node = au.node;
   if (author_node != nullptr && contains(body, author_node) && author_node != body) {
     // With the line it sits in, when the rest of that line is only its
     // prefix ("Theo", "Bài, ảnh:").

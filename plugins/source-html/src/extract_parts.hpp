@@ -137,4 +137,34 @@ Found select_field(const FieldRule& rule, xmlNode* scope);
 std::string selector_warning(const std::string& url, const std::string& field,
                              const FieldRule& rule);
 
+// --- title.cpp, published.cpp, author.cpp: the article's metadata
+struct TitleFound {
+  std::string title;
+  xmlNode* node = nullptr;  ///< the element showing it, if any
+  std::string error;        ///< set when there is no title
+};
+TitleFound find_title(const Document& doc, const ArticleRules& rules, const LinkedData& ld,
+                      const std::string& url);
+struct DatesFound {
+  int64_t published = SYNDICD_TIME_NONE;
+  int64_t updated = SYNDICD_TIME_NONE;
+  std::vector<std::string> warnings;
+};
+/// Whether a date found automatically can be the publication date: not
+/// before 1995 and at most a day ahead of now. CMS placeholders (JSON-LD
+/// "1970-01-01T00:00:00Z") and mistyped years fail, and the next candidate is tried.
+/// A configured selector's date is taken as it is.
+bool plausible_published(int64_t ms);
+/// `title_node`: the element showing the title (dates are looked for below it), or null.
+DatesFound find_dates(const Document& doc, const ArticleRules& rules, const LinkedData& ld,
+                      const xmlNode* title_node, const std::string& url);
+struct AuthorFound {
+  std::string author;
+  xmlNode* node = nullptr;  ///< the element it came from, if any
+  std::vector<std::string> warnings;
+};
+/// `blocks`: the body's leaf blocks (its closing line may be the author's).
+AuthorFound find_author(const Document& doc, const ArticleRules& rules, const LinkedData& ld,
+                        const std::vector<xmlNode*>& blocks, const std::string& url);
+
 }  // namespace syndicd::html::detail

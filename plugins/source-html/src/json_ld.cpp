@@ -1,5 +1,6 @@
 // JSON-LD: a small JSON reader, enough to find the article object.
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,11 +36,30 @@ class JsonReader {
     ws();
     return true;
   }
+  /// Every top-level value, when a script holds several ({..}{..} or {..},{..}):
+  /// read as one array. What follows a value that cannot be read is dropped.
+  bool read_all(Json& out) {
+    out.type = Json::Type::array;
+    for (;;) {
+      ws();
+      while (i_ < s_.size() && (s_[i_] == ',' || s_[i_] == ';')) ++i_, ws();
+      if (i_ >= s_.size()) break;
+      Json v;
+      if (!value(v, 0)) break;
+      out.items.push_back(std::move(v));
+    }
+    return !out.items.empty();
+  }
 
  private:
+  // Any control character counts as space: CMSs paste form feeds and NULs.
   void ws() {
-    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\n' || s_[i_] == '\r' || s_[i_] == '\t'))
-      ++i_;
+    while (i_ < s_.size() && static_cast<unsigned char>(s_[i_]) <= 0x20) ++i_;
+  }
+  // A trailing comma before the closing bracket ({"a": 1,}) is tolerated.
+  bool closing(char c) {
+    ws();
+    return i_ < s_.size() && s_[i_] == c;
   }
   bool value(Json& out, int depth) {
     if (depth > 64) return false;
@@ -65,6 +85,7 @@ class JsonReader {
         ws();
         if (i_ < s_.size() && s_[i_] == ',') {
           ++i_;
+          if (closing('}')) return ++i_, true;
           continue;
         }
         if (i_ < s_.size() && s_[i_] == '}') return ++i_, true;
@@ -83,6 +104,7 @@ class JsonReader {
         ws();
         if (i_ < s_.size() && s_[i_] == ',') {
           ++i_;
+          if (closing(']')) return ++i_, true;
           continue;
         }
         if (i_ < s_.size() && s_[i_] == ']') return ++i_, true;
@@ -95,8 +117,8 @@ class JsonReader {
     }
     // Numbers, true/false/null: kept as their text.
     const size_t start = i_;
-    while (i_ < s_.size() && s_[i_] != ',' && s_[i_] != '}' && s_[i_] != ']' && s_[i_] != ' ' &&
-           s_[i_] != '\n' && s_[i_] != '\r' && s_[i_] != '\t')
+    while (i_ < s_.size() && s_[i_] != ',' && s_[i_] != '}' && s_[i_] != ']' &&
+           static_cast<unsigned char>(s_[i_]) > 0x20)
       ++i_;
     if (i_ == start) return false;
     out.str = std::string(s_.substr(start, i_ - start));
@@ -111,7 +133,8 @@ class JsonReader {
       const char c = s_[i_++];
       if (c == '"') return true;
       if (c != '\\') {
-        out += c;
+        // A raw newline or tab inside a string is invalid JSON, and common.
+        out += static_cast<unsigned char>(c) < 0x20 ? ' ' : c;
         continue;
       }
       if (i_ >= s_.size()) return false;
@@ -131,18 +154,21 @@ class JsonReader {
           out += ' ';
           break;
         case 'u': {
-          if (i_ + 4 > s_.size()) return false;
-          uint32_t cp = std::stoul(std::string(s_.substr(i_, 4)), nullptr, 16);
+          auto cp = hex4(i_);
+          if (!cp) {
+            out += 'u';  // "\u" without four hex digits: kept as text
+            break;
+          }
           i_ += 4;
-          if (cp >= 0xD800 && cp <= 0xDBFF && i_ + 6 <= s_.size() && s_[i_] == '\\' &&
+          if (*cp >= 0xD800 && *cp <= 0xDBFF && i_ + 6 <= s_.size() && s_[i_] == '\\' &&
               s_[i_ + 1] == 'u') {
-            const uint32_t lo = std::stoul(std::string(s_.substr(i_ + 2, 4)), nullptr, 16);
+            const uint32_t lo = hex4(i_ + 2).value_or(0);
             if (lo >= 0xDC00 && lo <= 0xDFFF) {
-              cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+              *cp = 0x10000 + ((*cp - 0xD800) << 10) + (lo - 0xDC00);
               i_ += 6;
             }
           }
-          common::append_utf8(out, cp);
+          common::append_utf8(out, *cp);
           break;
         }
         default:
@@ -150,6 +176,20 @@ class JsonReader {
       }
     }
     return false;
+  }
+  std::optional<uint32_t> hex4(size_t at) const {
+    if (at + 4 > s_.size()) return std::nullopt;
+    uint32_t v = 0;
+    for (size_t k = at; k < at + 4; ++k) {
+      const char h = s_[k];
+      const int d = h >= '0' && h <= '9'   ? h - '0'
+                    : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                    : h >= 'A' && h <= 'F' ? h - 'A' + 10
+                                           : -1;
+      if (d < 0) return std::nullopt;
+      v = v * 16 + static_cast<uint32_t>(d);
+    }
+    return v;
   }
   std::string_view s_;
   size_t i_ = 0;
@@ -209,12 +249,29 @@ std::string json_string(const Json* j) {
 
 }  // namespace
 
+// Script text as CMSs wrap it: in an HTML comment or a CDATA section.
+std::string_view unwrap_script(std::string_view t) {
+  auto trim = [](std::string_view v) {
+    while (!v.empty() && static_cast<unsigned char>(v.front()) <= 0x20) v.remove_prefix(1);
+    while (!v.empty() && static_cast<unsigned char>(v.back()) <= 0x20) v.remove_suffix(1);
+    return v;
+  };
+  t = trim(t);
+  for (std::string_view open : {"<!--", "//<![CDATA[", "<![CDATA["})
+    if (t.substr(0, open.size()) == open) t = trim(t.substr(open.size()));
+  for (std::string_view close : {"-->", "//]]>", "]]>"})
+    if (t.size() >= close.size() && t.substr(t.size() - close.size()) == close)
+      t = trim(t.substr(0, t.size() - close.size()));
+  return t;
+}
+
 LinkedData read_linked_data(const Document& doc) {
   LinkedData ld;
   for (xmlNode* n = doc.root(); n != nullptr; n = next_in_order(n, doc.root())) {
     if (!is_tag(n, "script") || lower(attr(n, "type")) != "application/ld+json") continue;
+    const std::string text = raw_text(n);
     Json j;
-    if (!JsonReader(raw_text(n)).read(j)) continue;
+    if (!JsonReader(unwrap_script(text)).read_all(j)) continue;
     const Json* a = find_article(j);
     if (a == nullptr) continue;
     ld.headline = json_string(a->get("headline"));
