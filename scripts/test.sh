@@ -110,20 +110,20 @@ if want build; then
 fi
 
 if want format; then
-begin "clang-format"
-mapfile -t sources < <(find daemon sdk plugins tests bench -type f \
-  \( -name '*.cpp' -o -name '*.hpp' -o -name '*.h' \) -not -path 'tests/fixtures/*' 2>/dev/null | sort)
-format_log=build/clang-format.log
-if ! clang-format --dry-run --Werror "${sources[@]}" >"$format_log" 2>&1; then
-  mapfile -t bad < <(grep -oE '^[^:]+:[0-9]+:[0-9]+: error' "$format_log" | cut -d: -f1 | sort -u)
-  head -n 60 "$format_log"
-  echo "clang-format: ${#bad[@]} of ${#sources[@]} files need formatting (full log: $format_log):"
-  printf '  %s\n' "${bad[@]}"
-  echo "fix with: clang-format -i ${bad[*]}"
-  failure_note="${#bad[@]} files need clang-format -i"
-  exit 1
-fi
-done_step "${#sources[@]} files"
+  begin "clang-format"
+  mapfile -t sources < <(find daemon sdk plugins tests bench -type f \
+    \( -name '*.cpp' -o -name '*.hpp' -o -name '*.h' \) -not -path 'tests/fixtures/*' 2>/dev/null | sort)
+  format_log=build/clang-format.log
+  if ! clang-format --dry-run --Werror "${sources[@]}" >"$format_log" 2>&1; then
+    mapfile -t bad < <(grep -oE '^[^:]+:[0-9]+:[0-9]+: error' "$format_log" | cut -d: -f1 | sort -u)
+    head -n 60 "$format_log"
+    echo "clang-format: ${#bad[@]} of ${#sources[@]} files need formatting (full log: $format_log):"
+    printf '  %s\n' "${bad[@]}"
+    echo "fix with: clang-format -i ${bad[*]}"
+    failure_note="${#bad[@]} files need clang-format -i"
+    exit 1
+  fi
+  done_step "${#sources[@]} files"
 fi
 
 if want asan; then
@@ -141,14 +141,14 @@ fi
 # smoke test of the targets (a fixed total: 15 s x 12 targets), not a
 # search (docs/fuzzing.md: longer runs with scripts/fuzz.sh TARGET SECONDS).
 if want fuzz; then
-begin "fuzz replay (build-fuzz/)"
-fuzz_seconds=${SYNDICD_FUZZ_SECONDS:-15}
-bash scripts/fuzz.sh --build
-fuzz_log=build-fuzz/fuzz-step.log
-failure_note="log: $fuzz_log"
-{ bash scripts/fuzz.sh --replay && bash scripts/fuzz.sh --all "$fuzz_seconds"; } 2>&1 | tee "$fuzz_log"
-fuzz_targets=$(grep -cE '^fuzz: \S+ +[0-9?]+ execs' "$fuzz_log" || true)
-done_step "$(sed -nE 's/^fuzz: replayed ([0-9]+) inputs.*/\1 inputs replayed/p' "$fuzz_log"), \
-$fuzz_targets targets fuzzed ${fuzz_seconds}s each"
-failure_note=""
+  begin "fuzz replay (build-fuzz/)"
+  fuzz_seconds=${SYNDICD_FUZZ_SECONDS:-15}
+  bash scripts/fuzz.sh --build
+  fuzz_log=build-fuzz/fuzz-step.log
+  failure_note="log: $fuzz_log"
+  { bash scripts/fuzz.sh --replay && bash scripts/fuzz.sh --all "$fuzz_seconds"; } 2>&1 | tee "$fuzz_log"
+  fuzz_targets=$(grep -cE '^fuzz: \S+ +[0-9?]+ execs' "$fuzz_log" || true)
+  replayed=$(sed -nE 's/^fuzz: replayed ([0-9]+) inputs.*/\1 inputs replayed/p' "$fuzz_log")
+  done_step "$replayed, $fuzz_targets targets fuzzed ${fuzz_seconds}s each"
+  failure_note=""
 fi
