@@ -2,7 +2,7 @@
 # The whole test suite, as CI runs it (.ci/run):
 #   1. dependencies (scripts/deps.sh; a no-op when all are installed)
 #   2. build/       optimised build (RelWithDebInfo) + ctest
-#   3. clang-format check of every C/C++ file under daemon sdk plugins tests bench
+#   3. clang-format check of every C/C++ file under daemon sdk common plugins tests bench fuzz
 #   4. build-asan/  AddressSanitizer + UBSan build + ctest
 #   5. build-fuzz/  the libFuzzer targets (clang): every seed and regression
 #                   input replayed through each, then each fuzzed briefly
@@ -111,7 +111,7 @@ fi
 
 if want format; then
   begin "clang-format"
-  mapfile -t sources < <(find daemon sdk plugins tests bench -type f \
+  mapfile -t sources < <(find daemon sdk common plugins tests bench fuzz -type f \
     \( -name '*.cpp' -o -name '*.hpp' -o -name '*.h' \) -not -path 'tests/fixtures/*' 2>/dev/null | sort)
   format_log=build/clang-format.log
   if ! clang-format --dry-run --Werror "${sources[@]}" >"$format_log" 2>&1; then
