@@ -12,7 +12,7 @@
 #
 # Environment: SYNDICD_TEST_JOBS (ctest -j, default 2), SYNDICD_JOBS (ninja -j,
 # default nproc), CCACHE_DIR (see scripts/build.sh), SYNDICD_FUZZ_SECONDS
-# (fuzzing time per target in step 5, default 15; 12 targets),
+# (fuzzing time per target in step 5, default 10; 12 targets),
 # SYNDICD_TEST_ONLY (run one group of steps alone: deps, build (build + ctest),
 # format, asan (build + ctest), fuzz; default all).
 set -euo pipefail
@@ -138,11 +138,11 @@ if want asan; then
 fi
 
 # Replaying is what keeps fixed findings fixed; the short fuzzing run is a
-# smoke test of the targets (a fixed total: 15 s x 12 targets), not a
+# smoke test of the targets (a fixed total: 10 s x 12 targets), not a
 # search (docs/fuzzing.md: longer runs with scripts/fuzz.sh TARGET SECONDS).
 if want fuzz; then
   begin "fuzz replay (build-fuzz/)"
-  fuzz_seconds=${SYNDICD_FUZZ_SECONDS:-15}
+  fuzz_seconds=${SYNDICD_FUZZ_SECONDS:-10}
   bash scripts/fuzz.sh --build
   fuzz_log=build-fuzz/fuzz-step.log
   failure_note="log: $fuzz_log"
