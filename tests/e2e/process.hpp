@@ -7,9 +7,14 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <csignal>
+#include <cstdint>
+#include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 extern char** environ;
@@ -130,5 +135,28 @@ class Child {
  private:
   pid_t pid_ = -1;
 };
+
+/// The whole of a file (a child's log), empty when it is not there yet.
+inline std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+/// The port a `syndicd run` writing to `log` says it serves HTTP on (the
+/// config listens on 127.0.0.1:0), waiting up to `timeout`; 0 when it
+/// never says so.
+inline uint16_t wait_for_http_port(const std::string& log,
+                                   std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
+  static const std::string kServing = "serving HTTP listen=127.0.0.1:";
+  const auto end = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < end) {
+    const std::string text = read_text(log);
+    const auto at = text.find(kServing);
+    if (at != std::string::npos)
+      return static_cast<uint16_t>(std::stoi(text.substr(at + kServing.size())));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return 0;
+}
 
 }  // namespace syndicd::testing

@@ -18,7 +18,9 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using syndicd::http::testing::RawConnection;
 using syndicd::testing::Child;
+using syndicd::testing::read_text;
 using syndicd::testing::run_process;
+using syndicd::testing::wait_for_http_port;
 
 namespace {
 
@@ -52,23 +54,14 @@ class HttpE2e : public ::testing::Test {
                      << (dir_ / "big.xml").string() << " }\npipelines: {}\n";
     return p;
   }
-  std::string log() {
-    std::ifstream in(dir_ / "daemon.log");
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  }
+  std::string log() const { return read_text((dir_ / "daemon.log").string()); }
   // Starts the daemon and waits for its port.
   uint16_t start(const fs::path& cfg) {
     daemon_ = std::make_unique<Child>(std::vector<std::string>{kBinary, "run", "-c", cfg.string()},
                                       (dir_ / "daemon.log").string());
-    const auto end = std::chrono::steady_clock::now() + 30s;
-    while (std::chrono::steady_clock::now() < end) {
-      const auto text = log();
-      const auto at = text.find("serving HTTP listen=127.0.0.1:");
-      if (at != std::string::npos) return static_cast<uint16_t>(std::stoi(text.substr(at + 30)));
-      std::this_thread::sleep_for(50ms);
-    }
-    ADD_FAILURE() << "the daemon did not start serving\n" << log();
-    return 0;
+    const uint16_t port = wait_for_http_port((dir_ / "daemon.log").string());
+    if (port == 0) ADD_FAILURE() << "the daemon did not start serving\n" << log();
+    return port;
   }
   static std::string exchange(uint16_t port, const std::string& request,
                               std::chrono::milliseconds timeout = 5s) {
