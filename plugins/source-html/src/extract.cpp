@@ -118,7 +118,7 @@ Extraction extract_article(std::string_view html, const std::string& url,
     }
   }
   if (rules.body.select) clean_selected_body(body, {&title_node, &lead_node});
-  (void)body_guessed;  // extract-meta: surfaced as the article's "guessed" flags
+  if (body_guessed) a.flags |= SYNDICD_ARTICLE_BODY_GUESSED;
   if (title_node != nullptr && contains(body, title_node) && title_node != body) {
     // The lead may sit inside the headline (<h1>T<span class=sapo>…</span>):
     // it goes with it, and its pointer with it.
