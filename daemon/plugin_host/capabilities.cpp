@@ -18,7 +18,16 @@ void collect(const syndicd_field* fields, const std::string& prefix, int depth, 
       out.fetched.push_back(
           {path, (f->flags & SYNDICD_FIELD_LOCAL_FILES) != 0, f->type == SYNDICD_TYPE_STRING_LIST});
     if (f->flags & SYNDICD_FIELD_PUBLISHED) out.published.push_back(path);
+    if ((f->flags & SYNDICD_FIELD_ARTICLE_PAGE) && out.article_page.empty())
+      out.article_page = path;
   }
+}
+
+bool has_choice(const syndicd_field& f, std::string_view wanted) {
+  if (f.choices == nullptr) return false;
+  for (const char* const* c = f.choices; *c != nullptr; ++c)
+    if (wanted == *c) return true;
+  return false;
 }
 
 void check(const syndicd_field* fields, const std::string& prefix, int depth, syndicd_kind kind,
@@ -40,6 +49,14 @@ void check(const syndicd_field* fields, const std::string& prefix, int depth, sy
         out.push_back(path + ": PUBLISHED is for sinks");
       else if (f->type != SYNDICD_TYPE_PATH)
         out.push_back(path + ": PUBLISHED on a key that is not a path");
+    }
+    if (f->flags & SYNDICD_FIELD_ARTICLE_PAGE) {
+      if (kind != SYNDICD_KIND_SOURCE)
+        out.push_back(path + ": ARTICLE_PAGE is for sources");
+      else if (f->type != SYNDICD_TYPE_ENUM || !has_choice(*f, "article"))
+        out.push_back(path +
+                      ": ARTICLE_PAGE on a key that is not an ENUM with the choice "
+                      "\"article\"");
     }
   }
 }
@@ -78,6 +95,11 @@ Capabilities capabilities_of(const Plugin& plugin) {
 std::vector<std::string> check_capabilities(const syndicd_field* schema, syndicd_kind kind) {
   std::vector<std::string> out;
   check(schema, "", 0, kind, out);
+  const Capabilities caps = capabilities_of(schema);
+  if (kind == SYNDICD_KIND_SOURCE && !caps.article_page.empty() && caps.fetched.empty())
+    out.push_back(caps.article_page +
+                  ": ARTICLE_PAGE in a source with no FETCHED key (the page's URL would have "
+                  "no key to go in)");
   return out;
 }
 

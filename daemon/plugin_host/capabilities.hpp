@@ -30,6 +30,7 @@ struct Capabilities {
   };
   std::vector<Fetched> fetched;        ///< SYNDICD_FIELD_FETCHED, in schema order
   std::vector<std::string> published;  ///< SYNDICD_FIELD_PUBLISHED, in schema order
+  std::string article_page;            ///< the SYNDICD_FIELD_ARTICLE_PAGE key, or empty
 };
 
 /// The capability keys of `schema` (an array ending with a NULL name),
@@ -40,8 +41,10 @@ Capabilities capabilities_of(const Plugin& plugin);
 /// Capability flags a plugin of `kind` may not declare where it does:
 /// FETCHED on anything but URL or STRING_LIST, or outside a source;
 /// LOCAL_FILES without FETCHED; PUBLISHED on anything but PATH, or outside a
-/// sink. One message per problem, naming the key; the loader refuses such a
-/// plugin.
+/// sink; ARTICLE_PAGE outside a source, on anything but an ENUM with the
+/// choice "article", or in a source with no FETCHED key (the first
+/// ARTICLE_PAGE key is the one used). One message per problem, naming the key; the loader refuses
+/// such a plugin.
 std::vector<std::string> check_capabilities(const syndicd_field* schema, syndicd_kind kind);
 
 /// The URLs a source's section says it fetches, in schema order.

@@ -35,7 +35,8 @@ extern "C" {
 #define SYNDICD_ABI_MAJOR 1
 /* Minor versions: 1.0 the first; 1.1 the capability field flags
  * (SYNDICD_FIELD_FETCHED, _LOCAL_FILES, _PUBLISHED) and no filter kind; 1.2
- * the article flags SYNDICD_ARTICLE_BODY_GUESSED and _NO_LEAD. */
+ * the article flags SYNDICD_ARTICLE_BODY_GUESSED and _NO_LEAD and the field
+ * flag SYNDICD_FIELD_ARTICLE_PAGE. */
 #define SYNDICD_ABI_MINOR 2
 
 /* The name of the one symbol a plugin exports. */
@@ -132,6 +133,11 @@ typedef enum syndicd_type {
 /* Sinks: a PATH whose file the sink publishes (a feed it writes); the host's
  * HTTP server serves it as /feeds/<sink name>.xml. */
 #define SYNDICD_FIELD_PUBLISHED 0x20u
+/* Sources (ABI 1.2): an ENUM with the choice "article", which makes the
+ * source read the URL of its first FETCHED key as one article page instead
+ * of a list page or feed. `syndicd preview --article URL` sets it; a source
+ * without one cannot be previewed that way. */
+#define SYNDICD_FIELD_ARTICLE_PAGE 0x40u
 
 /* C++ gets default member initializers so schemas can be written with
  * designated initializers naming only what they set; the layout is the same. */
