@@ -31,6 +31,7 @@
 #include <syndicd/options.hpp>
 #include <syndicd/plugin.hpp>
 
+#include <chrono>
 #include <deque>
 #include <memory>
 #include <optional>
@@ -38,6 +39,7 @@
 #include <string>
 #include <vector>
 
+#include "syndicd/common/budget.hpp"
 #include "syndicd/common/dates.hpp"
 #include "syndicd/html_extract/extract.hpp"
 #include "syndicd/html_extract/links.hpp"
@@ -65,6 +67,13 @@ struct ArticleOptions {
   syndicd::StringList remove;
 };
 
+// Bounded work per page (a hostile or pathological page costs at most this).
+struct LimitOptions {
+  std::chrono::milliseconds cpu_time{};
+  int64_t max_size = 0;
+  int64_t max_depth = 0;
+};
+
 struct Options {
   std::string url;
   std::string page;
@@ -73,6 +82,7 @@ struct Options {
   ListOptions list;
   ArticleOptions article;
   syndicd::StringList allow_hosts;
+  LimitOptions limits;
 };
 
 namespace key = syndicd::key;
@@ -136,6 +146,22 @@ constexpr syndicd::Options kArticle{
         .describe("Selectors of elements to drop from the body (share bars, related links)."),
 };
 
+constexpr syndicd::Options kLimits{
+    key::duration("cpu_time", &LimitOptions::cpu_time)
+        .defaults_to("2s")
+        .range(10, 10 * 60 * 1000)
+        .describe("CPU time the reading of one page (list or article) may take; past it the "
+                  "page is abandoned with an error naming its URL."),
+    key::size("max_size", &LimitOptions::max_size)
+        .defaults_to("16MiB")
+        .range(1024, int64_t{1} << 30)
+        .describe("Largest page text read; a larger page is abandoned."),
+    key::integer("max_depth", &LimitOptions::max_depth)
+        .defaults_to("1024")
+        .range(16, 100000)
+        .describe("Deepest element nesting read; a deeper page is abandoned."),
+};
+
 constexpr const char* kPageKinds[] = {"list", "article", nullptr};
 
 constexpr syndicd::Options kOptions{
@@ -161,6 +187,8 @@ constexpr syndicd::Options kOptions{
         .describe("Per-field selectors for article pages."),
     key::list("allow_hosts", &Options::allow_hosts)
         .describe("Hosts besides the list page's own whose article links may be followed."),
+    key::object("limits", &Options::limits, kLimits)
+        .describe("Bounds on the work of reading one page."),
 };
 
 struct Settings {
@@ -172,7 +200,28 @@ struct Settings {
   int pages = 1;
   syndicd::html::ArticleRules rules;
   syndicd::html::LinkPolicy policy;
+  syndicd::common::WorkLimits limits;
 };
+
+// "…: CPU time budget of 2000 ms exceeded (limits.cpu_time)": the key to
+// raise, for the operator whose real pages are that large.
+std::string over_budget(const syndicd::common::BudgetExceeded& e) {
+  using Limit = syndicd::common::BudgetExceeded::Limit;
+  std::string key;
+  switch (e.limit()) {
+    case Limit::cpu_time:
+    case Limit::steps:
+      key = kOptions.path(&Options::limits, &LimitOptions::cpu_time);
+      break;
+    case Limit::bytes:
+      key = kOptions.path(&Options::limits, &LimitOptions::max_size);
+      break;
+    case Limit::depth:
+      key = kOptions.path(&Options::limits, &LimitOptions::max_depth);
+      break;
+  }
+  return std::string(e.what()) + " (" + key + ")";
+}
 
 syndicd::html::Selector compile(const std::string& text, const std::string& path) {
   try {
@@ -231,6 +280,9 @@ std::shared_ptr<const Settings> read_settings(const syndicd::Config& config) {
     s->rules.remove.push_back(compile(
         a.remove[i],
         kOptions.path(&Options::article, &ArticleOptions::remove) + "[" + std::to_string(i) + "]"));
+  s->limits.cpu_time = o.limits.cpu_time;
+  s->limits.max_bytes = static_cast<size_t>(o.limits.max_size);
+  s->limits.max_depth = static_cast<size_t>(o.limits.max_depth);
   s->policy.list_url = s->url;
   for (auto host : o.allow_hosts) {
     for (char& c : host)
@@ -341,8 +393,14 @@ class Run : public std::enable_shared_from_this<Run> {
     const std::string base = r.url.empty() ? url : r.url;
     syndicd::html::ListPage list;
     try {
+      syndicd::common::WorkBudget budget(s_->limits);
+      const syndicd::common::BudgetScope scope(budget);
+      budget.check_size(r.body.size(), "page");
       list =
           syndicd::html::read_list_page(r.body, base, s_->links, s_->next ? &*s_->next : nullptr);
+    } catch (const syndicd::common::BudgetExceeded& e) {
+      fail(SYNDICD_ERR_PERMANENT, url + ": list page abandoned: " + over_budget(e));
+      return;
     } catch (const std::exception& e) {
       fail(SYNDICD_ERR_INTERNAL, url + ": cannot read the list page: " + e.what());
       return;
@@ -424,7 +482,15 @@ class Run : public std::enable_shared_from_this<Run> {
     host_.run_in_worker(
         [page, result, settings = s_] {
           try {
+            // The budget counts this worker thread's CPU from here; the
+            // parsers check it at their checkpoints (syndicd/common/budget.hpp).
+            syndicd::common::WorkBudget budget(settings->limits);
+            const syndicd::common::BudgetScope scope(budget);
+            budget.check_size(page->body.size(), "page");
             *result = syndicd::html::extract_article(page->body, page->final, settings->rules);
+          } catch (const syndicd::common::BudgetExceeded& e) {
+            *result = {};
+            result->error = page->url + ": article page abandoned: " + over_budget(e);
           } catch (const std::exception& e) {
             result->error = page->url + ": extraction failed: " + e.what();
           }

@@ -39,6 +39,7 @@ Extraction extract_article(std::string_view html, const std::string& url,
   Extraction result;
   Document doc = Document::parse(html, url);
   xmlNode* root = doc.root();
+  charge_tree(root);  // the page's size in nodes and depth, against its budget
   const LinkedData ld = read_linked_data(doc);
   Article a;
   a.url = url;
