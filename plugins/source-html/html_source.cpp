@@ -69,8 +69,8 @@ struct ArticleOptions {
 
 // Bounded work per page (a hostile or pathological page costs at most this).
 struct LimitOptions {
-  std::chrono::milliseconds cpu_time{};
-  int64_t max_size = 0;
+  std::chrono::milliseconds parse_time{};
+  int64_t max_bytes = 0;
   int64_t max_depth = 0;
 };
 
@@ -147,12 +147,12 @@ constexpr syndicd::Options kArticle{
 };
 
 constexpr syndicd::Options kLimits{
-    key::duration("cpu_time", &LimitOptions::cpu_time)
+    key::duration("parse_time", &LimitOptions::parse_time)
         .defaults_to("2s")
         .range(10, 10 * 60 * 1000)
         .describe("CPU time the reading of one page (list or article) may take; past it the "
                   "page is abandoned with an error naming its URL."),
-    key::size("max_size", &LimitOptions::max_size)
+    key::size("max_bytes", &LimitOptions::max_bytes)
         .defaults_to("16MiB")
         .range(1024, int64_t{1} << 30)
         .describe("Largest page text read; a larger page is abandoned."),
@@ -203,7 +203,7 @@ struct Settings {
   syndicd::common::WorkLimits limits;
 };
 
-// "…: CPU time budget of 2000 ms exceeded (limits.cpu_time)": the key to
+// "…: CPU time budget of 2000 ms exceeded (limits.parse_time)": the key to
 // raise, for the operator whose real pages are that large.
 std::string over_budget(const syndicd::common::BudgetExceeded& e) {
   using Limit = syndicd::common::BudgetExceeded::Limit;
@@ -211,10 +211,10 @@ std::string over_budget(const syndicd::common::BudgetExceeded& e) {
   switch (e.limit()) {
     case Limit::cpu_time:
     case Limit::steps:
-      key = kOptions.path(&Options::limits, &LimitOptions::cpu_time);
+      key = kOptions.path(&Options::limits, &LimitOptions::parse_time);
       break;
     case Limit::bytes:
-      key = kOptions.path(&Options::limits, &LimitOptions::max_size);
+      key = kOptions.path(&Options::limits, &LimitOptions::max_bytes);
       break;
     case Limit::depth:
       key = kOptions.path(&Options::limits, &LimitOptions::max_depth);
@@ -280,8 +280,8 @@ std::shared_ptr<const Settings> read_settings(const syndicd::Config& config) {
     s->rules.remove.push_back(compile(
         a.remove[i],
         kOptions.path(&Options::article, &ArticleOptions::remove) + "[" + std::to_string(i) + "]"));
-  s->limits.cpu_time = o.limits.cpu_time;
-  s->limits.max_bytes = static_cast<size_t>(o.limits.max_size);
+  s->limits.cpu_time = o.limits.parse_time;
+  s->limits.max_bytes = static_cast<size_t>(o.limits.max_bytes);
   s->limits.max_depth = static_cast<size_t>(o.limits.max_depth);
   s->policy.list_url = s->url;
   for (auto host : o.allow_hosts) {

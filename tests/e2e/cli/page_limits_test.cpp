@@ -64,12 +64,12 @@ TEST_F(PageLimits, UnderTheDefaultsAPageReads) {
 
 TEST_F(PageLimits, APageOverMaxSizeIsAbandonedNamingTheKey) {
   const fs::path p = page("big.html", 50, 0);
-  auto r = preview(p, "limits.max_size=2KiB");
+  auto r = preview(p, "limits.max_bytes=2KiB");
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_NE(r.err.find("file://" + p.string() + ": article page abandoned: page of "),
             std::string::npos)
       << r.err;
-  EXPECT_NE(r.err.find("over the limit of 2048 (limits.max_size)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("over the limit of 2048 (limits.max_bytes)"), std::string::npos) << r.err;
 }
 
 TEST_F(PageLimits, APageNestedTooDeepIsAbandoned) {
@@ -84,16 +84,16 @@ TEST_F(PageLimits, APageNestedTooDeepIsAbandoned) {
 TEST_F(PageLimits, APageOverItsCpuTimeIsAbandoned) {
   // ~4 MB of paragraphs: far more than 10 ms of extraction on any machine.
   const fs::path p = page("slow.html", 40000, 0);
-  auto r = preview(p, "limits.cpu_time=10ms");
+  auto r = preview(p, "limits.parse_time=10ms");
   EXPECT_EQ(r.exit_code, 1) << r.err;
-  EXPECT_NE(r.err.find("CPU time budget of 10 ms exceeded (limits.cpu_time)"), std::string::npos)
+  EXPECT_NE(r.err.find("CPU time budget of 10 ms exceeded (limits.parse_time)"), std::string::npos)
       << r.err;
 }
 
 TEST_F(PageLimits, LimitsAreChecked) {
-  auto r = preview(page("x.html", 3, 0), "limits.cpu_time=1ms");
+  auto r = preview(page("x.html", 3, 0), "limits.parse_time=1ms");
   EXPECT_EQ(r.exit_code, 78) << r.err;
-  EXPECT_NE(r.err.find("sources.preview.limits.cpu_time"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("sources.preview.limits.parse_time"), std::string::npos) << r.err;
 }
 
 }  // namespace
