@@ -20,6 +20,7 @@ void collect(const syndicd_field* fields, const std::string& prefix, int depth, 
     if (f->flags & SYNDICD_FIELD_PUBLISHED) out.published.push_back(path);
     if ((f->flags & SYNDICD_FIELD_ARTICLE_PAGE) && out.article_page.empty())
       out.article_page = path;
+    if ((f->flags & SYNDICD_FIELD_TIMEZONE) && out.timezone.empty()) out.timezone = path;
   }
 }
 
@@ -57,6 +58,12 @@ void check(const syndicd_field* fields, const std::string& prefix, int depth, sy
         out.push_back(path +
                       ": ARTICLE_PAGE on a key that is not an ENUM with the choice "
                       "\"article\"");
+    }
+    if (f->flags & SYNDICD_FIELD_TIMEZONE) {
+      if (kind != SYNDICD_KIND_SOURCE)
+        out.push_back(path + ": TIMEZONE is for sources");
+      else if (f->type != SYNDICD_TYPE_STRING)
+        out.push_back(path + ": TIMEZONE on a key that is not a string");
     }
   }
 }
@@ -127,6 +134,12 @@ std::optional<std::string> forbidden_local_file(const Capabilities& caps,
       for (const auto& [path, url] : values_of(key, values))
         if (is_file_url(url)) return path;
   return std::nullopt;
+}
+
+std::optional<std::string> source_timezone(const Capabilities& caps,
+                                           const config::ConfigValues& values) {
+  if (caps.timezone.empty() || !values.has(caps.timezone)) return std::nullopt;
+  return std::string(values.string(caps.timezone));
 }
 
 std::optional<std::string> published_file(const Capabilities& caps,

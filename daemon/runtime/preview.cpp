@@ -20,11 +20,15 @@ namespace {
 // to complete its poll from hanging the command forever.
 constexpr std::chrono::minutes kPreviewDeadline{10};
 
-// Articles are shown in the source's own zone, as its readers see them.
-int display_offset(const config::PluginSection& section) {
-  if (const auto* tz = section.body.find("timezone"); tz && tz->value.is_scalar())
-    if (auto minutes = common::parse_utc_offset(tz->value.scalar)) return *minutes;
-  return 7 * 60;  // the default `timezone` of the built-in sources
+// Articles are shown in the source's own zone, as its readers see them:
+// the key its plugin marks TIMEZONE (abi.h), else UTC.
+int display_offset(const Assembly::Bound& bound) {
+  if (bound.plugin == nullptr || bound.values == nullptr) return 0;
+  const auto zone =
+      plugin_host::source_timezone(plugin_host::capabilities_of(*bound.plugin), *bound.values);
+  if (zone)
+    if (auto minutes = common::parse_utc_offset(*zone)) return *minutes;
+  return 0;
 }
 
 }  // namespace
@@ -50,7 +54,7 @@ int preview_source(Assembly& assembly, Environment& environment, const std::stri
     return 2;
   }
   environment.configure(assembly.config());
-  const int offset = display_offset(section->second);
+  const int offset = display_offset(assembly.bound("sources." + source));
 
   bool done = false;
   syndicd_status status = SYNDICD_OK;

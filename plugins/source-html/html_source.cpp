@@ -176,6 +176,7 @@ constexpr syndicd::Options kOptions{
                   "keys then)."),
     key::text("timezone", &Options::timezone)
         .defaults_to("+07:00")
+        .timezone()
         .describe("UTC offset of the times the site prints."),
     key::text("language", &Options::language)
         .defaults_to("vi")

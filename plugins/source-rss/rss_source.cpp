@@ -31,6 +31,7 @@ constexpr syndicd::Options kOptions{
         .local_files()
         .describe("Feed URL (http, https, or file:// for offline work)."),
     key::text("timezone", &Settings::timezone)
+        .timezone()
         .defaults_to("+07:00")
         .describe("UTC offset for dates that carry no zone."),
     key::text("language", &Settings::language)

@@ -36,7 +36,7 @@ extern "C" {
 /* Minor versions: 1.0 the first; 1.1 the capability field flags
  * (SYNDICD_FIELD_FETCHED, _LOCAL_FILES, _PUBLISHED) and no filter kind; 1.2
  * the article flags SYNDICD_ARTICLE_BODY_GUESSED and _NO_LEAD and the field
- * flag SYNDICD_FIELD_ARTICLE_PAGE. */
+ * flags SYNDICD_FIELD_ARTICLE_PAGE and _TIMEZONE. */
 #define SYNDICD_ABI_MINOR 2
 
 /* The name of the one symbol a plugin exports. */
@@ -138,6 +138,10 @@ typedef enum syndicd_type {
  * of a list page or feed. `syndicd preview --article URL` sets it; a source
  * without one cannot be previewed that way. */
 #define SYNDICD_FIELD_ARTICLE_PAGE 0x40u
+/* Sources (ABI 1.2): a STRING UTC offset ("+07:00") that the source reads
+ * the site's times in; the host shows the source's articles in that zone
+ * (`syndicd preview`). */
+#define SYNDICD_FIELD_TIMEZONE 0x80u
 
 /* C++ gets default member initializers so schemas can be written with
  * designated initializers naming only what they set; the layout is the same. */

@@ -160,6 +160,13 @@ struct Key {
     k.field.flags |= SYNDICD_FIELD_ARTICLE_PAGE;
     return k;
   }
+  /// Sources: the UTC offset the site's times are read in; the host shows
+  /// the source's articles in it (SYNDICD_FIELD_TIMEZONE, ABI 1.2).
+  constexpr Key timezone() const {
+    Key k = *this;
+    k.field.flags |= SYNDICD_FIELD_TIMEZONE;
+    return k;
+  }
   /// Sinks: a path whose file the daemon's HTTP server serves as
   /// /feeds/<sink>.xml (SYNDICD_FIELD_PUBLISHED).
   constexpr Key published() const {

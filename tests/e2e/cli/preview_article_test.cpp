@@ -69,6 +69,15 @@ TEST_F(PreviewArticle, ReadsOnePageWithoutAListPage) {
   EXPECT_NE(r.err.find("syndicd preview: preview: 1 article"), std::string::npos) << r.err;
 }
 
+TEST_F(PreviewArticle, TimesAreShownInTheSourcesZone) {
+  // The plugin marks `timezone` (SYNDICD_FIELD_TIMEZONE): the page's times
+  // are read in it, and preview prints them in it.
+  auto r = run_process({kBinary, "preview", "--plugin-path", kPlugins, "--plugin", "html",
+                        "--article", "--json", "--set", "timezone=+00:00", kArticle.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["published"], "2020-01-07T14:30:00+00:00") << r.out;
+}
+
 TEST_F(PreviewArticle, APageWithoutAnArticleFailsNamingIt) {
   const fs::path empty = write("empty.html", "<html><head></head><body></body></html>");
   auto r = run_process({kBinary, "preview", "--plugin-path", kPlugins, "--plugin", "html",

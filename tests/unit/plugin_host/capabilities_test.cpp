@@ -180,6 +180,24 @@ TEST(Capabilities, ArticlePageIsAnEnumWithTheChoiceArticleInASourceThatFetches) 
                                      "page's URL would have no key to go in)"});
 }
 
+TEST(Capabilities, TimezoneIsASourcesStringKey) {
+  constexpr syndicd_field kZones[] = {
+      {.name = "zone", .type = SYNDICD_TYPE_STRING, .flags = SYNDICD_FIELD_TIMEZONE},
+      {.name = "offset", .type = SYNDICD_TYPE_INT, .flags = SYNDICD_FIELD_TIMEZONE},
+      {},
+  };
+  EXPECT_EQ(capabilities_of(kZones).timezone, "zone");
+  EXPECT_EQ(check_capabilities(kZones, SYNDICD_KIND_SOURCE),
+            std::vector<std::string>{"offset: TIMEZONE on a key that is not a string"});
+  EXPECT_EQ(check_capabilities(kZones, SYNDICD_KIND_SINK),
+            (std::vector<std::string>{"zone: TIMEZONE is for sources",
+                                      "offset: TIMEZONE is for sources"}));
+  ConfigValues v(syndicd::config::Mark{"x.yaml", 1, 1});
+  EXPECT_EQ(source_timezone(capabilities_of(kZones), v), std::nullopt);
+  v.put("zone", text("+05:30", SYNDICD_TYPE_STRING));
+  EXPECT_EQ(source_timezone(capabilities_of(kZones), v), "+05:30");
+}
+
 struct Typed {
   std::string feed;
   std::string mirror;
@@ -216,6 +234,8 @@ TEST(Capabilities, WhatTheBuiltinPluginsDeclare) {
   // Only the html source reads single article pages.
   EXPECT_EQ(capabilities_of(*registry.find(SYNDICD_KIND_SOURCE, "html")).article_page, "page");
   EXPECT_EQ(capabilities_of(*registry.find(SYNDICD_KIND_SOURCE, "rss")).article_page, "");
+  for (const char* name : {"rss", "html"})
+    EXPECT_EQ(capabilities_of(*registry.find(SYNDICD_KIND_SOURCE, name)).timezone, "timezone");
   EXPECT_EQ(capabilities_of(*registry.find(SYNDICD_KIND_SINK, "rss")).published,
             std::vector<std::string>{"path"});
   for (const char* name : {"facebook", "youtube"})
