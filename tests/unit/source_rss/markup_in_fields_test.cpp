@@ -1,6 +1,7 @@
 // Markup inside feed fields where feedparser's conformance suite showed the
 // reading was wrong: MathML in content is kept (as feedparser keeps it,
-// within W3C's MathML safe list).
+// within W3C's MathML safe list), and the text of elements nested in a
+// category is no part of its term.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -55,6 +56,14 @@ TEST(MarkupInFields, MathmlInAtomXhtmlContent) {
   ASSERT_EQ(r.articles.size(), 1u);
   EXPECT_EQ(r.articles[0].body_html, "<math><mrow><mi>a</mi><mo>−</mo><mi>b</mi></mrow></math>");
   EXPECT_EQ(r.articles[0].body_text, "a − b");
+}
+
+TEST(MarkupInFields, CategoryIsItsOwnTextOnly) {
+  const Article a = only_article("category-nested.xml");
+  EXPECT_EQ(a.tags, (std::vector<std::string>{"Tư vấn", "Gia đình", "Hôn nhân"}));
+  // The nested image's title and link are not the item's.
+  EXPECT_EQ(a.title, "Chuyện tình cảm");
+  EXPECT_EQ(a.url, "https://doisong.example.vn/chuyen-tinh-cam");
 }
 
 }  // namespace
