@@ -23,16 +23,21 @@ void remove_watched(xmlNode* n, std::initializer_list<xmlNode**> watch) {
 }
 
 // Remove `doomed` once each: a node inside another one goes with it
-// (freeing it twice would be a use after free).
+// (freeing it twice would be a use after free). Which ones to free is
+// decided before any is freed: once an ancestor is gone, even reading a
+// descendant's parent pointer reads freed memory (the fuzzer found a page
+// whose doomed blocks nest, block inside inline inside block).
 void remove_all(const std::vector<xmlNode*>& doomed, std::initializer_list<xmlNode**> watch) {
   const std::unordered_set<const xmlNode*> all(doomed.begin(), doomed.end());
-  std::unordered_set<const xmlNode*> done;
+  std::unordered_set<const xmlNode*> seen;
+  std::vector<xmlNode*> outermost;
   for (xmlNode* n : doomed) {
     bool nested = false;
     for (const xmlNode* p = n->parent; p != nullptr && !nested; p = p->parent)
       nested = all.count(p) != 0;
-    if (!nested && done.insert(n).second) remove_watched(n, watch);
+    if (!nested && seen.insert(n).second) outermost.push_back(n);
   }
+  for (xmlNode* n : outermost) remove_watched(n, watch);
 }
 
 // A line that only dates the article ("Thứ hai, 13/01/2020 08:15",
