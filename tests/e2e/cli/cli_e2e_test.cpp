@@ -11,6 +11,7 @@
 #include <syndicd/abi.h>
 
 #include "process.hpp"
+#include "scratch.hpp"
 
 namespace fs = std::filesystem;
 using syndicd::testing::run_process;
@@ -46,23 +47,8 @@ std::string as_block(std::string out) {
   return out;
 }
 
-class Cli : public ::testing::Test {
+class Cli : public syndicd::testing::ScratchTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("syndicd-cli-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  fs::path write(const std::string& name, const std::string& text) {
-    const fs::path p = dir_ / name;
-    std::ofstream(p) << text;
-    return p;
-  }
-
   // A minimal valid config whose plugin_path is `plugin_dir`.
   fs::path config_with_plugins(const fs::path& plugin_dir) {
     return write("c.yaml",
@@ -77,8 +63,6 @@ class Cli : public ::testing::Test {
                      "sinks: {}\n"
                      "pipelines: {}\n");
   }
-
-  fs::path dir_;
 };
 
 TEST_F(Cli, NoArgumentsIsUsage) {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "process.hpp"
+#include "scratch.hpp"
 
 namespace {
 
@@ -18,17 +19,8 @@ using syndicd::testing::run_process;
 const std::string kBinary = SYNDICD_BINARY;
 const std::string kPlugins = SYNDICD_PLUGIN_DIR;
 
-class PageLimits : public ::testing::Test {
+class PageLimits : public syndicd::testing::ScratchTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("syndicd-limits-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   // An article page: `paragraphs` paragraphs inside `depth` nested divs.
   fs::path page(const std::string& name, int paragraphs, int depth) {
     std::string html = "<html><head><title>Giới hạn</title></head><body>";
@@ -52,8 +44,6 @@ class PageLimits : public ::testing::Test {
     argv.push_back(file.string());
     return run_process(argv);
   }
-
-  fs::path dir_;
 };
 
 TEST_F(PageLimits, UnderTheDefaultsAPageReads) {

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "process.hpp"
+#include "scratch.hpp"
 
 namespace {
 
@@ -24,23 +25,8 @@ const fs::path kSource = SYNDICD_SOURCE_DIR;
 const std::string kPlugins = SYNDICD_PLUGIN_DIR;
 const fs::path kArticle = kSource / "tests/fixtures/sites/thainguyen/articles/legacy-cp1258.html";
 
-class PreviewArticle : public ::testing::Test {
+class PreviewArticle : public syndicd::testing::ScratchTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("syndicd-article-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  fs::path write(const std::string& name, const std::string& text) {
-    const fs::path p = dir_ / name;
-    std::ofstream(p) << text;
-    return p;
-  }
-
   // A config with one html source whose section is `source` (indented).
   fs::path config(const std::string& source) {
     return write("c.yaml", "daemon:\n  state: " + (dir_ / "state.db").string() +
@@ -51,8 +37,6 @@ class PreviewArticle : public ::testing::Test {
                                "sinks: {}\n"
                                "pipelines: {}\n");
   }
-
-  fs::path dir_;
 };
 
 TEST_F(PreviewArticle, ReadsOnePageWithoutAListPage) {

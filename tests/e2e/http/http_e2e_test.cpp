@@ -13,6 +13,7 @@
 
 #include "harness.hpp"
 #include "process.hpp"
+#include "scratch.hpp"
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
@@ -30,17 +31,8 @@ std::string status_line(const std::string& response) {
   return response.substr(0, response.find("\r\n"));
 }
 
-class HttpE2e : public ::testing::Test {
+class HttpE2e : public syndicd::testing::ScratchTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("syndicd-http-e2e-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   // A daemon with nothing to poll, an rss sink's feed file to serve, and
   // `http` as the daemon.http section's body.
   fs::path config(const std::string& http) {
@@ -70,7 +62,6 @@ class HttpE2e : public ::testing::Test {
     return raw.read_until_closed(timeout).data;
   }
 
-  fs::path dir_;
   std::unique_ptr<Child> daemon_;
 };
 

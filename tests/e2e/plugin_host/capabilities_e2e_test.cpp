@@ -13,6 +13,7 @@
 
 #include "harness.hpp"
 #include "process.hpp"
+#include "scratch.hpp"
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
@@ -27,17 +28,8 @@ namespace {
 const std::string kBinary = SYNDICD_BINARY;
 const fs::path kTestPlugins = SYNDICD_TEST_PLUGIN_DIR;
 
-class Capabilities : public ::testing::Test {
+class Capabilities : public syndicd::testing::ScratchTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("syndicd-caps-e2e-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   fs::path write_config(const std::string& plugin_path, const std::string& rest) {
     const fs::path p = dir_ / "syndicd.yaml";
     std::ofstream(p) << "daemon:\n  state: " << (dir_ / "state.db").string() << "\n  plugin_path: ["
@@ -59,7 +51,6 @@ class Capabilities : public ::testing::Test {
     return raw.read_until_closed(5s).data;
   }
 
-  fs::path dir_;
   std::unique_ptr<Child> daemon_;
 };
 
