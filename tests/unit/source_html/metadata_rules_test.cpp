@@ -116,4 +116,38 @@ TEST(MetadataJsonLd, CreatorLoginIsNoAuthor) {
   EXPECT_EQ(a.author, "");
 }
 
+TEST(MetadataAuthor, ProfileLinkInMetaIsNoName) {
+  const auto a = extract(page(R"(<meta property="article:author" content="https://facebook.com/lan">
+      <meta name="dc.creator" content="Lan Anh">)"));
+  EXPECT_EQ(a.author, "Lan Anh");
+}
+
+TEST(MetadataAuthor, MicrodataAuthorNameWithoutItsPrefix) {
+  const auto a = extract(page("", R"(<h1>Tiêu đề</h1><div class="meta"><span itemprop="author"
+      itemscope>Bởi <span itemprop="name">Thu Hà</span></span></div>)" +
+                                      kBody));
+  EXPECT_EQ(a.author, "Thu Hà");
+}
+
+TEST(MetadataAuthor, BylineTokenWholeNotPartOfAWord) {
+  // "authority" is no author's class; the closing line names the author.
+  const auto a = extract(page("",
+                              "<h1>Tiêu đề</h1><div class=\"authority-box\">Sở Nội vụ tỉnh"
+                              "</div>" +
+                                  kBody.substr(0, kBody.size() - 6) + "<p>Minh Thúy</p></div>"));
+  EXPECT_EQ(a.author, "Minh Thúy");
+}
+
+TEST(MetadataAuthor, BylinePrefixByGoes) {
+  const auto a = extract(page("<meta name=\"byl\" content=\"By Jane Doe\">"));
+  EXPECT_EQ(a.author, "Jane Doe");
+}
+
+TEST(MetadataAuthor, HandleInTheAuthorBoxIsSkipped) {
+  const auto a = extract(page("", R"(<h1>Tiêu đề</h1><div class="author-follow">Follow @lananh</div>
+      <span class="byline">Lan Anh</span>)" +
+                                      kBody));
+  EXPECT_EQ(a.author, "Lan Anh");
+}
+
 }  // namespace
