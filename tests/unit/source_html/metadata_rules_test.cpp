@@ -150,4 +150,29 @@ TEST(MetadataAuthor, HandleInTheAuthorBoxIsSkipped) {
   EXPECT_EQ(a.author, "Lan Anh");
 }
 
+// 2020-01-10 05:58 at +07:00.
+constexpr long long kPrinted = 1578610680000LL;
+
+TEST(MetadataPublished, MicrodataAfterARejectedMetaBeforeJsonLd) {
+  // article:published_time is in the far future: the next candidate is
+  // itemprop=datePublished, read without a zone at the source's +07:00.
+  const auto a = extract(fixture("published_order.html"));
+  EXPECT_EQ(a.published, kPrinted);
+}
+
+TEST(MetadataPublished, TimeOfARelatedArticleIsNotTheArticles) {
+  const auto a =
+      extract(page("", R"(<h1>Tiêu đề</h1><p class="date">05:58 | 10/01/2020</p>)" + kBody +
+                           R"(<ul class="lien-quan"><li><a href="/b">Bài khác
+      <time datetime="2021-03-04T10:00:00+07:00">4/3/2021</time></a></li></ul>)"));
+  EXPECT_EQ(a.published, kPrinted);
+}
+
+TEST(MetadataPublished, TimeElementBeforeThePrintedDate) {
+  const auto a = extract(page("", R"(<h1>Tiêu đề</h1><p>Ngày 09/01/2020</p>)" + kBody +
+                                      R"(<p><time datetime="2020-01-10T05:58:00+07:00">Sáng 10/1
+      </time></p>)"));
+  EXPECT_EQ(a.published, kPrinted);
+}
+
 }  // namespace
