@@ -42,6 +42,17 @@ bool image_only(const xmlNode* el) {
   return count_images(el) == 1 && clean_text(el).empty();
 }
 
+namespace {
+
+bool centred(const xmlNode* el) {
+  if (is_tag(el, "center") || lower(attr(el, "align")) == "center") return true;
+  std::string style = lower(attr(el, "style"));
+  style.erase(std::remove(style.begin(), style.end(), ' '), style.end());
+  return style.find("text-align:center") != std::string::npos;
+}
+
+}  // namespace
+
 // A short paragraph under an image that reads as its caption: all italic,
 // or marked as a caption by its class.
 bool caption_like(const xmlNode* el) {
@@ -51,6 +62,12 @@ bool caption_like(const xmlNode* el) {
   const std::string ci = class_and_id(el);
   if (contains_any(ci, {"caption", "chu-thich", "chuthich", "ghi-chu", "ghichu", "desc", "note"}))
     return true;
+  // A short centred line under a centred picture: how editors caption
+  // without a caption style.
+  if (centred(el) && text_length(text) <= 150)
+    if (const xmlNode* prev = prev_element(el); prev != nullptr && image_only(prev))
+      if (const xmlNode* img = find_image(prev); centred(prev) || (img && centred(img)))
+        return true;
   const std::string italic =
       text_inside(el, [](const xmlNode* d) { return is_tag(d, "em") || is_tag(d, "i"); });
   return collapse_ascii_space(italic) == text;

@@ -53,6 +53,21 @@ TEST_F(Captions, AltThatIsTheTitleWithoutDiacriticsIsNoCaption) {
   EXPECT_EQ(im->caption, "");
 }
 
+TEST(CaptionsCentred, ShortCentredLineUnderACentredPicture) {
+  const std::string html =
+      "<html><body><div class=\"content\"><p>Đoạn một, rất dài, đủ để được tính là nội dung của "
+      "bài viết này, với dấu phẩy.</p><p style=\"text-align: center\"><img src=\"/x.jpg\" "
+      "alt=\"toan canh hoi nghi\"></p><p style=\"text-align: center\">Toàn cảnh Hội nghị tại "
+      "điểm cầu</p><p>Đoạn hai, cũng dài, với nhiều dấu phẩy, để chấm điểm, và thêm chữ.</p>"
+      "<p style=\"text-align:center\">Một dòng giữa trang không dưới ảnh nào.</p></div>"
+      "</body></html>";
+  auto x = syndicd::html::extract_article(html, "https://tinhmau.vn/b.html", {});
+  ASSERT_TRUE(x.article) << x.error;
+  ASSERT_EQ(x.article->images.size(), 1u);
+  EXPECT_EQ(x.article->images[0].caption, "Toàn cảnh Hội nghị tại điểm cầu");
+  EXPECT_NE(x.article->body_text.find("Một dòng giữa trang"), std::string::npos);
+}
+
 TEST(CaptionsNfd, DecomposedCaptionComesOutComposed) {
   // "Ảnh" written as A + combining hook above (NFD).
   const std::string html =
