@@ -58,6 +58,16 @@ TEST(MetadataTitle, DecomposedInputComparesAsComposed) {
   EXPECT_EQ(a.title, "Hội chợ xuân 2020");
 }
 
+TEST(MetadataTitle, HeadlineAboutTheHostsPlaceIsNoSiteName) {
+  // "Thái Nguyên" is the host's name, but the part after the dash is a
+  // headline about the province: og:title stays whole.
+  const std::string t =
+      "Ngành du lịch tổng kết năm 2019 với nhiều kết quả - Thái Nguyên đón hai triệu khách";
+  const auto a = extract(page("<meta property=\"og:title\" content=\"" + t + "\">"),
+                         "https://thainguyen.gov.vn/a");
+  EXPECT_EQ(a.title, t);
+}
+
 TEST(MetadataTitle, HeadingShowingAPartOfTitleIsTheHeadline) {
   const auto a = extract(fixture("title_cases.html"));
   EXPECT_EQ(a.title, "Nông dân thu hoạch chè vụ xuân sớm");
