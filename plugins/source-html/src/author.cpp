@@ -4,6 +4,7 @@
 #include <string>
 
 #include "extract_parts.hpp"
+#include "syndicd/common/utf8.hpp"
 
 namespace syndicd::html::detail {
 namespace {
@@ -33,6 +34,16 @@ std::string without_by(std::string s) {
   for (std::string_view by : {"By ", "by ", "BY ", "B\xE1\xBB\x9Fi "})
     if (s.size() > by.size() + 2 && s.compare(0, by.size(), by) == 0) return s.substr(by.size());
   return s;
+}
+
+// "Bài và ảnh: Minh Thúy", "Tin, ảnh: Quang Minh": the name after the
+// credit words of a Vietnamese closing line; "" when the line has none.
+std::string after_credit(const std::string& line) {
+  const std::string l = lower(line);
+  for (std::string_view credit : {"bài và ảnh:", "bài, ảnh:", "bài và ảnh :", "tin và ảnh:",
+                                  "tin, ảnh:", "bài:", "tin:", "nhóm phóng viên:"})
+    if (l.rfind(credit, 0) == 0) return collapse_ascii_space(line.substr(credit.size()));
+  return {};
 }
 
 }  // namespace
@@ -74,8 +85,9 @@ AuthorFound find_author(const Document& doc, const ArticleRules& rules, const Li
   if (!rules.author.select) out.author = without_by(std::move(out.author));
   if (out.author.empty() && blocks.size() >= 2) {
     const std::string text = clean_text(blocks.back());
-    if (count_images(blocks.back()) == 0 && byline_like(text)) {
-      out.author = text;
+    const std::string name = after_credit(common::nfc(text));
+    if (count_images(blocks.back()) == 0 && (byline_like(text) || byline_like(name))) {
+      out.author = byline_like(text) ? text : name;
       out.node = blocks.back();
     }
   }

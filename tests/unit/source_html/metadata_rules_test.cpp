@@ -148,6 +148,20 @@ TEST(MetadataAuthor, BylineTokenWholeNotPartOfAWord) {
   EXPECT_EQ(a.author, "Minh Thúy");
 }
 
+TEST(MetadataAuthor, CreditWordsOfTheClosingLineGo) {
+  const auto a = extract(page("", "<h1>Tiêu đề</h1>" + kBody.substr(0, kBody.size() - 6) +
+                                      "<p>Bài và ảnh: Minh Thúy</p></div>"));
+  EXPECT_EQ(a.author, "Minh Thúy");
+  EXPECT_EQ(a.body_text.find("Bài và ảnh"), std::string::npos);
+}
+
+TEST(MetadataAuthor, CreditWordsOfADecomposedClosingLine) {
+  // "Bài, ảnh: Quang Minh" with its accents as combining marks (NFD).
+  const auto a = extract(page("", "<h1>Tiêu đề</h1>" + kBody.substr(0, kBody.size() - 6) +
+                                      "<p>Ba\xCC\x80i, a\xCC\x89nh: Quang Minh</p></div>"));
+  EXPECT_EQ(a.author, "Quang Minh");
+}
+
 TEST(MetadataAuthor, BylinePrefixByGoes) {
   const auto a = extract(page("<meta name=\"byl\" content=\"By Jane Doe\">"));
   EXPECT_EQ(a.author, "Jane Doe");
