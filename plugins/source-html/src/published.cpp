@@ -118,11 +118,14 @@ DatesFound find_dates(const Document& doc, const ArticleRules& rules, const Link
       out.updated = *d;
   }
   if (out.updated == SYNDICD_TIME_NONE) {
-    for (const std::string& candidate :
-         {meta_content(doc, {"article:modified_time", "datemodified", "og:updated_time"}),
-          ld.modified})
+    // Every meta value in order, then JSON-LD: a placeholder or a typo
+    // falls to the next, as for the publication date.
+    std::vector<std::string> candidates =
+        ld.meta.all({"article:modified_time", "og:updated_time", "datemodified"});
+    candidates.push_back(ld.modified);
+    for (const std::string& candidate : candidates)
       if (!candidate.empty())
-        if (auto d = common::parse_date(candidate, offset)) {
+        if (auto d = common::parse_date(candidate, offset); d && plausible_published(*d)) {
           out.updated = *d;
           break;
         }

@@ -199,4 +199,12 @@ TEST(MetadataPublished, TimeElementBeforeThePrintedDate) {
   EXPECT_EQ(a.published, kPrinted);
 }
 
+TEST(MetadataUpdated, PlaceholderMetaFallsToJsonLd) {
+  const auto a =
+      extract(page(R"(<meta property="article:modified_time" content="1970-01-01T00:00:00Z">
+      <script type="application/ld+json">{"@type": "NewsArticle",
+      "dateModified": "2020-01-10T05:58:00+07:00"}</script>)"));
+  EXPECT_EQ(a.updated, kPrinted);
+}
+
 }  // namespace
