@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "syndicd/html_extract/dom.hpp"
@@ -65,11 +66,30 @@ std::string text_inside(const xmlNode* el, P&& pred) {
   return out;
 }
 
+// --- meta_tags.cpp
+/// The page's <meta> values under their names (property, name and itemprop;
+/// lower case, "dc.title" read as "dc:title", a space-separated list of
+/// names read as each of them), in page order.
+struct MetaTags {
+  std::vector<std::pair<std::string, std::string>> values;
+  /// The first value of the first key that has one, or "".
+  std::string get(std::initializer_list<std::string_view> keys) const;
+  /// Every value of the keys, key by key.
+  std::vector<std::string> all(std::initializer_list<std::string_view> keys) const;
+};
+MetaTags read_meta_tags(const Document& doc);
+
 // --- json_ld.cpp
+/// What the page says about itself for machines: its JSON-LD article and
+/// its <meta> tags.
 struct LinkedData {
   std::string headline, description, author, published, modified, image;
+  std::string name;       ///< an article node's name (some put a summary in headline)
+  std::string site_name;  ///< the publisher's or the WebSite's name
+  MetaTags meta;
 };
-/// The first article-typed JSON-LD object of the page.
+/// The most article-like JSON-LD object of the page (any @type, @graph and
+/// arrays searched, @id references followed), and the page's <meta> tags.
 LinkedData read_linked_data(const Document& doc);
 
 // --- content.cpp
@@ -136,6 +156,25 @@ xmlNode* headline_in_title(xmlNode* root, const std::string& title);
 Found select_field(const FieldRule& rule, xmlNode* scope);
 std::string selector_warning(const std::string& url, const std::string& field,
                              const FieldRule& rule);
+
+// --- title_clean.cpp: the headline out of a title that adds the site's name
+struct TitleContext {
+  std::vector<std::string> sites;       ///< the site's names, squashed (ASCII letters, digits)
+  std::vector<std::string> headings;    ///< text of the page's h1 and h2, NFC
+  std::vector<xmlNode*> heading_nodes;  ///< the elements of `headings`
+  std::string h1;                       ///< the first h1's text
+  size_t h1_count = 0;
+};
+TitleContext title_context(const Document& doc, const LinkedData& ld, const std::string& url);
+/// Whether a part of a title names the site (its name, its host).
+bool site_like(std::string_view part, const TitleContext& ctx);
+/// `title` without the site's name before or after a separator, or the
+/// part a heading of the page shows; unchanged when neither says anything.
+std::string trim_site_name(const std::string& title, const TitleContext& ctx);
+/// The <title> element's text as a headline: trim_site_name, then
+/// Readability's rules (cut the last part of "A | B", unless too few words
+/// are left).
+std::string clean_document_title(const std::string& title, const TitleContext& ctx);
 
 // --- title.cpp, published.cpp, author.cpp: the article's metadata
 struct TitleFound {

@@ -62,14 +62,28 @@ bool sapo_like(const xmlNode* el) {
   return false;
 }
 
-// Marked as the author's name or line by its class or id.
+// Marked as the author's name or line: by microdata (itemprop=author), a
+// rel=author link, or whole class/id tokens (.byline, .tac-gia, .author-name;
+// not .authority).
 bool author_hint(const xmlNode* el) {
-  // Named: the tokens view into it (a temporary would die before the loop).
+  // Named: the tokens view into them (a temporary would die before the loop).
+  const std::string itemprop = lower(attr(el, "itemprop")), rel = lower(attr(el, "rel"));
+  for (const std::string* s : {&itemprop, &rel})
+    for (auto t : class_tokens(*s))
+      if (t == "author") return true;
   const std::string ci = class_and_id(el);
-  for (auto t : class_tokens(ci))
-    if (t == "tac-gia" || t == "tacgia" || t == "byline" ||
-        t.find("author") != std::string_view::npos)
+  for (auto t : class_tokens(ci)) {
+    if (t == "tac-gia" || t == "tacgia" || t == "byline" || t == "dateline" || t == "writtenby" ||
+        t == "p-author")
       return true;
+    // author, article-author, author_byline, c-byline__author; not authority.
+    const size_t at = t.find("author");
+    if (at != std::string_view::npos) {
+      const size_t end = at + 6;
+      if (end == t.size() || t[end] == '-' || t[end] == '_' || t[end] == 's') return true;
+    }
+    if (t.find("byline") != std::string_view::npos) return true;
+  }
   return false;
 }
 

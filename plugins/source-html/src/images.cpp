@@ -42,6 +42,17 @@ bool image_only(const xmlNode* el) {
   return count_images(el) == 1 && clean_text(el).empty();
 }
 
+namespace {
+
+bool centred(const xmlNode* el) {
+  if (is_tag(el, "center") || lower(attr(el, "align")) == "center") return true;
+  std::string style = lower(attr(el, "style"));
+  style.erase(std::remove(style.begin(), style.end(), ' '), style.end());
+  return style.find("text-align:center") != std::string::npos;
+}
+
+}  // namespace
+
 // A short paragraph under an image that reads as its caption: all italic,
 // or marked as a caption by its class.
 bool caption_like(const xmlNode* el) {
@@ -49,7 +60,14 @@ bool caption_like(const xmlNode* el) {
   const std::string text = clean_text(el);
   if (text.empty() || text_length(text) > 300) return false;
   const std::string ci = class_and_id(el);
-  if (contains_any(ci, {"caption", "chu-thich", "chuthich", "desc", "note"})) return true;
+  if (contains_any(ci, {"caption", "chu-thich", "chuthich", "ghi-chu", "ghichu", "desc", "note"}))
+    return true;
+  // A short centred line under a centred picture: how editors caption
+  // without a caption style.
+  if (centred(el) && text_length(text) <= 150)
+    if (const xmlNode* prev = prev_element(el); prev != nullptr && image_only(prev))
+      if (const xmlNode* img = find_image(prev); centred(prev) || (img && centred(img)))
+        return true;
   const std::string italic =
       text_inside(el, [](const xmlNode* d) { return is_tag(d, "em") || is_tag(d, "i"); });
   return collapse_ascii_space(italic) == text;
@@ -73,6 +91,32 @@ std::string table_caption(const xmlNode* table) {
   return {};
 }
 
+namespace {
+
+bool caption_marked(const xmlNode* d) {
+  if (is_tag(d, "em") || is_tag(d, "i")) return true;
+  const std::string ci = class_and_id(d);
+  return contains_any(ci, {"caption", "chu-thich", "chuthich", "ghi-chu", "ghichu"});
+}
+
+// The caption written inside the image's own block, after it: legacy CMSs'
+// <center><img><br><i>caption</i></center>, or <p><img><em>…</em></p>.
+// Only when all the block's text is that italic or caption-marked part and
+// none of it comes before the image (then it is a paragraph with a picture).
+std::string inline_caption(const xmlNode* block, const xmlNode* img) {
+  if (count_images(block) != 1) return {};
+  const std::string text = clean_text(block);
+  if (text.empty() || text_length(text) > 300) return {};
+  for (const xmlNode* d = block->children; d != nullptr && d != img; d = next_in_order(d, block))
+    if (d->type == XML_TEXT_NODE && d->content &&
+        !collapse_ascii_space(reinterpret_cast<const char*>(d->content)).empty())
+      return {};
+  const std::string marked = collapse_ascii_space(text_inside(block, caption_marked));
+  return marked == text ? text : std::string();
+}
+
+}  // namespace
+
 Caption caption_for(const xmlNode* img) {
   int depth = 0;
   for (const xmlNode* p = parent_element(img); p != nullptr && depth < 5;
@@ -86,6 +130,8 @@ Caption caption_for(const xmlNode* img) {
       if (image_table(p)) return {table_caption(p), nullptr};
       return {};
     }
+    if (is_tag(p, "center") || is_tag(p, "p") || is_tag(p, "div") || is_tag(p, "td"))
+      if (std::string c = inline_caption(p, img); !c.empty()) return {c, nullptr};
     if ((is_tag(p, "p") || is_tag(p, "div")) && image_only(p)) {
       const xmlNode* next = next_element(p);
       if (next != nullptr && caption_like(next)) return {clean_text(next), next};

@@ -195,42 +195,64 @@ class JsonReader {
   size_t i_ = 0;
 };
 
-bool is_article_type(const Json& j) {
-  const Json* t = j.get("@type");
-  if (t == nullptr) return false;
-  auto check = [](const std::string& s) {
-    return s.find("Article") != std::string::npos || s == "BlogPosting" || s == "Report";
+// How much a node's @type says "the article": the article types of
+// schema.org (NewsArticle, BlogPosting, Report, ClaimReview, LiveBlogPosting…)
+// above a page (WebPage, ItemPage…), above anything else with a headline.
+int type_rank(const Json& j) {
+  auto rank = [](const std::string& s) {
+    for (std::string_view t : {"Article", "Posting", "Report", "ClaimReview", "Review"})
+      if (s.find(t) != std::string::npos) return 3;
+    if (s.find("Page") != std::string::npos) return 1;
+    return 0;
   };
-  if (t->type == Json::Type::string) return check(t->str);
-  for (const auto& item : t->items)
-    if (item.type == Json::Type::string && check(item.str)) return true;
-  return false;
-}
-
-const Json* find_article(const Json& j, int depth = 0) {
-  if (depth > 8) return nullptr;
-  if (j.type == Json::Type::object) {
-    if (is_article_type(j)) return &j;
-    if (const Json* g = j.get("@graph"))
-      if (const Json* a = find_article(*g, depth + 1)) return a;
-  } else if (j.type == Json::Type::array) {
-    for (const auto& item : j.items)
-      if (const Json* a = find_article(item, depth + 1)) return a;
+  int best = 0;
+  if (const Json* t = j.get("@type")) {
+    if (t->type == Json::Type::string) best = rank(t->str);
+    for (const auto& item : t->items)
+      if (item.type == Json::Type::string) best = std::max(best, rank(item.str));
   }
-  return nullptr;
+  if (best == 0 && j.get("headline") != nullptr) best = 2;
+  return best;
 }
 
-// A name out of "x", {"name": "x"} or [{"name": "x"}, ...].
-std::string json_name(const Json* j) {
-  if (j == nullptr) return {};
-  if (j->type == Json::Type::string) return collapse_ascii_space(j->str);
-  if (j->type == Json::Type::object) return json_name(j->get("name"));
+// Every object of the scripts, however nested: @graph arrays, lists of
+// objects, an article under a page's mainEntity.
+void collect(const Json& j, std::vector<const Json*>& out, int depth = 0) {
+  if (depth > 8) return;
+  if (j.type == Json::Type::object) out.push_back(&j);
+  const auto& children = j.type == Json::Type::object ? j.values : j.items;
+  for (const auto& c : children)
+    if (c.type == Json::Type::object || c.type == Json::Type::array) collect(c, out, depth + 1);
+}
+
+using Ids = std::vector<const Json*>;  // the objects that carry an @id
+
+// {"@id": "…"} alone: a reference to an object elsewhere in the graph.
+const Json* resolve(const Json* j, const Ids& ids) {
+  if (j == nullptr || j->type != Json::Type::object || j->keys.size() != 1) return j;
+  const Json* id = j->get("@id");
+  if (id == nullptr || id->type != Json::Type::string) return j;
+  for (const Json* o : ids)
+    if (o != j)
+      if (const Json* oid = o->get("@id"); oid && oid->str == id->str) return o;
+  return j;
+}
+
+// A name out of "x", {"name": "x"} (a Person or an Organization, or a
+// reference to one) or a list of them; links are not names.
+std::string json_name(const Json* j, const Ids& ids, int depth = 0) {
+  j = resolve(j, ids);
+  if (j == nullptr || depth > 4) return {};
+  if (j->type == Json::Type::string) {
+    std::string s = collapse_ascii_space(j->str);
+    return s.rfind("http", 0) == 0 ? std::string() : s;
+  }
+  if (j->type == Json::Type::object) return json_name(j->get("name"), ids, depth + 1);
   if (j->type == Json::Type::array) {
-    std::vector<std::string> names;
-    for (const auto& item : j->items)
-      if (auto n = json_name(&item); !n.empty()) names.push_back(n);
     std::string out;
-    for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+    for (const auto& item : j->items)
+      if (auto n = json_name(&item, ids, depth + 1); !n.empty() && out.find(n) == std::string::npos)
+        out += (out.empty() ? "" : ", ") + n;
     return out;
   }
   return {};
@@ -267,21 +289,49 @@ std::string_view unwrap_script(std::string_view t) {
 
 LinkedData read_linked_data(const Document& doc) {
   LinkedData ld;
+  ld.meta = read_meta_tags(doc);
+  std::vector<Json> scripts;
   for (xmlNode* n = doc.root(); n != nullptr; n = next_in_order(n, doc.root())) {
     if (!is_tag(n, "script") || lower(attr(n, "type")) != "application/ld+json") continue;
     const std::string text = raw_text(n);
     Json j;
-    if (!JsonReader(unwrap_script(text)).read_all(j)) continue;
-    const Json* a = find_article(j);
-    if (a == nullptr) continue;
-    ld.headline = json_string(a->get("headline"));
-    ld.description = json_string(a->get("description"));
-    ld.author = json_name(a->get("author"));
-    ld.published = json_string(a->get("datePublished"));
-    ld.modified = json_string(a->get("dateModified"));
-    ld.image = json_string(a->get("image"));
-    break;
+    if (JsonReader(unwrap_script(text)).read_all(j)) scripts.push_back(std::move(j));
   }
+  std::vector<const Json*> nodes;
+  for (const Json& j : scripts) collect(j, nodes);
+  Ids ids;
+  for (const Json* o : nodes)
+    if (o->get("@id") != nullptr) ids.push_back(o);
+  // The most article-like node; the first of equals (pages list the main
+  // entity first).
+  const Json* a = nullptr;
+  int best = 0;
+  for (const Json* o : nodes)
+    if (const int r = type_rank(*o); r > best) best = r, a = o;
+  for (const Json* o : nodes)
+    if (const Json* t = o->get("@type"); t && t->str == "WebSite" && ld.site_name.empty())
+      ld.site_name = json_name(o->get("name"), ids);
+  if (a == nullptr) return ld;
+  if (const Json* p = resolve(a->get("publisher"), ids); p && p->type == Json::Type::object)
+    ld.site_name = json_name(p->get("name"), ids);
+  auto first = [&](std::initializer_list<std::string_view> keys) {
+    for (auto k : keys)
+      if (std::string v = json_string(a->get(k)); !v.empty()) return v;
+    return std::string();
+  };
+  ld.headline = first({"headline"});
+  if (best == 3) ld.name = json_name(a->get("name"), ids);
+  ld.description = first({"description"});
+  // Not "creator": CMSs put the uploading account's login there.
+  ld.author = json_name(a->get("author"), ids);
+  ld.published = first({"datePublished", "dateCreated", "uploadDate"});
+  ld.modified = first({"dateModified"});
+  ld.image = json_string(resolve(a->get("image"), ids));
+  // A page node may carry the date the article node leaves out.
+  if (ld.published.empty())
+    for (const Json* o : nodes)
+      if (type_rank(*o) >= 1)
+        if (ld.published = json_string(o->get("datePublished")); !ld.published.empty()) break;
   return ld;
 }
 
