@@ -1,11 +1,14 @@
 // Extraction of one article page: per-field selectors where the
 // configuration gives them, automatic extraction where it does not.
 //
-// Automatic extraction looks, in order, at
-//  - title:     og:title, the first <h1>, JSON-LD headline, <title>;
-//  - published: article:published_time, JSON-LD datePublished, <time
-//               datetime>, then dates written near the title (Vietnamese
-//               forms included) — never the site chrome above the title;
+// Automatic extraction looks, in order, at (docs/plugins-reference.md has
+// the full rules)
+//  - title:     the metadata title (og:title, JSON-LD, <title>) without the
+//               site's name, or the part an <h1>/<h2> shows (title*.cpp);
+//  - published: article:published_time, other meta and itemprop dates,
+//               JSON-LD of any type, <time datetime>, then dates written
+//               near the title, each implausible date falling to the next
+//               (published.cpp);
 //  - lead:      og:description, a .sapo/.lead-like block, the first
 //               all-bold paragraph of the body;
 //  - body:      Readability-style content scoring (text and comma counts,
