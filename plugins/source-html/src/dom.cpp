@@ -56,7 +56,7 @@ Document Document::parse(std::string_view html, std::string url) {
   // IGNORE_ENC + "UTF-8": the fetcher already decoded the page, so a
   // <meta charset=windows-1258> must not make libxml2 decode it again.
   const int options = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                      HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC;
+                      HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT;
   Document d;
   d.url_ = std::move(url);
   d.doc_.reset(
