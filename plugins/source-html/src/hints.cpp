@@ -195,7 +195,7 @@ const RuleTable& rule_table() {
            "remark*", "replies", "rss", "shoutbox", "sidebar*", "*sidebar", "skyscraper", "social*",
            "sponsor*", "supplemental", "agegate", "pagination", "pager", "popup*", "cookie*",
            "newsletter*", "tin moi", "tinmoi", "lien quan", "lienquan", "tin khac", "tinkhac",
-           "quang cao", "quangcao", "qc", "hotline",
+           "quang cao", "quangcao", "qc", "hotline", "teaser*",
            // Comment sections in other languages (German, Spanish/Portuguese, Polish/Czech).
            "kommentar*", "comentario*", "komentar*"},
           kUnlikelyWord);

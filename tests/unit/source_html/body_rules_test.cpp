@@ -1,7 +1,7 @@
 // Rules of the automatic body choice, each on a small page written for it
 // (tests/fixtures/extract/): the page-wide ASP.NET form, comment sections
 // named in other languages, paragraphs that are only links, and the simple
-// baseline the main pass is checked against.
+// baseline the main pass is checked against, teasers of other articles.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -80,6 +80,20 @@ TEST(BodyRules, BaselinePrefersTheArticleElement) {
 
 TEST(BodyRules, BaselinePrefersWhatThePageMarksAsTheArticleBody) {
   EXPECT_EQ(baseline_id("baseline-marked.html"), "marked");
+}
+
+}  // namespace
+
+namespace {
+
+TEST(BodyRules, TeasersOfOtherArticlesAreChrome) {
+  // "teaser" names the promotion of other articles (a headline and a
+  // picture linking to them), never the article itself.
+  const std::string body = body_of_page("teasers.html");
+  EXPECT_TRUE(has(body, "every fifteen minutes")) << body;
+  EXPECT_TRUE(has(body, "second boat in last year's budget")) << body;
+  EXPECT_FALSE(has(body, "Night buses return")) << body;
+  EXPECT_FALSE(has(body, "Cycle lane along the river")) << body;
 }
 
 }  // namespace
