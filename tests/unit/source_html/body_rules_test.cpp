@@ -97,3 +97,26 @@ TEST(BodyRules, TeasersOfOtherArticlesAreChrome) {
 }
 
 }  // namespace
+
+namespace {
+
+const xmlNode* find_tag(const Document& doc, std::string_view name, size_t nth = 0) {
+  for (xmlNode* n = doc.root(); n != nullptr; n = next_in_order(n, doc.root()))
+    if (is_tag(n, name) && nth-- == 0) return n;
+  return nullptr;
+}
+
+TEST(DocumentParse, ScriptBodiesAreLeftOutButJsonStays) {
+  const Document doc = Document::parse(
+      "<html><head><script type=\"application/ld+json\">{\"headline\":\"H\"}</script>"
+      "<SCRIPT>var s = '<div>not markup</div>';</SCRIPT><style>p { color: red }</style></head>"
+      "<body><!-- <script> in a comment --><p>one</p><script src=\"a.js\"/><p>two</p>"
+      "<script>if (a </b) {}</script><p>three</p></body></html>",
+      "https://example.org/");
+  EXPECT_EQ(raw_text(find_tag(doc, "script", 0)), "{\"headline\":\"H\"}");
+  EXPECT_EQ(find_tag(doc, "script", 1)->children, nullptr);
+  EXPECT_EQ(find_tag(doc, "style")->children, nullptr);
+  EXPECT_EQ(clean_text(find_tag(doc, "body")), "one two three");
+}
+
+}  // namespace
