@@ -240,16 +240,33 @@ uint8_t compute_bits(const std::string& value) {
   return rule_table().match(w);
 }
 
-uint8_t word_bits(const std::string& value) {
+struct ViewHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+uint8_t word_bits(std::string_view value) {
   if (value.empty()) return 0;
   // Per thread (plugins extract on worker threads), bounded: a daemon
   // that runs for weeks sees an open set of class names.
-  thread_local std::unordered_map<std::string, uint8_t> cache;
+  thread_local std::unordered_map<std::string, uint8_t, ViewHash, std::equal_to<>> cache;
   if (auto it = cache.find(value); it != cache.end()) return it->second;
-  const uint8_t b = compute_bits(value);
+  std::string key(value);
+  const uint8_t b = compute_bits(key);
   if (cache.size() >= 8192) cache.clear();
-  cache.emplace(value, b);
+  cache.emplace(std::move(key), b);
   return b;
+}
+
+// An attribute's value without a copy: libxml2's HTML parser gives each
+// one a single text child (anything else is read through xmlGetProp).
+std::string_view attr_value(const xmlNode* el, const xmlAttr* a, std::string& spill) {
+  const xmlNode* c = a->children;
+  if (c == nullptr) return {};
+  if (c->next == nullptr && c->type == XML_TEXT_NODE && c->content != nullptr)
+    return reinterpret_cast<const char*>(c->content);
+  spill = attr(el, reinterpret_cast<const char*>(a->name));
+  return spill;
 }
 
 // <header> and <footer> are the page's banner and contentinfo unless they
@@ -273,8 +290,26 @@ Hints hints_of(const xmlNode* el) {
         t == "nav" || t == "aside" || ((t == "header" || t == "footer") && !sectioned(el));
     return h;
   }
-  const uint8_t cls = word_bits(attr(el, "class"));
-  const uint8_t id = word_bits(attr(el, "id"));
+  // One pass over the attributes, no copies: this runs for every element.
+  uint8_t cls = 0, id = 0;
+  bool author_attr = false;
+  std::string_view role;
+  std::string spill_class, spill_id, spill_other, spill_role;
+  for (const xmlAttr* a = el->properties; a != nullptr; a = a->next) {
+    const std::string_view name = reinterpret_cast<const char*>(a->name);
+    if (name == "class") {
+      cls = word_bits(attr_value(el, a, spill_class));
+    } else if (name == "id") {
+      id = word_bits(attr_value(el, a, spill_id));
+    } else if (name == "rel") {
+      author_attr = author_attr || attr_value(el, a, spill_other) == "author";
+    } else if (name == "itemprop") {
+      author_attr =
+          author_attr || attr_value(el, a, spill_other).find("author") != std::string_view::npos;
+    } else if (name == "role") {
+      role = attr_value(el, a, spill_role);
+    }
+  }
   auto weight_of = [](uint8_t b) {
     return ((b & kNegative) != 0 ? -25 : 0) + ((b & kPositive) != 0 ? 25 : 0);
   };
@@ -282,10 +317,8 @@ Hints hints_of(const xmlNode* el) {
   const uint8_t all = cls | id;
   h.unlikely = (all & kUnlikelyWord) != 0 && (all & kMaybe) == 0;
   h.share = (all & kShareWord) != 0;
-  h.byline = (all & kBylineWord) != 0 || attr(el, "rel") == "author" ||
-             contains_any(attr(el, "itemprop"), {"author"});
+  h.byline = (all & kBylineWord) != 0 || author_attr;
   h.header = (all & kHeaderWord) != 0;
-  const std::string role = attr(el, "role");
   for (std::string_view r :
        {"menu", "menubar", "complementary", "navigation", "alert", "alertdialog", "dialog"})
     if (role == r) h.unlikely_role = true;
