@@ -53,6 +53,27 @@ void drop_date_lines(xmlNode* body, std::initializer_list<xmlNode**> watch) {
   remove_all(doomed, watch);
 }
 
+size_t text_below(const xmlNode* scope);
+
+// An article never ends on a heading: one left last in the body titles a
+// section that cleaning emptied, or one the page fills later ("Related
+// articles", "Further links", "Comments"). Up to three go, from the end,
+// and only after an article's worth of text: a page of pictures and a
+// caption heading is left as it is.
+void drop_trailing_headings(xmlNode* body, std::initializer_list<xmlNode**> watch) {
+  for (int round = 0; round < 3; ++round) {
+    const std::vector<xmlNode*> blocks = leaf_blocks(body);
+    if (blocks.size() < 2) return;
+    xmlNode* last = blocks.back();
+    const auto t = tag(last);
+    if (last == body ||
+        !(t == "h1" || t == "h2" || t == "h3" || t == "h4" || t == "h5" || t == "h6"))
+      return;
+    if (text_below(body) < kEnoughText + text_below(last)) return;
+    remove_watched(last, watch);
+  }
+}
+
 // Wrappers that hold the whole page are layout, not content, and are
 // unwrapped (their children put in their place):
 // - libxml2 reads the content of <noscript> as markup where a browser that
@@ -154,6 +175,7 @@ BodyChoice choose_body(Document& doc, const std::string& title,
   if (c.parts.size() == 1) {
     out.node = c.parts.front();
     drop_date_lines(out.node, watch);
+    drop_trailing_headings(out.node, watch);
     return out;
   }
   // Siblings of one article: joined in a <div> where the first one was.
@@ -166,6 +188,7 @@ BodyChoice choose_body(Document& doc, const std::string& title,
   }
   out.node = wrapper;
   drop_date_lines(out.node, watch);
+  drop_trailing_headings(out.node, watch);
   return out;
 }
 
