@@ -315,7 +315,8 @@ Hints hints_of(const xmlNode* el) {
   };
   h.weight = weight_of(cls) + weight_of(id);
   const uint8_t all = cls | id;
-  h.unlikely = (all & kUnlikelyWord) != 0 && (all & kMaybe) == 0;
+  h.maybe = (all & kMaybe) != 0;
+  h.unlikely = (all & kUnlikelyWord) != 0 && !h.maybe;
   h.share = (all & kShareWord) != 0;
   h.byline = (all & kBylineWord) != 0 || author_attr;
   h.header = (all & kHeaderWord) != 0;

@@ -133,3 +133,18 @@ TEST(BodyRules, AHeadingLeftLastIsDropped) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(BodyRules, AnAuthorsBoxIsChromeButTheBylineIsFound) {
+  const std::string html = read("author-box.html");
+  const Extraction x = extract_article(html, "https://example.org/author-box", ArticleRules{});
+  ASSERT_TRUE(x.article) << x.error;
+  const std::string& body = x.article->body_text;
+  EXPECT_TRUE(has(body, "two weeks earlier than usual")) << body;
+  EXPECT_TRUE(has(body, "heaviest part of the work")) << body;
+  EXPECT_FALSE(has(body, "regional radio station")) << body;
+  EXPECT_TRUE(has(x.article->author, "Anna Berg")) << x.article->author;
+}
+
+}  // namespace
