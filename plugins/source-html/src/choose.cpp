@@ -55,20 +55,27 @@ void drop_date_lines(xmlNode* body, std::initializer_list<xmlNode**> watch) {
 
 size_t text_below(const xmlNode* scope);
 
+// A short line of links ("Tags: Politik, Inland", "More", "Read on"): at
+// the end of the body, the page's links out of the article.
+bool link_line(const xmlNode* block) {
+  if (count_images(block) != 0 || is_tag(block, "table")) return false;
+  const size_t len = text_length(clean_text(block));
+  return len > 0 && len < 200 && link_density(block) > 0.5;
+}
+
 // An article never ends on a heading: one left last in the body titles a
 // section that cleaning emptied, or one the page fills later ("Related
 // articles", "Further links", "Comments"). Up to three go, from the end,
 // and only after an article's worth of text: a page of pictures and a
 // caption heading is left as it is.
 void drop_trailing_headings(xmlNode* body, std::initializer_list<xmlNode**> watch) {
-  for (int round = 0; round < 3; ++round) {
+  for (int round = 0; round < 5; ++round) {
     const std::vector<xmlNode*> blocks = leaf_blocks(body);
     if (blocks.size() < 2) return;
     xmlNode* last = blocks.back();
     const auto t = tag(last);
-    if (last == body ||
-        !(t == "h1" || t == "h2" || t == "h3" || t == "h4" || t == "h5" || t == "h6"))
-      return;
+    const bool heading = t == "h1" || t == "h2" || t == "h3" || t == "h4" || t == "h5" || t == "h6";
+    if (last == body || !(heading || link_line(last))) return;
     if (text_below(body) < kEnoughText + text_below(last)) return;
     remove_watched(last, watch);
   }

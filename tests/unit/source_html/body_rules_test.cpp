@@ -123,13 +123,15 @@ TEST(DocumentParse, ScriptBodiesAreLeftOutButJsonStays) {
 
 namespace {
 
-TEST(BodyRules, AHeadingLeftLastIsDropped) {
+TEST(BodyRules, AHeadingOrLinkLineLeftLastIsDropped) {
   // The related list under "Further reading" goes as chrome; its heading,
   // left last, titles nothing of the article. Headings inside it stay.
   const std::string body = body_of_page("trailing-heading.html");
   EXPECT_TRUE(has(body, "A new floor")) << body;
   EXPECT_TRUE(has(body, "smell in the summer months")) << body;
   EXPECT_FALSE(has(body, "Further reading")) << body;
+  // So does a short line of links after it.
+  EXPECT_FALSE(has(body, "Filed under")) << body;
 }
 
 }  // namespace
