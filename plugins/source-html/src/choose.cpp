@@ -89,6 +89,25 @@ void drop_trailing_headings(xmlNode* body, std::initializer_list<xmlNode**> watc
 // - ASP.NET (WebForms) wraps every page in one <form runat=server>, and a
 //   form is otherwise read as a form (inputs, low content) and dropped.
 // Either one holding most of the page's text is this case.
+// text_length(collapse_ascii_space(s)) without building the string: this
+// runs over every text node of the page, several times.
+size_t collapsed_length(const char* s) {
+  size_t n = 0;
+  bool word = false, gap = false;
+  for (; *s != 0; ++s) {
+    const char c = *s;
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+      gap = word;
+      continue;
+    }
+    if (gap) ++n;
+    gap = false;
+    word = true;
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+  }
+  return n;
+}
+
 size_t text_below(const xmlNode* scope) {
   size_t text = 0;
   for (const xmlNode* d = scope->children; d != nullptr;) {
@@ -97,7 +116,7 @@ size_t text_below(const xmlNode* scope) {
       continue;
     }
     if (d->type == XML_TEXT_NODE && d->content != nullptr)
-      text += text_length(collapse_ascii_space(reinterpret_cast<const char*>(d->content)));
+      text += collapsed_length(reinterpret_cast<const char*>(d->content));
     d = next_in_order(d, scope);
   }
   return text;
