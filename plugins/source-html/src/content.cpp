@@ -43,6 +43,14 @@ bool phrasing_tag(std::string_view t) {
 }
 
 bool hidden_node(const xmlNode* el) {
+  // Most elements have none of these attributes: one look at the list
+  // before the lookups (this runs for every element of the page).
+  bool any = false;
+  for (const xmlAttr* a = el->properties; a != nullptr && !any; a = a->next) {
+    const std::string_view name = reinterpret_cast<const char*>(a->name);
+    any = name == "hidden" || name == "aria-hidden" || name == "style";
+  }
+  if (!any) return false;
   if (has_attr(el, "hidden")) return true;
   if (lower(attr(el, "aria-hidden")) == "true" &&
       attr(el, "class").find("fallback-image") == std::string::npos)
