@@ -102,7 +102,7 @@ enum TagBit : uint32_t {
   kTagCell = 1u << 8,  // td, th
   // html_to_text
   kTextBlock = 1u << 9,  // a word break
-  kTextSkip = 1u << 10,  // script, style, noscript: skipped to the end tag
+  kTextSkip = 1u << 10,  // script, style, noscript, ...: skipped to the end tag
 };
 
 // What the rules say about an attribute name (lower case).
@@ -179,16 +179,20 @@ class NameTable {
 inline constexpr NameTable<256> kTagTable{
     // Removed together with everything inside them: active content, or
     // text that is not part of the article (a <title> inside a pasted
-    // document).
-    {{"script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "noscript",
-      "noembed", "noframes", "template", "svg", "math", "select", "textarea", "title", "xml",
-      "head"},
+    // document). MathML's annotations are another encoding of the formula
+    // (TeX source, or HTML: an HTML integration point), not text to read.
+    {{"script",   "style",    "iframe",  "frame",    "frameset",   "object",        "embed",
+      "applet",   "noscript", "noembed", "noframes", "template",   "svg",           "select",
+      "textarea", "title",    "xml",     "head",     "annotation", "annotation-xml"},
      kDropWithContent},
     // Removed, content kept: the text of a form or a <body> is still
-    // article text.
-    {{"form",   "input",    "button", "option",  "optgroup", "label", "fieldset",
-      "legend", "datalist", "output", "html",    "body",     "meta",  "link",
-      "base",   "param",    "keygen", "isindex", "dialog",   "portal"},
+    // article text. MathML (kept in feed content, as feedparser keeps it:
+    // W3C's MathML safe list) minus maction, whose alternatives are
+    // unwrapped, and mglyph and malignmark, which are not MathML Core and
+    // are what parser-confusion (mXSS) attacks on sanitisers are built on.
+    {{"form",     "input",   "button", "option", "optgroup", "label",  "fieldset",  "legend",
+      "datalist", "output",  "html",   "body",   "meta",     "link",   "base",      "param",
+      "keygen",   "isindex", "dialog", "portal", "maction",  "mglyph", "malignmark"},
      kDropTag},
     {{"area", "br", "col", "hr", "img", "source", "track", "wbr"}, kVoid},
     // Void elements among the dropped ones: there is no content to skip (a
@@ -197,9 +201,11 @@ inline constexpr NameTable<256> kTagTable{
      kVoidDropped},
     // Scraped bodies (Markup::article) also lose media, controls and the
     // text inside them ("Trình duyệt không hỗ trợ video", button labels).
+    // A scraped page's formula is dropped whole, as it always was: its
+    // tokens unwrapped would read as a jumble.
     {{"form",   "button", "input",  "option", "optgroup", "datalist", "output",
       "canvas", "audio",  "video",  "map",    "dialog",   "link",     "meta",
-      "base",   "keygen", "portal", "param",  "label",    "legend"},
+      "base",   "keygen", "portal", "param",  "label",    "legend",   "math"},
      kArticleDropWithContent},
     // What a scraped body may keep: text structure, links, images, tables.
     {{"p",     "div",   "span", "br",     "hr",      "h1",     "h2",         "h3",    "h4",
@@ -211,14 +217,18 @@ inline constexpr NameTable<256> kTagTable{
     {{"a"}, kTagA},
     {{"img"}, kTagImg},
     {{"td", "th"}, kTagCell},
-    // html_to_text: the elements that separate words.
+    // html_to_text: the elements that separate words. A formula's tokens
+    // (identifiers, numbers, operators, text) are boxes of their own that
+    // a renderer spaces apart: "a + b", not "a+b".
     {{"address", "article", "aside",      "blockquote", "br",     "caption", "dd",    "div",
       "dl",      "dt",      "figcaption", "figure",     "footer", "form",    "h1",    "h2",
       "h3",      "h4",      "h5",         "h6",         "header", "hr",      "img",   "li",
       "main",    "nav",     "ol",         "p",          "pre",    "section", "table", "tbody",
-      "td",      "tfoot",   "th",         "thead",      "tr",     "ul",      "video", "iframe"},
+      "td",      "tfoot",   "th",         "thead",      "tr",     "ul",      "video", "iframe",
+      "math",    "mi",      "mn",         "mo",         "ms",     "mtext",   "mtd"},
      kTextBlock},
-    {{"script", "style", "noscript"}, kTextSkip},
+    // A formula's annotations too: TeX source or HTML, the formula again.
+    {{"script", "style", "noscript", "annotation", "annotation-xml"}, kTextSkip},
 };
 
 inline constexpr NameTable<64> kAttrTable{

@@ -199,17 +199,17 @@ int cmd_preview(const Args& args) {
   const bool json = args.has("json");
   const auto plugin = args.get("plugin");
   if (plugin.has_value() == args.has("config")) {
-    std::cerr << "syndicd preview: give either -c FILE SOURCE, or --plugin NAME [--set "
-                 "KEY=VALUE]... URL\n";
+    std::cerr << "syndicd preview: give either -c FILE SOURCE, or --plugin NAME [--article] "
+                 "[--set KEY=VALUE]... URL\n";
     return kUsage;
   }
   if (args.positionals.size() != 1) {
     std::cerr << "syndicd preview: expected one " << (plugin ? "URL" : "SOURCE") << " argument\n";
     return kUsage;
   }
-  if (!plugin && args.has("set")) {
-    std::cerr
-        << "syndicd preview: --set goes with --plugin; with -c, edit the source in the file\n";
+  if (!plugin && (args.has("set") || args.has("article"))) {
+    std::cerr << "syndicd preview: --set and --article go with --plugin; with -c, edit the "
+                 "source in the file\n";
     return kUsage;
   }
   // Instances are created with the environment's loop and fetcher, so the
@@ -222,8 +222,25 @@ int cmd_preview(const Args& args) {
   std::unique_ptr<runtime::Assembly> assembly;
   std::string source;
   if (plugin) {
+    // The URL goes in whichever key the plugin's schema marks as fetched:
+    // the daemon knows no plugin's keys by name.
+    plugin_host::Registry registry;
+    registry.load_path(runtime::plugin_search_path(extra_paths(args), {}));
+    const plugin_host::Plugin* found = registry.find(SYNDICD_KIND_SOURCE, *plugin);
+    if (found == nullptr) {
+      std::vector<std::string> names;
+      for (const auto* p : registry.all())
+        if (p->kind() == SYNDICD_KIND_SOURCE) names.emplace_back(p->name());
+      std::cerr << "syndicd preview: no source plugin named \"" << *plugin << "\"";
+      if (auto guess = text::did_you_mean(*plugin, names))
+        std::cerr << "; did you mean \"" << *guess << "\"?";
+      std::cerr << " (see syndicd plugins)\n";
+      return kConfig;
+    }
     std::string error;
-    auto yaml = runtime::preview_config(*plugin, args.positionals[0], args.all("set"), error);
+    const runtime::PreviewRequest request{*plugin, args.positionals[0], args.has("article"),
+                                          args.all("set")};
+    auto yaml = runtime::preview_config(request, plugin_host::capabilities_of(*found), error);
     if (!yaml) {
       std::cerr << "syndicd preview: " << error << "\n";
       return kUsage;
@@ -371,13 +388,15 @@ std::vector<Command> commands() {
         help_option()},
        cmd_plugins},
       {"preview",
-       "preview (-c FILE SOURCE | --plugin NAME [--set KEY=VALUE]... URL) [--json]",
+       "preview (-c FILE SOURCE | --plugin NAME [--article] [--set KEY=VALUE]... URL) [--json]",
        "run one source once, store nothing, and print what it extracts",
        {config_option(),
         plugin_path_option(),
         {"plugin", 0, true, false, "NAME", "preview a source plugin without a config file"},
         {"set", 0, true, true, "KEY=VALUE",
          "with --plugin: a key of the source (dotted: list.links=css:h3 a)"},
+        {"article", 0, false, false, "",
+         "with --plugin: URL is one article page, read without a list page"},
         {"json", 0, false, false, "", "one JSON object per line (the keys are a stable contract)"},
         verbose_option(),
         help_option()},

@@ -422,6 +422,12 @@ void describe_fields(const syndicd_field* schema, int indent, int depth, std::st
       notes.emplace_back("secret: give it as ${file:PATH} or ${env:NAME}");
     if ((f->flags & SYNDICD_FIELD_SHORTHAND) && f->children && f->children->name)
       notes.push_back(std::string("a plain string sets ") + f->children->name);
+    // The capabilities (abi.h): what the daemon does with the key's value.
+    if (f->flags & SYNDICD_FIELD_FETCHED)
+      notes.emplace_back((f->flags & SYNDICD_FIELD_LOCAL_FILES) ? "fetched; file:// allowed"
+                                                                : "fetched");
+    if (f->flags & SYNDICD_FIELD_PUBLISHED) notes.emplace_back("served as /feeds/<sink>.xml");
+    if (f->flags & SYNDICD_FIELD_ARTICLE_PAGE) notes.emplace_back("set by preview --article");
     out += pad + f->name + "  (" + join(notes, "; ") + ")\n";
     if (f->description != nullptr) out += pad + "    " + f->description + "\n";
     if (f->type == SYNDICD_TYPE_OBJECT) describe_fields(f->children, indent + 4, depth + 1, out);

@@ -18,7 +18,17 @@ void collect(const syndicd_field* fields, const std::string& prefix, int depth, 
       out.fetched.push_back(
           {path, (f->flags & SYNDICD_FIELD_LOCAL_FILES) != 0, f->type == SYNDICD_TYPE_STRING_LIST});
     if (f->flags & SYNDICD_FIELD_PUBLISHED) out.published.push_back(path);
+    if ((f->flags & SYNDICD_FIELD_ARTICLE_PAGE) && out.article_page.empty())
+      out.article_page = path;
+    if ((f->flags & SYNDICD_FIELD_TIMEZONE) && out.timezone.empty()) out.timezone = path;
   }
+}
+
+bool has_choice(const syndicd_field& f, std::string_view wanted) {
+  if (f.choices == nullptr) return false;
+  for (const char* const* c = f.choices; *c != nullptr; ++c)
+    if (wanted == *c) return true;
+  return false;
 }
 
 void check(const syndicd_field* fields, const std::string& prefix, int depth, syndicd_kind kind,
@@ -40,6 +50,20 @@ void check(const syndicd_field* fields, const std::string& prefix, int depth, sy
         out.push_back(path + ": PUBLISHED is for sinks");
       else if (f->type != SYNDICD_TYPE_PATH)
         out.push_back(path + ": PUBLISHED on a key that is not a path");
+    }
+    if (f->flags & SYNDICD_FIELD_ARTICLE_PAGE) {
+      if (kind != SYNDICD_KIND_SOURCE)
+        out.push_back(path + ": ARTICLE_PAGE is for sources");
+      else if (f->type != SYNDICD_TYPE_ENUM || !has_choice(*f, "article"))
+        out.push_back(path +
+                      ": ARTICLE_PAGE on a key that is not an ENUM with the choice "
+                      "\"article\"");
+    }
+    if (f->flags & SYNDICD_FIELD_TIMEZONE) {
+      if (kind != SYNDICD_KIND_SOURCE)
+        out.push_back(path + ": TIMEZONE is for sources");
+      else if (f->type != SYNDICD_TYPE_STRING)
+        out.push_back(path + ": TIMEZONE on a key that is not a string");
     }
   }
 }
@@ -78,6 +102,11 @@ Capabilities capabilities_of(const Plugin& plugin) {
 std::vector<std::string> check_capabilities(const syndicd_field* schema, syndicd_kind kind) {
   std::vector<std::string> out;
   check(schema, "", 0, kind, out);
+  const Capabilities caps = capabilities_of(schema);
+  if (kind == SYNDICD_KIND_SOURCE && !caps.article_page.empty() && caps.fetched.empty())
+    out.push_back(caps.article_page +
+                  ": ARTICLE_PAGE in a source with no FETCHED key (the page's URL would have "
+                  "no key to go in)");
   return out;
 }
 
@@ -105,6 +134,12 @@ std::optional<std::string> forbidden_local_file(const Capabilities& caps,
       for (const auto& [path, url] : values_of(key, values))
         if (is_file_url(url)) return path;
   return std::nullopt;
+}
+
+std::optional<std::string> source_timezone(const Capabilities& caps,
+                                           const config::ConfigValues& values) {
+  if (caps.timezone.empty() || !values.has(caps.timezone)) return std::nullopt;
+  return std::string(values.string(caps.timezone));
 }
 
 std::optional<std::string> published_file(const Capabilities& caps,

@@ -30,6 +30,8 @@ struct Capabilities {
   };
   std::vector<Fetched> fetched;        ///< SYNDICD_FIELD_FETCHED, in schema order
   std::vector<std::string> published;  ///< SYNDICD_FIELD_PUBLISHED, in schema order
+  std::string article_page;            ///< the SYNDICD_FIELD_ARTICLE_PAGE key, or empty
+  std::string timezone;                ///< the SYNDICD_FIELD_TIMEZONE key, or empty
 };
 
 /// The capability keys of `schema` (an array ending with a NULL name),
@@ -40,8 +42,11 @@ Capabilities capabilities_of(const Plugin& plugin);
 /// Capability flags a plugin of `kind` may not declare where it does:
 /// FETCHED on anything but URL or STRING_LIST, or outside a source;
 /// LOCAL_FILES without FETCHED; PUBLISHED on anything but PATH, or outside a
-/// sink. One message per problem, naming the key; the loader refuses such a
-/// plugin.
+/// sink; ARTICLE_PAGE outside a source, on anything but an ENUM with the
+/// choice "article", or in a source with no FETCHED key (the first
+/// ARTICLE_PAGE key is the one used); TIMEZONE outside a source or on
+/// anything but a STRING. One message per problem, naming the key; the loader refuses
+/// such a plugin.
 std::vector<std::string> check_capabilities(const syndicd_field* schema, syndicd_kind kind);
 
 /// The URLs a source's section says it fetches, in schema order.
@@ -55,6 +60,11 @@ bool reads_local_files(const Capabilities& caps, const config::ConfigValues& val
 /// path ("url", "feeds[1]"): the source would be refused at every fetch.
 std::optional<std::string> forbidden_local_file(const Capabilities& caps,
                                                 const config::ConfigValues& values);
+
+/// The UTC offset a source's section says it reads times in ("+07:00"),
+/// from its TIMEZONE key (the default when not written), or nothing.
+std::optional<std::string> source_timezone(const Capabilities& caps,
+                                           const config::ConfigValues& values);
 
 /// The file a sink's section publishes (its first PUBLISHED key, an
 /// absolute path), or nothing.

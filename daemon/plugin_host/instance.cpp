@@ -134,6 +134,10 @@ syndicd_status Instance::emit(uint64_t token, const syndicd_article* article) {
   std::memcpy(&a, article, std::min<size_t>(article->struct_size, sizeof a));
   Article copy = Article::from_c(a);
   copy.source = name_;
+  // Said by the host at intake rather than by each source: the flag then
+  // means the same for every plugin (preview included), and a transform that
+  // fills the lead later cannot hide it.
+  if (copy.lead.empty()) copy.flags |= SYNDICD_ARTICLE_NO_LEAD;
   return it->second.on_emit(copy);
 }
 

@@ -31,6 +31,10 @@ std::string article_json(const Article& a, int offset) {
   j["videos"] = a.videos;
   j["tags"] = a.tags;
   j["source"] = a.source;
+  // Added after the keys above, which keep their names and order: the fields
+  // that came from a fallback, for spotting a changed site template.
+  j["guessed"] = nlohmann::ordered_json::array();
+  for (auto field : guessed_fields(a.flags)) j["guessed"].push_back(std::string(field));
   // Invalid UTF-8 never reaches here (the pipeline normalises), but a
   // plugin bug must not abort the whole preview.
   return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
@@ -60,6 +64,11 @@ std::string article_text(const Article& a, int offset) {
     std::string tags;
     for (const auto& t : a.tags) tags += (tags.empty() ? "" : ", ") + t;
     out += "tags:      " + tags + "\n";
+  }
+  if (const auto guessed = guessed_fields(a.flags); !guessed.empty()) {
+    std::string names;
+    for (auto g : guessed) names += (names.empty() ? "" : ", ") + std::string(g);
+    out += "guessed:   " + names + "\n";
   }
   out += "body:\n";
   std::string body = a.body_text.empty() ? "(none)" : a.body_text;

@@ -20,11 +20,15 @@ namespace {
 // to complete its poll from hanging the command forever.
 constexpr std::chrono::minutes kPreviewDeadline{10};
 
-// Articles are shown in the source's own zone, as its readers see them.
-int display_offset(const config::PluginSection& section) {
-  if (const auto* tz = section.body.find("timezone"); tz && tz->value.is_scalar())
-    if (auto minutes = common::parse_utc_offset(tz->value.scalar)) return *minutes;
-  return 7 * 60;  // the default `timezone` of the built-in sources
+// Articles are shown in the source's own zone, as its readers see them:
+// the key its plugin marks TIMEZONE (abi.h), else UTC.
+int display_offset(const Assembly::Bound& bound) {
+  if (bound.plugin == nullptr || bound.values == nullptr) return 0;
+  const auto zone =
+      plugin_host::source_timezone(plugin_host::capabilities_of(*bound.plugin), *bound.values);
+  if (zone)
+    if (auto minutes = common::parse_utc_offset(*zone)) return *minutes;
+  return 0;
 }
 
 }  // namespace
@@ -50,7 +54,7 @@ int preview_source(Assembly& assembly, Environment& environment, const std::stri
     return 2;
   }
   environment.configure(assembly.config());
-  const int offset = display_offset(section->second);
+  const int offset = display_offset(assembly.bound("sources." + source));
 
   bool done = false;
   syndicd_status status = SYNDICD_OK;
@@ -100,41 +104,71 @@ int preview_source(Assembly& assembly, Environment& environment, const std::stri
   return 0;
 }
 
-std::optional<std::string> preview_config(const std::string& plugin, const std::string& url,
-                                          const std::vector<std::string>& sets,
+namespace {
+
+// Set the dotted key `key` of `section` (creating the sections on the way;
+// yaml-cpp nodes are handles, so the walk edits `section` in place).
+bool put(YAML::Node section, const std::string& key, const YAML::Node& value,
+         const std::string& what, std::string& error) {
+  std::vector<std::string> parts;
+  for (size_t start = 0;;) {
+    const auto dot = key.find('.', start);
+    parts.push_back(key.substr(start, dot - start));
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  YAML::Node node = section;
+  for (size_t i = 0; i + 1 < parts.size(); ++i) {
+    if (parts[i].empty() ||
+        (node[parts[i]].IsDefined() && !node[parts[i]].IsMap() && !node[parts[i]].IsNull())) {
+      error = what + ": \"" + parts[i] + "\" is not a section";
+      return false;
+    }
+    node.reset(node[parts[i]]);
+  }
+  node[parts.back()] = value;
+  return true;
+}
+
+}  // namespace
+
+std::optional<std::string> preview_config(const PreviewRequest& request,
+                                          const plugin_host::Capabilities& caps,
                                           std::string& error) {
   YAML::Node section;
-  section["plugin"] = plugin;
-  std::string absolute = url;
-  if (url.find("://") == std::string::npos)
-    absolute = "file://" + std::filesystem::absolute(url).lexically_normal().string();
-  section["url"] = absolute;
-  for (const auto& set : sets) {
+  section["plugin"] = request.plugin;
+  if (caps.fetched.empty()) {
+    error = "plugin \"" + request.plugin +
+            "\" declares no URL key (SYNDICD_FIELD_FETCHED) for the URL to go in";
+    return std::nullopt;
+  }
+  std::string absolute = request.url;
+  if (absolute.find("://") == std::string::npos)
+    absolute = "file://" + std::filesystem::absolute(absolute).lexically_normal().string();
+  const auto& url_key = caps.fetched.front();
+  YAML::Node url_value(absolute);
+  if (url_key.list) {
+    url_value = YAML::Node(YAML::NodeType::Sequence);
+    url_value.push_back(absolute);
+  }
+  if (!put(section, url_key.path, url_value, "the URL", error)) return std::nullopt;
+  if (request.article) {
+    if (caps.article_page.empty()) {
+      error = "--article: plugin \"" + request.plugin +
+              "\" cannot read a single article page (it declares no ARTICLE_PAGE key)";
+      return std::nullopt;
+    }
+    if (!put(section, caps.article_page, YAML::Node("article"), "--article", error))
+      return std::nullopt;
+  }
+  for (const auto& set : request.sets) {
     const auto eq = set.find('=');
     if (eq == std::string::npos || eq == 0) {
       error = "--set " + set + ": expected KEY=VALUE (e.g. list.links=css:.news h3 a)";
       return std::nullopt;
     }
-    const std::string key = set.substr(0, eq);
-    // Walk/create the dotted path. yaml-cpp nodes are handles, so the
-    // chain of operator[] below edits `section` in place.
-    std::vector<std::string> parts;
-    for (size_t start = 0;;) {
-      const auto dot = key.find('.', start);
-      parts.push_back(key.substr(start, dot - start));
-      if (dot == std::string::npos) break;
-      start = dot + 1;
-    }
-    YAML::Node node = section;
-    for (size_t i = 0; i + 1 < parts.size(); ++i) {
-      if (parts[i].empty() ||
-          (node[parts[i]].IsDefined() && !node[parts[i]].IsMap() && !node[parts[i]].IsNull())) {
-        error = "--set " + set + ": \"" + parts[i] + "\" is not a section";
-        return std::nullopt;
-      }
-      node.reset(node[parts[i]]);
-    }
-    node[parts.back()] = set.substr(eq + 1);
+    if (!put(section, set.substr(0, eq), YAML::Node(set.substr(eq + 1)), "--set " + set, error))
+      return std::nullopt;
   }
   YAML::Node root;
   root["daemon"]["http"]["listen"] = "";

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "plugin_host/capabilities.hpp"
 #include "runtime/assembly.hpp"
 #include "runtime/environment.hpp"
 
@@ -20,12 +21,23 @@ namespace syndicd::runtime {
 int preview_source(Assembly& assembly, Environment& environment, const std::string& source,
                    bool json, std::ostream& out, std::ostream& err);
 
-/// The YAML of a one-source configuration for `preview --plugin NAME --set
-/// KEY=VALUE... URL`. KEY may be dotted (list.links). A URL without a
-/// scheme is a local file and becomes a file:// URL. Sets `error` and
-/// returns nothing on a malformed --set.
-std::optional<std::string> preview_config(const std::string& plugin, const std::string& url,
-                                          const std::vector<std::string>& sets, std::string& error);
+/// `preview --plugin NAME [--article] [--set KEY=VALUE]... URL`.
+struct PreviewRequest {
+  std::string plugin;
+  std::string url;
+  bool article = false;           ///< the URL is one article page
+  std::vector<std::string> sets;  ///< KEY=VALUE, KEY dotted (list.links)
+};
+
+/// The YAML of a one-source configuration for `request`. The URL goes in
+/// the plugin's first FETCHED key, as a file:// URL when it has no scheme
+/// (a local file); `article` sets its ARTICLE_PAGE key to "article" (abi.h:
+/// the daemon knows no key by name). --set values come last and win. Sets
+/// `error` and returns nothing when the plugin has no such key or a --set is
+/// malformed.
+std::optional<std::string> preview_config(const PreviewRequest& request,
+                                          const plugin_host::Capabilities& caps,
+                                          std::string& error);
 
 /// The source name preview_config() uses.
 inline constexpr const char* kPreviewSource = "preview";

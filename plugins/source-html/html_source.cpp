@@ -17,6 +17,11 @@
 // next poll fetches the list page unconditionally and retries the links.
 // Articles already stored are deduplicated by the host.
 //
+// With `page: article` the URL is one article page, read without a list:
+// the first thing one tries on a new site (`syndicd preview --article URL`),
+// or a page that is updated in place. Its poll fails when the page gives no
+// article, so the problem shows instead of an empty success.
+//
 // `list.max` bounds the links read per poll: the first ones, in list
 // order (newest first on news sites). Links beyond it are not followed, by
 // this poll or a later one: the plugin cannot tell which links the host has
@@ -26,6 +31,7 @@
 #include <syndicd/options.hpp>
 #include <syndicd/plugin.hpp>
 
+#include <chrono>
 #include <deque>
 #include <memory>
 #include <optional>
@@ -33,6 +39,7 @@
 #include <string>
 #include <vector>
 
+#include "syndicd/common/budget.hpp"
 #include "syndicd/common/dates.hpp"
 #include "syndicd/html_extract/extract.hpp"
 #include "syndicd/html_extract/links.hpp"
@@ -60,13 +67,22 @@ struct ArticleOptions {
   syndicd::StringList remove;
 };
 
+// Bounded work per page (a hostile or pathological page costs at most this).
+struct LimitOptions {
+  std::chrono::milliseconds parse_time{};
+  int64_t max_bytes = 0;
+  int64_t max_depth = 0;
+};
+
 struct Options {
   std::string url;
+  std::string page;
   std::string timezone;
   std::string language;
   ListOptions list;
   ArticleOptions article;
   syndicd::StringList allow_hosts;
+  LimitOptions limits;
 };
 
 namespace key = syndicd::key;
@@ -130,36 +146,83 @@ constexpr syndicd::Options kArticle{
         .describe("Selectors of elements to drop from the body (share bars, related links)."),
 };
 
+constexpr syndicd::Options kLimits{
+    key::duration("parse_time", &LimitOptions::parse_time)
+        .defaults_to("2s")
+        .range(10, 10 * 60 * 1000)
+        .describe("CPU time the reading of one page (list or article) may take; past it the "
+                  "page is abandoned with an error naming its URL."),
+    key::size("max_bytes", &LimitOptions::max_bytes)
+        .defaults_to("16MiB")
+        .range(1024, int64_t{1} << 30)
+        .describe("Largest page text read; a larger page is abandoned."),
+    key::integer("max_depth", &LimitOptions::max_depth)
+        .defaults_to("1024")
+        .range(16, 100000)
+        .describe("Deepest element nesting read; a deeper page is abandoned."),
+};
+
+constexpr const char* kPageKinds[] = {"list", "article", nullptr};
+
 constexpr syndicd::Options kOptions{
     key::url("url", &Options::url)
         .required()
         .local_files()
         .describe("The list page (http, https, or file:// for saved pages)."),
+    key::choice("page", &Options::page, kPageKinds)
+        .defaults_to("list")
+        .article_page()
+        .describe("What url is: a list page of article links, or one article page (no list "
+                  "keys then)."),
     key::text("timezone", &Options::timezone)
         .defaults_to("+07:00")
+        .timezone()
         .describe("UTC offset of the times the site prints."),
     key::text("language", &Options::language)
         .defaults_to("vi")
         .describe("Language of the articles (BCP 47)."),
     key::object("list", &Options::list, kList)
-        .required()
         .shorthand()
-        .describe("How to find article links on the list page."),
+        .describe("How to find article links on the list page (required with page: list)."),
     key::object("article", &Options::article, kArticle)
         .describe("Per-field selectors for article pages."),
     key::list("allow_hosts", &Options::allow_hosts)
         .describe("Hosts besides the list page's own whose article links may be followed."),
+    key::object("limits", &Options::limits, kLimits)
+        .describe("Bounds on the work of reading one page."),
 };
 
 struct Settings {
   std::string url;
+  bool article_page = false;  ///< `page: article`: url is the one article page
   syndicd::html::Selector links;
   std::optional<syndicd::html::Selector> next;
   size_t max = 20;
   int pages = 1;
   syndicd::html::ArticleRules rules;
   syndicd::html::LinkPolicy policy;
+  syndicd::common::WorkLimits limits;
 };
+
+// "…: CPU time budget of 2000 ms exceeded (limits.parse_time)": the key to
+// raise, for the operator whose real pages are that large.
+std::string over_budget(const syndicd::common::BudgetExceeded& e) {
+  using Limit = syndicd::common::BudgetExceeded::Limit;
+  std::string key;
+  switch (e.limit()) {
+    case Limit::cpu_time:
+    case Limit::steps:
+      key = kOptions.path(&Options::limits, &LimitOptions::parse_time);
+      break;
+    case Limit::bytes:
+      key = kOptions.path(&Options::limits, &LimitOptions::max_bytes);
+      break;
+    case Limit::depth:
+      key = kOptions.path(&Options::limits, &LimitOptions::max_depth);
+      break;
+  }
+  return std::string(e.what()) + " (" + key + ")";
+}
 
 syndicd::html::Selector compile(const std::string& text, const std::string& path) {
   try {
@@ -184,7 +247,17 @@ std::shared_ptr<const Settings> read_settings(const syndicd::Config& config) {
   const Options o = kOptions.read(config);
   auto s = std::make_shared<Settings>();
   s->url = o.url;
-  s->links = compile(o.list.links, kOptions.path(&Options::list, &ListOptions::links));
+  s->article_page = o.page == "article";
+  if (s->article_page) {
+    if (!o.list.links.empty())
+      throw syndicd::ConfigError(kOptions.path(&Options::list),
+                                 "not used with page: article (the url is the article page)");
+  } else {
+    if (o.list.links.empty())
+      throw syndicd::ConfigError(kOptions.path(&Options::list),
+                                 "required with page: list (how to find the article links)");
+    s->links = compile(o.list.links, kOptions.path(&Options::list, &ListOptions::links));
+  }
   if (!o.list.next.empty())
     s->next = compile(o.list.next, kOptions.path(&Options::list, &ListOptions::next));
   s->max = static_cast<size_t>(o.list.max);
@@ -208,6 +281,9 @@ std::shared_ptr<const Settings> read_settings(const syndicd::Config& config) {
     s->rules.remove.push_back(compile(
         a.remove[i],
         kOptions.path(&Options::article, &ArticleOptions::remove) + "[" + std::to_string(i) + "]"));
+  s->limits.cpu_time = o.limits.parse_time;
+  s->limits.max_bytes = static_cast<size_t>(o.limits.max_bytes);
+  s->limits.max_depth = static_cast<size_t>(o.limits.max_depth);
   s->policy.list_url = s->url;
   for (auto host : o.allow_hosts) {
     for (char& c : host)
@@ -227,6 +303,12 @@ std::string describe_failure(const syndicd::FetchResponse& r) {
   return "HTTP " + std::to_string(r.status);
 }
 
+// A URL the fetcher refuses will never work; anything else may.
+bool refused(const syndicd::FetchResponse& r) {
+  return r.error == SYNDICD_FETCH_E_BAD_URL || r.error == SYNDICD_FETCH_E_FORBIDDEN_SCHEME ||
+         r.error == SYNDICD_FETCH_E_FORBIDDEN_ADDRESS;
+}
+
 // One poll in progress. Shared by every callback it started, so it outlives
 // the source object if the host cancels fetches during shutdown.
 class Run : public std::enable_shared_from_this<Run> {
@@ -237,7 +319,10 @@ class Run : public std::enable_shared_from_this<Run> {
   void start() {
     // Set by a previous poll that skipped pages: a 304 now would hide them.
     reread_ = host_.state_get(kRereadKey).has_value();
-    fetch_list(s_->url, 1);
+    if (s_->article_page)
+      fetch_article_page();
+    else
+      fetch_list(s_->url, 1);
   }
 
  private:
@@ -262,6 +347,33 @@ class Run : public std::enable_shared_from_this<Run> {
     });
   }
 
+  // `page: article`: the url itself is the one page to extract.
+  void fetch_article_page() {
+    syndicd::FetchOptions options;
+    options.flags = SYNDICD_FETCH_CONDITIONAL;
+    auto self = shared_from_this();
+    host_.fetch(s_->url, options,
+                [self](const syndicd::FetchResponse& r) { self->on_article_page(r); });
+  }
+
+  void on_article_page(const syndicd::FetchResponse& r) {
+    if (r.not_modified) {
+      host_.debug(s_->url + ": article page not modified");
+      finish_now();
+      return;
+    }
+    if (!r.ok()) {
+      fail(refused(r) ? SYNDICD_ERR_PERMANENT : SYNDICD_ERR_TRANSIENT,
+           s_->url + ": article page fetch failed: " + describe_failure(r));
+      return;
+    }
+    links_.push_back(s_->url);
+    listing_done_ = true;
+    outstanding_ = 1;
+    queue_.push_back({s_->url, r.url.empty() ? s_->url : r.url, r.body});
+    pump();
+  }
+
   void on_list(const syndicd::FetchResponse& r, const std::string& url, int page) {
     if (page == 1 && r.not_modified) {
       host_.debug(url + ": list page not modified");
@@ -271,11 +383,7 @@ class Run : public std::enable_shared_from_this<Run> {
     if (!r.ok()) {
       const std::string why = url + ": list page fetch failed: " + describe_failure(r);
       if (page == 1) {
-        // A URL the fetcher refuses will never work; anything else may.
-        const bool permanent = r.error == SYNDICD_FETCH_E_BAD_URL ||
-                               r.error == SYNDICD_FETCH_E_FORBIDDEN_SCHEME ||
-                               r.error == SYNDICD_FETCH_E_FORBIDDEN_ADDRESS;
-        fail(permanent ? SYNDICD_ERR_PERMANENT : SYNDICD_ERR_TRANSIENT, why);
+        fail(refused(r) ? SYNDICD_ERR_PERMANENT : SYNDICD_ERR_TRANSIENT, why);
         return;
       }
       host_.warning(why + " (following the links found so far)");
@@ -286,8 +394,14 @@ class Run : public std::enable_shared_from_this<Run> {
     const std::string base = r.url.empty() ? url : r.url;
     syndicd::html::ListPage list;
     try {
+      syndicd::common::WorkBudget budget(s_->limits);
+      const syndicd::common::BudgetScope scope(budget);
+      budget.check_size(r.body.size(), "page");
       list =
           syndicd::html::read_list_page(r.body, base, s_->links, s_->next ? &*s_->next : nullptr);
+    } catch (const syndicd::common::BudgetExceeded& e) {
+      fail(SYNDICD_ERR_PERMANENT, url + ": list page abandoned: " + over_budget(e));
+      return;
     } catch (const std::exception& e) {
       fail(SYNDICD_ERR_INTERNAL, url + ": cannot read the list page: " + e.what());
       return;
@@ -369,7 +483,15 @@ class Run : public std::enable_shared_from_this<Run> {
     host_.run_in_worker(
         [page, result, settings = s_] {
           try {
+            // The budget counts this worker thread's CPU from here; the
+            // parsers check it at their checkpoints (syndicd/common/budget.hpp).
+            syndicd::common::WorkBudget budget(settings->limits);
+            const syndicd::common::BudgetScope scope(budget);
+            budget.check_size(page->body.size(), "page");
             *result = syndicd::html::extract_article(page->body, page->final, settings->rules);
+          } catch (const syndicd::common::BudgetExceeded& e) {
+            *result = {};
+            result->error = page->url + ": article page abandoned: " + over_budget(e);
           } catch (const std::exception& e) {
             result->error = page->url + ": extraction failed: " + e.what();
           }
@@ -382,7 +504,8 @@ class Run : public std::enable_shared_from_this<Run> {
     --outstanding_;
     for (const auto& w : x.warnings) host_.warning(w);
     if (!x.article) {
-      host_.warning(x.error.empty() ? page.url + ": no article extracted" : x.error);
+      last_error_ = x.error.empty() ? page.url + ": no article extracted" : x.error;
+      host_.warning(last_error_);
       ++failed_;
     } else {
       syndicd::Article& a = *x.article;
@@ -396,8 +519,9 @@ class Run : public std::enable_shared_from_this<Run> {
       if (st == SYNDICD_OK) {
         ++emitted_;
       } else {
-        host_.warning(page.url + ": the host refused the article (status " + std::to_string(st) +
-                      ")");
+        last_error_ =
+            page.url + ": the host refused the article (status " + std::to_string(st) + ")";
+        host_.warning(last_error_);
         ++failed_;
       }
     }
@@ -407,6 +531,12 @@ class Run : public std::enable_shared_from_this<Run> {
 
   void maybe_finish() {
     if (!listing_done_ || outstanding_ != 0 || extracting_ || finished_) return;
+    if (s_->article_page && failed_ > 0) {
+      // The one page is the whole source: nothing from it is a failure (and
+      // a failed poll makes the host forget the page's validators).
+      fail(SYNDICD_ERR_PERMANENT, last_error_);
+      return;
+    }
     if (failed_ > 0)
       host_.warning(std::to_string(failed_) + " of " + std::to_string(links_.size()) +
                     " article pages failed; " + std::to_string(emitted_) +
@@ -454,6 +584,7 @@ class Run : public std::enable_shared_from_this<Run> {
   bool finished_ = false;
   size_t emitted_ = 0;
   size_t failed_ = 0;
+  std::string last_error_;  ///< of the last article page that gave no article
 };
 
 class HtmlSource final : public syndicd::Source {

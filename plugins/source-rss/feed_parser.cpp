@@ -9,6 +9,7 @@
 
 #include <tinyxml2.h>
 
+#include <syndicd/common/budget.hpp>
 #include <syndicd/common/url.hpp>
 #include <syndicd/common/utf8.hpp>
 
@@ -61,6 +62,7 @@ std::vector<size_t> reading_order(const std::vector<const XMLElement*>& items, c
   if (items.size() <= ctx.options.max_items) return order;
   std::vector<int64_t> when(items.size());
   for (size_t i = 0; i < items.size(); ++i) {
+    common::charge_work();
     Dates dates;
     if (ctx.atom)
       read_atom_dates(items[i], ctx.core_ns, dates);
@@ -91,13 +93,18 @@ constexpr size_t kKeepBuffersUpTo = size_t{1} << 20;
 // tinyxml2 refuses elements nested deeper than this, whatever the limits.
 constexpr size_t kTinyxml2MaxDepth = static_cast<size_t>(TINYXML2_MAX_ELEMENT_DEPTH);
 
-// The error for a document past one of its limits (the plugin adds the URL).
-std::string over_limit(RepairedXml::Limit limit, const FeedLimits& limits) {
-  if (limit == RepairedXml::Limit::Nodes)
-    return "the document has more than " + std::to_string(limits.max_nodes) +
-           " elements, comments and sections, the limit for one feed";
-  return "the document nests elements deeper than " + std::to_string(limits.max_depth) +
-         ", the limit for one feed";
+// The error for a document past one of its limits (the plugin adds the URL
+// and the key).
+void over_limit(ParseResult& result, RepairedXml::Limit limit, const FeedLimits& limits) {
+  if (limit == RepairedXml::Limit::Nodes) {
+    result.error = "the document has more than " + std::to_string(limits.max_nodes) +
+                   " elements, comments and sections, the limit for one feed";
+    result.over_limit = ParseResult::Limit::Nodes;
+  } else {
+    result.error = "the document nests elements deeper than " + std::to_string(limits.max_depth) +
+                   ", the limit for one feed";
+    result.over_limit = ParseResult::Limit::Depth;
+  }
 }
 
 // What a parse reuses from one feed to the next on its thread: the
@@ -174,8 +181,10 @@ ParseResult parse_feed(std::string_view input, const ParseOptions& options) {
   if (well_formed) {
     MarkupCounts counts;
     const bool taken = take_out_long_text(text, taken_out, counts);
+    common::charge_work(text.size());  // a checkpoint of read_feed's budget, as below
     if (counts.nodes > limits.max_nodes || counts.depth > limits.max_depth) {
-      result.error = over_limit(
+      over_limit(
+          result,
           counts.nodes > limits.max_nodes ? RepairedXml::Limit::Nodes : RepairedXml::Limit::Depth,
           limits);
       return result;
@@ -204,7 +213,7 @@ ParseResult parse_feed(std::string_view input, const ParseOptions& options) {
     doc.Clear();
     repaired = repair_xml(text, limits);
     if (repaired.over_limit != RepairedXml::Limit::None) {
-      result.error = over_limit(repaired.over_limit, limits);
+      over_limit(result, repaired.over_limit, limits);
       return result;
     }
     parsed = repaired.xml;
@@ -229,11 +238,12 @@ ParseResult parse_feed(std::string_view input, const ParseOptions& options) {
       }
     }
   }
+  common::charge_work(parsed.size());  // tinyxml2's reading, linear in what it read
   if (err != tinyxml2::XML_SUCCESS) {
     if (looks_like_html(text))
       result.error = "not a feed: the document is an HTML page";
     else if (err == tinyxml2::XML_ELEMENT_DEPTH_EXCEEDED)
-      result.error = over_limit(RepairedXml::Limit::Depth, {.max_depth = kTinyxml2MaxDepth});
+      over_limit(result, RepairedXml::Limit::Depth, {.max_depth = kTinyxml2MaxDepth});
     else if (!repaired.root.empty() && !repaired.root_closed)
       result.error = "not a complete XML document: it ends before </" + repaired.root +
                      "> and no complete item precedes the cut";
@@ -310,6 +320,7 @@ ParseResult parse_feed(std::string_view input, const ParseOptions& options) {
   result.articles.reserve(std::min(items.size(), options.max_items));
   for (const size_t i : order) {
     if (result.articles.size() == options.max_items) break;
+    common::charge_work();
     // Read in place; an item that turns out empty is taken back.
     Article& a = result.articles.emplace_back();
     if (ctx.atom ? read_atom_entry(items[i], i, ctx, a) : read_rss_item(items[i], i, ctx, a))

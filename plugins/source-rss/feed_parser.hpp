@@ -7,6 +7,7 @@
 
 #include <syndicd/plugin.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -15,11 +16,18 @@
 
 namespace syndicd::rss {
 
-/// Bounds on the work one document may cause: past max_nodes or max_depth
-/// the document is given up with an error saying which (the plugin names
-/// the URL). Within them the parse is linear in the document's size. The
-/// defaults are far above what real feeds have.
+/// Bounds on the work one document may cause: past max_nodes, max_depth,
+/// max_bytes or cpu_time the document is given up with an error saying
+/// which (the plugin names the URL and the key). Within them the parse is
+/// linear in the document's size. The defaults are far above what real
+/// feeds need.
 struct FeedLimits {
+  /// CPU time of decoding and parsing one document (read_feed), the
+  /// backstop for whatever the other limits miss: a real feed of a few
+  /// MiB takes well under 100 ms. Zero: unlimited.
+  std::chrono::milliseconds cpu_time{2000};
+  /// Size of the document as fetched (read_feed). Zero: unlimited.
+  size_t max_bytes = size_t{16} << 20;
   /// Elements, comments, CDATA sections and processing instructions.
   size_t max_nodes = 200000;
   /// Element nesting. tinyxml2 refuses documents deeper than 100 whatever
@@ -47,6 +55,8 @@ struct ParseResult {
   std::optional<std::string> error;
   /// "rss09x", "rss2", "rss090", "rss1", "atom03", "atom10"; empty on error.
   std::string dialect;
+  /// Which of the FeedLimits the document went past, when that is the error.
+  enum class Limit { None, CpuTime, Bytes, Nodes, Depth } over_limit = Limit::None;
 };
 
 /// Parse a feed document given as UTF-8 text.
@@ -62,5 +72,13 @@ struct Decoded {
   std::vector<std::string> warnings;
 };
 Decoded decode_feed_bytes(std::string_view bytes, std::string_view http_charset);
+
+/// Fetched bytes → articles, within options.limits: decode_feed_bytes()
+/// then parse_feed(), under a WorkBudget of limits.cpu_time installed on
+/// this thread. A document past max_bytes is not read; one whose reading
+/// passes cpu_time is abandoned there. Either way the result is an error
+/// (over_limit says which) and nothing of the document is kept.
+ParseResult read_feed(std::string_view bytes, std::string_view http_charset,
+                      const ParseOptions& options);
 
 }  // namespace syndicd::rss

@@ -8,6 +8,7 @@
 #include <syndicd/options.hpp>
 #include <syndicd/plugin.hpp>
 
+#include <chrono>
 #include <exception>
 #include <memory>
 #include <string>
@@ -16,21 +17,53 @@
 
 namespace {
 
+// The work one document may cause (issue 12): syndicd::rss::FeedLimits, as
+// configured. The defaults are FeedLimits' own.
+struct Limits {
+  std::chrono::milliseconds parse_time{0};
+  int64_t max_bytes = 0;
+  int64_t max_nodes = 0;
+  int64_t max_depth = 0;
+};
+
 // The section, one declaration per key (syndicd/options.hpp).
 struct Settings {
   std::string url;
   std::string timezone;
   std::string language;
   int64_t max_items = 0;
+  Limits limits;
 };
 
 namespace key = syndicd::key;
+constexpr syndicd::Options kLimits{
+    key::duration("parse_time", &Limits::parse_time)
+        .defaults_to("2s")
+        .range(1, 3600 * 1000)
+        .describe("CPU time one document's decoding and parsing may take; past it the document "
+                  "is abandoned and the poll fails."),
+    key::size("max_bytes", &Limits::max_bytes)
+        .defaults_to("16MiB")
+        .range(1, int64_t{1} << 32)
+        .describe("Largest document read (the fetch's max_body applies first)."),
+    key::integer("max_nodes", &Limits::max_nodes)
+        .defaults_to("200000")
+        .range(1, 100000000)
+        .describe("Most elements, comments and CDATA sections in one document."),
+    key::integer("max_depth", &Limits::max_depth)
+        .defaults_to("100")
+        .range(1, 100)
+        .describe("Deepest nesting of elements in one document (the XML reader's own limit "
+                  "is 100)."),
+};
+
 constexpr syndicd::Options kOptions{
     key::url("url", &Settings::url)
         .required()
         .local_files()
         .describe("Feed URL (http, https, or file:// for offline work)."),
     key::text("timezone", &Settings::timezone)
+        .timezone()
         .defaults_to("+07:00")
         .describe("UTC offset for dates that carry no zone."),
     key::text("language", &Settings::language)
@@ -40,7 +73,28 @@ constexpr syndicd::Options kOptions{
         .defaults_to("100")
         .range(1, 10000)
         .describe("Read at most this many items per poll, newest first."),
+    key::object("limits", &Settings::limits, kLimits)
+        .describe("The work one feed document may cause; past a limit the poll fails with an "
+                  "error naming the URL and the limit."),
 };
+
+// The key of the limit a document went past, for its error.
+std::string limit_key(syndicd::rss::ParseResult::Limit limit) {
+  using Limit = syndicd::rss::ParseResult::Limit;
+  switch (limit) {
+    case Limit::CpuTime:
+      return kOptions.path(&Settings::limits, &Limits::parse_time);
+    case Limit::Bytes:
+      return kOptions.path(&Settings::limits, &Limits::max_bytes);
+    case Limit::Nodes:
+      return kOptions.path(&Settings::limits, &Limits::max_nodes);
+    case Limit::Depth:
+      return kOptions.path(&Settings::limits, &Limits::max_depth);
+    case Limit::None:
+      break;
+  }
+  return {};
+}
 
 // Fetch failures that retrying cannot fix.
 bool permanent_fetch_error(syndicd_fetch_error e) {
@@ -70,6 +124,10 @@ class RssSource final : public syndicd::Source {
     options_.default_offset_minutes = *offset;
     options_.language = settings.language;
     options_.max_items = static_cast<size_t>(settings.max_items);
+    options_.limits.cpu_time = settings.limits.parse_time;
+    options_.limits.max_bytes = static_cast<size_t>(settings.limits.max_bytes);
+    options_.limits.max_nodes = static_cast<size_t>(settings.limits.max_nodes);
+    options_.limits.max_depth = static_cast<size_t>(settings.limits.max_depth);
   }
 
   void poll(syndicd::Poll poll) override {
@@ -127,10 +185,7 @@ class RssSource final : public syndicd::Source {
     host().run_in_worker(
         [job] {
           try {
-            auto decoded = syndicd::rss::decode_feed_bytes(job->body, job->charset);
-            job->result = syndicd::rss::parse_feed(decoded.text, job->options);
-            job->result.warnings.insert(job->result.warnings.begin(), decoded.warnings.begin(),
-                                        decoded.warnings.end());
+            job->result = syndicd::rss::read_feed(job->body, job->charset, job->options);
           } catch (const std::exception& e) {
             job->crashed = e.what();
           }
@@ -151,7 +206,12 @@ class RssSource final : public syndicd::Source {
     }
     for (const auto& w : job.result.warnings) host().warning("feed " + url_ + ": " + w);
     if (job.result.error) {
-      poll.fail(SYNDICD_ERR_PERMANENT, "feed " + url_ + " could not be read: " + *job.result.error);
+      // Past a limit the same document would be past it again: permanent
+      // too, until the feed changes (the source polls on its schedule).
+      const std::string key = limit_key(job.result.over_limit);
+      poll.fail(SYNDICD_ERR_PERMANENT,
+                key.empty() ? "feed " + url_ + " could not be read: " + *job.result.error
+                            : "feed " + url_ + ": " + *job.result.error + " (" + key + ")");
       return;
     }
     for (const auto& article : job.result.articles) poll.emit(article);

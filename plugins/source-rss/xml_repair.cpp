@@ -1,5 +1,6 @@
 #include "xml_repair.hpp"
 
+#include <syndicd/common/budget.hpp>
 #include <syndicd/common/entities.hpp>
 #include <syndicd/common/utf8.hpp>
 
@@ -99,6 +100,9 @@ class Repairer {
   RepairedXml run() {
     while (i_ < s_.size() && !done_) {
       const size_t stop = find_special(i_, kTextSpecial);
+      // A checkpoint of read_feed's budget: each markup or reference
+      // handled below is a step, the text before it a step a byte.
+      common::charge_work(stop - i_ + 1);
       out_.append(s_.substr(i_, stop - i_));
       i_ = stop;
       if (i_ >= s_.size()) break;

@@ -5,6 +5,7 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "syndicd/common/budget.hpp"
 #include "syndicd/common/entities.hpp"
 #include "syndicd/common/url.hpp"
 
@@ -224,7 +225,30 @@ std::string raw_text(const xmlNode* n) {
     return out;
   }
   append_text(n, out);
+  // The extractor's scoring reads subtrees' text over and over: the text
+  // read is the measure of its work against the page's budget.
+  common::charge_work(out.size() + 1);
   return out;
+}
+
+void charge_tree(const xmlNode* root) {
+  common::WorkBudget* budget = common::current_budget();
+  if (budget == nullptr || root == nullptr) return;
+  size_t depth = 0;
+  for (const xmlNode* n = root; n != nullptr;) {
+    budget->charge();
+    if (n->children != nullptr && n->type == XML_ELEMENT_NODE) {
+      n = n->children;
+      budget->check_depth(++depth);
+      continue;
+    }
+    while (n != root && n->next == nullptr) {
+      n = n->parent;
+      --depth;
+    }
+    if (n == root) break;
+    n = n->next;
+  }
 }
 
 std::string collapse_ascii_space(std::string_view text) {

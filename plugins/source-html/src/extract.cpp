@@ -39,6 +39,7 @@ Extraction extract_article(std::string_view html, const std::string& url,
   Extraction result;
   Document doc = Document::parse(html, url);
   xmlNode* root = doc.root();
+  charge_tree(root);  // the page's size in nodes and depth, against its budget
   const LinkedData ld = read_linked_data(doc);
   Article a;
   a.url = url;
@@ -118,7 +119,7 @@ Extraction extract_article(std::string_view html, const std::string& url,
     }
   }
   if (rules.body.select) clean_selected_body(body, {&title_node, &lead_node});
-  (void)body_guessed;  // extract-meta: surfaced as the article's "guessed" flags
+  if (body_guessed) a.flags |= SYNDICD_ARTICLE_BODY_GUESSED;
   if (title_node != nullptr && contains(body, title_node) && title_node != body) {
     // The lead may sit inside the headline (<h1>T<span class=sapo>…</span>):
     // it goes with it, and its pointer with it.

@@ -88,6 +88,7 @@ bool LinkPolicy::allows(std::string_view url) const {
 ListPage read_list_page(std::string_view html, const std::string& url, const Selector& links,
                         const Selector* next) {
   const Document doc = Document::parse(html, url);
+  charge_tree(doc.root());  // the page's size in nodes and depth, against its budget
   ListPage page;
   const Selection sel = links.select(doc.root());
   page.matched = sel.nodes.size() + (sel.value ? 1 : 0);

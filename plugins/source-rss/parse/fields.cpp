@@ -1,5 +1,6 @@
 #include "parse/fields.hpp"
 
+#include <syndicd/common/budget.hpp>
 #include <syndicd/common/dates.hpp>
 #include <syndicd/common/entities.hpp>
 #include <syndicd/common/hash.hpp>
@@ -195,6 +196,8 @@ void finish_article(Article& a, const Dates& dates, Lead lead, std::string_view 
     a.flags |= SYNDICD_ARTICLE_DATE_GUESSED;
   }
 
+  // The body's scans and sanitising are about a step per byte.
+  common::charge_work(body_source.size());
   for (const auto& id : common::find_youtube_ids(body_source)) add_video(a, id);
   // Trimming the markup leaves its text as it is (html_to_text collapses
   // the same whitespace away).

@@ -87,14 +87,9 @@ bool read_rss_item(const XMLElement* item, size_t index, const Context& ctx, Art
       authors.push_back(plain_of(child(c, kNsAtom10, "name"), Kind::Text));
   a.author = join(std::move(authors));
 
-  for (const auto* c : children(item, ns, "category")) {
-    std::string t = plain_of(c, Kind::Text);
-    add_tag(a, std::move(t));
-  }
-  for (const auto* c : children(item, kNsDc, "subject")) {
-    std::string t = plain_of(c, Kind::Text);
-    add_tag(a, std::move(t));
-  }
+  // A category is a term: an <image> or the like nested in one is not.
+  for (const auto* c : children(item, ns, "category")) add_tag(a, plain_text(own_text_of(c)));
+  for (const auto* c : children(item, kNsDc, "subject")) add_tag(a, plain_text(own_text_of(c)));
   a.language = language_of(item, ctx);
 
   for (const auto* enc : children(item, ns, "enclosure")) {

@@ -77,6 +77,14 @@ std::string text_of(const XMLElement* e) {
   return v.data() == scratch.data() ? std::move(scratch) : std::string(v);
 }
 
+std::string own_text_of(const XMLElement* e) {
+  std::string out;
+  if (!e) return out;
+  for (const XMLNode* c = e->FirstChild(); c; c = c->NextSibling())
+    if (const auto* t = c->ToText()) out += value_of(t);
+  return out;
+}
+
 std::string trimmed_text(const XMLElement* e) {
   std::string scratch;
   return trim(text_of(e, scratch));

@@ -26,6 +26,10 @@ inline std::string_view value_of(const tinyxml2::XMLText* t) {
 std::string_view text_of(const XMLElement* e, std::string& scratch);
 /// The same, as a string of its own.
 std::string text_of(const XMLElement* e);
+/// The character data directly in `e`, not in its child elements: for
+/// fields that are one term (a category), where markup nested in them is a
+/// feed's mistake whose text is no part of the term.
+std::string own_text_of(const XMLElement* e);
 
 inline std::string trim(std::string_view s) {
   return std::string(trimmed(s));

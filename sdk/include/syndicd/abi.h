@@ -34,8 +34,10 @@ extern "C" {
 
 #define SYNDICD_ABI_MAJOR 1
 /* Minor versions: 1.0 the first; 1.1 the capability field flags
- * (SYNDICD_FIELD_FETCHED, _LOCAL_FILES, _PUBLISHED) and no filter kind. */
-#define SYNDICD_ABI_MINOR 1
+ * (SYNDICD_FIELD_FETCHED, _LOCAL_FILES, _PUBLISHED) and no filter kind; 1.2
+ * the article flags SYNDICD_ARTICLE_BODY_GUESSED and _NO_LEAD and the field
+ * flags SYNDICD_FIELD_ARTICLE_PAGE and _TIMEZONE. */
+#define SYNDICD_ABI_MINOR 2
 
 /* The name of the one symbol a plugin exports. */
 #define SYNDICD_PLUGIN_ENTRY_SYMBOL "syndicd_plugin_entry"
@@ -131,6 +133,15 @@ typedef enum syndicd_type {
 /* Sinks: a PATH whose file the sink publishes (a feed it writes); the host's
  * HTTP server serves it as /feeds/<sink name>.xml. */
 #define SYNDICD_FIELD_PUBLISHED 0x20u
+/* Sources (ABI 1.2): an ENUM with the choice "article", which makes the
+ * source read the URL of its first FETCHED key as one article page instead
+ * of a list page or feed. `syndicd preview --article URL` sets it; a source
+ * without one cannot be previewed that way. */
+#define SYNDICD_FIELD_ARTICLE_PAGE 0x40u
+/* Sources (ABI 1.2): a STRING UTC offset ("+07:00") that the source reads
+ * the site's times in; the host shows the source's articles in that zone
+ * (`syndicd preview`). */
+#define SYNDICD_FIELD_TIMEZONE 0x80u
 
 /* C++ gets default member initializers so schemas can be written with
  * designated initializers naming only what they set; the layout is the same. */
@@ -171,9 +182,16 @@ typedef struct syndicd_config syndicd_config;
 /* Time stamps are milliseconds since the Unix epoch, UTC. */
 #define SYNDICD_TIME_NONE INT64_MIN
 
-/* Article flags. */
+/* Article flags: which fields came from a fallback rather than from what
+ * the page or feed says. Operators watch them to see a site's template
+ * change (the preview's "guessed" key, the poll log's guessed=N). */
 /* `published` is the time the article was first seen, not a date the source gave. */
 #define SYNDICD_ARTICLE_DATE_GUESSED 0x1u
+/* The body is a source's fallback (e.g. the largest text block of the page)
+ * because its main rules found no convincing article (ABI 1.2). */
+#define SYNDICD_ARTICLE_BODY_GUESSED 0x2u
+/* The source gave no lead/summary; the host sets it (ABI 1.2). */
+#define SYNDICD_ARTICLE_NO_LEAD 0x4u
 
 typedef struct syndicd_image {
   syndicd_str url;

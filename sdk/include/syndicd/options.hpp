@@ -153,6 +153,20 @@ struct Key {
     k.field.flags |= SYNDICD_FIELD_FETCHED | SYNDICD_FIELD_LOCAL_FILES;
     return k;
   }
+  /// Sources: the ENUM whose choice "article" makes the source read its
+  /// URL as one article page (SYNDICD_FIELD_ARTICLE_PAGE, ABI 1.2).
+  constexpr Key article_page() const {
+    Key k = *this;
+    k.field.flags |= SYNDICD_FIELD_ARTICLE_PAGE;
+    return k;
+  }
+  /// Sources: the UTC offset the site's times are read in; the host shows
+  /// the source's articles in it (SYNDICD_FIELD_TIMEZONE, ABI 1.2).
+  constexpr Key timezone() const {
+    Key k = *this;
+    k.field.flags |= SYNDICD_FIELD_TIMEZONE;
+    return k;
+  }
   /// Sinks: a path whose file the daemon's HTTP server serves as
   /// /feeds/<sink>.xml (SYNDICD_FIELD_PUBLISHED).
   constexpr Key published() const {

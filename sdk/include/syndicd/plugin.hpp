@@ -77,6 +77,17 @@ struct Image {
   bool operator==(const Image&) const = default;
 };
 
+/// The fields an article's flags say were guessed, in a fixed order:
+/// "published", "body", "lead" (SYNDICD_ARTICLE_DATE_GUESSED, _BODY_GUESSED,
+/// _NO_LEAD). The names are those of the preview JSON's "guessed" key.
+inline std::vector<std::string_view> guessed_fields(uint32_t flags) {
+  std::vector<std::string_view> out;
+  if (flags & SYNDICD_ARTICLE_DATE_GUESSED) out.push_back("published");
+  if (flags & SYNDICD_ARTICLE_BODY_GUESSED) out.push_back("body");
+  if (flags & SYNDICD_ARTICLE_NO_LEAD) out.push_back("lead");
+  return out;
+}
+
 /// An owning article. Convert with from_c() / ArticleView.
 struct Article {
   std::string id;

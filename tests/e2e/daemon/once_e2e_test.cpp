@@ -239,6 +239,32 @@ TEST_F(OnceE2e, FailingSourceDoesNotStopTheOthers) {
   EXPECT_NE(r.err.find("source=junk"), std::string::npos) << r.err;
 }
 
+// Issue 12: a feed past its CPU-time budget fails its source with an error
+// naming the URL and the key; the other source's articles are delivered.
+TEST_F(OnceE2e, FeedPastItsCpuTimeFailsOnlyItsSource) {
+  std::string slow = "<rss version=\"2.0\"><channel>";
+  std::string text;
+  for (int k = 0; k < 200; ++k) text += "A & B &nbsp; ";
+  for (int i = 0; i < 1600; ++i)
+    slow += "<item><title>Tin " + std::to_string(i) + "</title><description>" + text +
+            "</description></item>";
+  server_.set("/slow.xml", FixtureServer::text(slow + "</channel></rss>", "application/rss+xml"));
+  const auto cfg =
+      config("  tin: { plugin: rss, url: \"" + server_.url("/feed.xml") +
+                 "\" }\n"
+                 "  slow: { plugin: rss, url: \"" +
+                 server_.url("/slow.xml") + "\", limits: { parse_time: 1ms } }\n",
+             "  page: { plugin: record, path: " + (dir_ / "page.log").string() + " }\n",
+             "  a: { from: [tin, slow], to: [page] }\n");
+  auto r = once(cfg);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(lines("page.log").size(), 3u) << r.err;
+  EXPECT_NE(r.err.find("feed " + server_.url("/slow.xml") +
+                       ": parse abandoned after 1 ms of CPU (limits.parse_time)"),
+            std::string::npos)
+      << r.err;
+}
+
 TEST_F(OnceE2e, FailedDeliveriesStayQueued) {
   const auto cfg = config(
       "  tin: { plugin: rss, url: \"" + server_.url("/feed.xml") + "\" }\n",

@@ -370,9 +370,50 @@ TEST(RssPlugin, FeedPastItsLimitsIsAPermanentErrorNamingTheUrl) {
   ASSERT_TRUE(r.status);
   EXPECT_EQ(*r.status, SYNDICD_ERR_PERMANENT);
   EXPECT_EQ(r.message, "feed " + url +
-                           " could not be read: the document has more than 200000 elements, "
-                           "comments and sections, the limit for one feed");
+                           ": the document has more than 200000 elements, "
+                           "comments and sections, the limit for one feed (limits.max_nodes)");
   EXPECT_TRUE(r.articles.empty());
+}
+
+// Issue 12: past its CPU-time budget a document is abandoned, the poll fails
+// naming the URL and the key, and the instance goes on serving: the next
+// poll, of a feed that has become small, reads it.
+TEST(RssPlugin, FeedPastItsCpuTimeIsAbandonedAndTheNextPollServes) {
+  std::string slow = "<rss version=\"2.0\"><channel>";
+  std::string text;
+  for (int k = 0; k < 200; ++k) text += "A & B &nbsp; ";
+  for (int i = 0; i < 1600; ++i)
+    slow += "<item><title>Tin " + std::to_string(i) + " & x</title><description>" + text +
+            "</description></item>";
+  slow += "</channel></rss>";
+  FixtureServer server;
+  server.set("/slow.rss", FixtureServer::text(slow, "application/rss+xml"));
+  RssHarness h;
+  const std::string url = server.url("/slow.rss");
+  ASSERT_EQ(h.create("    url: " + url + "\n    limits:\n      parse_time: 1ms\n"),
+            std::vector<std::string>{});
+  auto r = h.poll();
+  ASSERT_TRUE(r.status);
+  EXPECT_EQ(*r.status, SYNDICD_ERR_PERMANENT);
+  EXPECT_EQ(r.message, "feed " + url + ": parse abandoned after 1 ms of CPU (limits.parse_time)");
+  EXPECT_TRUE(r.articles.empty());
+
+  server.set("/slow.rss", FixtureServer::text("<rss version=\"2.0\"><channel><item><title>Tin mới"
+                                              "</title></item></channel></rss>",
+                                              "application/rss+xml"));
+  r = h.poll();
+  ASSERT_TRUE(r.status);
+  EXPECT_EQ(*r.status, SYNDICD_OK) << r.message;
+  ASSERT_EQ(r.articles.size(), 1u);
+  EXPECT_EQ(r.articles[0].title, "Tin mới");
+}
+
+TEST(RssPlugin, LimitsAreCheckedAsConfigured) {
+  RssHarness h;
+  const auto problems =
+      h.create("    url: https://example.org/feed.rss\n    limits:\n      max_depth: 101\n");
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems[0].find("limits.max_depth"), std::string::npos) << problems[0];
 }
 
 TEST(RssPlugin, BadTimezoneIsAConfigError) {

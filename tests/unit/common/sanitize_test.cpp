@@ -81,15 +81,18 @@ bool one_of(std::string_view name, const std::string_view (&list)[N]) {
 
 // Removed together with everything inside them: active content, or text
 // that is not part of the article (a <title> inside a pasted document).
+// (The MathML names added to these lists, to is_block_tag() and to the
+// elements html_to_text() skips, since 8ff3a62, are rules, not code:
+// common/src/html_names.hpp says why.)
 constexpr std::string_view kDropWithContent[] = {
-    "script", "style",    "iframe",  "frame",    "frameset", "object", "embed",
-    "applet", "noscript", "noembed", "noframes", "template", "svg",    "math",
-    "select", "textarea", "title",   "xml",      "head"};
+    "script",   "style",    "iframe",  "frame",    "frameset",   "object",        "embed",
+    "applet",   "noscript", "noembed", "noframes", "template",   "svg",           "select",
+    "textarea", "title",    "xml",     "head",     "annotation", "annotation-xml"};
 // Removed, content kept: the text of a form or a <body> is still article text.
-constexpr std::string_view kDropTag[] = {"form",  "input",    "button",  "option",   "optgroup",
-                                         "label", "fieldset", "legend",  "datalist", "output",
-                                         "html",  "body",     "meta",    "link",     "base",
-                                         "param", "keygen",   "isindex", "dialog",   "portal"};
+constexpr std::string_view kDropTag[] = {
+    "form",     "input",   "button", "option", "optgroup", "label",  "fieldset",  "legend",
+    "datalist", "output",  "html",   "body",   "meta",     "link",   "base",      "param",
+    "keygen",   "isindex", "dialog", "portal", "maction",  "mglyph", "malignmark"};
 constexpr std::string_view kVoid[] = {"area", "br", "col", "hr", "img", "source", "track", "wbr"};
 // Void elements among the dropped ones: there is no content to skip (a
 // search for their end tag would swallow the rest of the fragment).
@@ -100,7 +103,7 @@ constexpr std::string_view kVoidDropped[] = {"embed", "frame", "input",  "meta",
 constexpr std::string_view kArticleDropWithContent[] = {
     "form",   "button", "input",  "option", "optgroup", "datalist", "output",
     "canvas", "audio",  "video",  "map",    "dialog",   "link",     "meta",
-    "base",   "keygen", "portal", "param",  "label",    "legend"};
+    "base",   "keygen", "portal", "param",  "label",    "legend",   "math"};
 // What a scraped body may keep: text structure, links, images, tables.
 constexpr std::string_view kArticleTags[] = {
     "p",     "div",   "span", "br",     "hr",      "h1",     "h2",         "h3",    "h4",
@@ -580,7 +583,8 @@ bool is_block_tag(std::string_view name) {
       "dl",      "dt",      "figcaption", "figure",     "footer", "form",    "h1",    "h2",
       "h3",      "h4",      "h5",         "h6",         "header", "hr",      "img",   "li",
       "main",    "nav",     "ol",         "p",          "pre",    "section", "table", "tbody",
-      "td",      "tfoot",   "th",         "thead",      "tr",     "ul",      "video", "iframe"};
+      "td",      "tfoot",   "th",         "thead",      "tr",     "ul",      "video", "iframe",
+      "math",    "mi",      "mn",         "mo",         "ms",     "mtext",   "mtd"};
   for (auto b : kBlocks)
     if (name == b) return true;
   return false;
@@ -652,7 +656,8 @@ std::string html_to_text(std::string_view html) {
       ++j;
     }
     i = j < n ? j + 1 : n;
-    if (!closing && (name == "script" || name == "style" || name == "noscript")) {
+    if (!closing && (name == "script" || name == "style" || name == "noscript" ||
+                     name == "annotation" || name == "annotation-xml")) {
       // Skip to the matching end tag.
       size_t k = i;
       while (k < n) {
@@ -872,11 +877,14 @@ void expect_same_as_reference(const std::string& html) {
 const std::vector<std::string> kTagNames = {
     // dropped with their content
     "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "noscript",
-    "noembed", "noframes", "template", "svg", "math", "select", "textarea", "title", "xml", "head",
+    "noembed", "noframes", "template", "svg", "select", "textarea", "title", "xml", "head",
+    "annotation", "annotation-xml",
+    // MathML: kept in feeds (tokens separate words), dropped whole from scraped pages
+    "math", "mrow", "mi", "mn", "mo", "ms", "mtext", "mtd", "msup", "mfrac",
     // dropped, content kept
     "form", "input", "button", "option", "optgroup", "label", "fieldset", "legend", "datalist",
     "output", "html", "body", "meta", "link", "base", "param", "keygen", "isindex", "dialog",
-    "portal",
+    "portal", "maction", "mglyph", "malignmark",
     // void
     "area", "br", "col", "hr", "img", "source", "track", "wbr",
     // article mode drops these with content

@@ -137,6 +137,67 @@ TEST(Capabilities, RulesForTheFlags) {
             std::vector<std::string>{"feed: PUBLISHED on a key that is not a path"});
 }
 
+constexpr const char* kPageKinds[] = {"list", "article", nullptr};
+constexpr const char* kOtherKinds[] = {"list", "feed", nullptr};
+
+TEST(Capabilities, ArticlePageIsAnEnumWithTheChoiceArticleInASourceThatFetches) {
+  constexpr syndicd_field kGood[] = {
+      {.name = "url", .type = SYNDICD_TYPE_URL, .flags = SYNDICD_FIELD_FETCHED},
+      {.name = "page",
+       .type = SYNDICD_TYPE_ENUM,
+       .flags = SYNDICD_FIELD_ARTICLE_PAGE,
+       .choices = kPageKinds},
+      {},
+  };
+  EXPECT_TRUE(check_capabilities(kGood, SYNDICD_KIND_SOURCE).empty());
+  EXPECT_EQ(capabilities_of(kGood).article_page, "page");
+  EXPECT_EQ(check_capabilities(kGood, SYNDICD_KIND_SINK),
+            (std::vector<std::string>{
+                "url: FETCHED is for sources (a sink's calls are not configured URLs)",
+                "page: ARTICLE_PAGE is for sources"}));
+  constexpr syndicd_field kNoArticleChoice[] = {
+      {.name = "url", .type = SYNDICD_TYPE_URL, .flags = SYNDICD_FIELD_FETCHED},
+      {.name = "page",
+       .type = SYNDICD_TYPE_ENUM,
+       .flags = SYNDICD_FIELD_ARTICLE_PAGE,
+       .choices = kOtherKinds},
+      {.name = "single", .type = SYNDICD_TYPE_BOOL, .flags = SYNDICD_FIELD_ARTICLE_PAGE},
+      {},
+  };
+  EXPECT_EQ(check_capabilities(kNoArticleChoice, SYNDICD_KIND_SOURCE),
+            (std::vector<std::string>{
+                "page: ARTICLE_PAGE on a key that is not an ENUM with the choice \"article\"",
+                "single: ARTICLE_PAGE on a key that is not an ENUM with the choice \"article\""}));
+  constexpr syndicd_field kNothingFetched[] = {
+      {.name = "page",
+       .type = SYNDICD_TYPE_ENUM,
+       .flags = SYNDICD_FIELD_ARTICLE_PAGE,
+       .choices = kPageKinds},
+      {},
+  };
+  EXPECT_EQ(check_capabilities(kNothingFetched, SYNDICD_KIND_SOURCE),
+            std::vector<std::string>{"page: ARTICLE_PAGE in a source with no FETCHED key (the "
+                                     "page's URL would have no key to go in)"});
+}
+
+TEST(Capabilities, TimezoneIsASourcesStringKey) {
+  constexpr syndicd_field kZones[] = {
+      {.name = "zone", .type = SYNDICD_TYPE_STRING, .flags = SYNDICD_FIELD_TIMEZONE},
+      {.name = "offset", .type = SYNDICD_TYPE_INT, .flags = SYNDICD_FIELD_TIMEZONE},
+      {},
+  };
+  EXPECT_EQ(capabilities_of(kZones).timezone, "zone");
+  EXPECT_EQ(check_capabilities(kZones, SYNDICD_KIND_SOURCE),
+            std::vector<std::string>{"offset: TIMEZONE on a key that is not a string"});
+  EXPECT_EQ(check_capabilities(kZones, SYNDICD_KIND_SINK),
+            (std::vector<std::string>{"zone: TIMEZONE is for sources",
+                                      "offset: TIMEZONE is for sources"}));
+  ConfigValues v(syndicd::config::Mark{"x.yaml", 1, 1});
+  EXPECT_EQ(source_timezone(capabilities_of(kZones), v), std::nullopt);
+  v.put("zone", text("+05:30", SYNDICD_TYPE_STRING));
+  EXPECT_EQ(source_timezone(capabilities_of(kZones), v), "+05:30");
+}
+
 struct Typed {
   std::string feed;
   std::string mirror;
@@ -170,6 +231,11 @@ TEST(Capabilities, WhatTheBuiltinPluginsDeclare) {
     EXPECT_EQ(caps.fetched[0].path, "url") << name;
     EXPECT_TRUE(caps.fetched[0].local_files) << name;
   }
+  // Only the html source reads single article pages.
+  EXPECT_EQ(capabilities_of(*registry.find(SYNDICD_KIND_SOURCE, "html")).article_page, "page");
+  EXPECT_EQ(capabilities_of(*registry.find(SYNDICD_KIND_SOURCE, "rss")).article_page, "");
+  for (const char* name : {"rss", "html"})
+    EXPECT_EQ(capabilities_of(*registry.find(SYNDICD_KIND_SOURCE, name)).timezone, "timezone");
   EXPECT_EQ(capabilities_of(*registry.find(SYNDICD_KIND_SINK, "rss")).published,
             std::vector<std::string>{"path"});
   for (const char* name : {"facebook", "youtube"})

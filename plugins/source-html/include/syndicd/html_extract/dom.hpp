@@ -82,6 +82,11 @@ bool is_block_tag(std::string_view name) noexcept;
 /// Elements whose content never counts as text.
 bool is_non_content_tag(std::string_view name) noexcept;
 
+/// Charge this thread's work budget (syndicd/common/budget.hpp), if one is
+/// installed, for every node under `root`, and check the nesting depth
+/// against it: throws common::BudgetExceeded. A no-op without a budget.
+void charge_tree(const xmlNode* root);
+
 /// Remove `n` from the tree and free it.
 void remove_node(xmlNode* n) noexcept;
 
