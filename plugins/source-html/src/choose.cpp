@@ -58,6 +58,34 @@ void drop_date_lines(xmlNode* body, std::initializer_list<xmlNode**> watch) {
   remove_all(doomed, watch);
 }
 
+size_t text_below(const xmlNode* scope);
+
+// A short line of links ("Tags: Politik, Inland", "More", "Read on"): at
+// the end of the body, the page's links out of the article.
+bool link_line(const xmlNode* block) {
+  if (count_images(block) != 0 || is_tag(block, "table")) return false;
+  const size_t len = text_length(clean_text(block));
+  return len > 0 && len < 200 && link_density(block) > 0.5;
+}
+
+// An article never ends on a heading: one left last in the body titles a
+// section that cleaning emptied, or one the page fills later ("Related
+// articles", "Further links", "Comments"). Up to three go, from the end,
+// and only after an article's worth of text: a page of pictures and a
+// caption heading is left as it is.
+void drop_trailing_headings(xmlNode* body, std::initializer_list<xmlNode**> watch) {
+  for (int round = 0; round < 5; ++round) {
+    const std::vector<xmlNode*> blocks = leaf_blocks(body);
+    if (blocks.size() < 2) return;
+    xmlNode* last = blocks.back();
+    const auto t = tag(last);
+    const bool heading = t == "h1" || t == "h2" || t == "h3" || t == "h4" || t == "h5" || t == "h6";
+    if (last == body || !(heading || link_line(last))) return;
+    if (text_below(body) < kEnoughText + text_below(last)) return;
+    remove_watched(last, watch);
+  }
+}
+
 // Wrappers that hold the whole page are layout, not content, and are
 // unwrapped (their children put in their place):
 // - libxml2 reads the content of <noscript> as markup where a browser that
@@ -66,6 +94,25 @@ void drop_date_lines(xmlNode* body, std::initializer_list<xmlNode**> watch) {
 // - ASP.NET (WebForms) wraps every page in one <form runat=server>, and a
 //   form is otherwise read as a form (inputs, low content) and dropped.
 // Either one holding most of the page's text is this case.
+// text_length(collapse_ascii_space(s)) without building the string: this
+// runs over every text node of the page, several times.
+size_t collapsed_length(const char* s) {
+  size_t n = 0;
+  bool word = false, gap = false;
+  for (; *s != 0; ++s) {
+    const char c = *s;
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+      gap = word;
+      continue;
+    }
+    if (gap) ++n;
+    gap = false;
+    word = true;
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+  }
+  return n;
+}
+
 size_t text_below(const xmlNode* scope) {
   size_t text = 0;
   for (const xmlNode* d = scope->children; d != nullptr;) {
@@ -74,7 +121,7 @@ size_t text_below(const xmlNode* scope) {
       continue;
     }
     if (d->type == XML_TEXT_NODE && d->content != nullptr)
-      text += text_length(collapse_ascii_space(reinterpret_cast<const char*>(d->content)));
+      text += collapsed_length(reinterpret_cast<const char*>(d->content));
     d = next_in_order(d, scope);
   }
   return text;
@@ -159,6 +206,7 @@ BodyChoice choose_body(Document& doc, const std::string& title,
   if (c.parts.size() == 1) {
     out.node = c.parts.front();
     drop_date_lines(out.node, watch);
+    drop_trailing_headings(out.node, watch);
     return out;
   }
   // Siblings of one article: joined in a <div> where the first one was.
@@ -171,6 +219,7 @@ BodyChoice choose_body(Document& doc, const std::string& title,
   }
   out.node = wrapper;
   drop_date_lines(out.node, watch);
+  drop_trailing_headings(out.node, watch);
   return out;
 }
 

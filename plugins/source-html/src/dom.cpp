@@ -47,17 +47,79 @@ void append_text(const xmlNode* n, std::string& out) {
   }
 }
 
+bool starts_with_nocase(std::string_view s, size_t at, std::string_view word) {
+  if (at + word.size() > s.size()) return false;
+  for (size_t k = 0; k < word.size(); ++k) {
+    char c = s[at + k];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != word[k]) return false;
+  }
+  return true;
+}
+
+// The page without the bodies of its <script> and <style> elements (the
+// tags stay, with their attributes). They are 40-50% of a news page's
+// bytes, libxml2 reads them character by character into text nodes, and
+// nothing reads them but the JSON-LD reader: scripts whose type says JSON
+// keep their body. The end is found as libxml2's recovering parser finds
+// it ("</script" in any case); a comment is skipped whole, and a
+// self-closed <script/> (an empty element to libxml2) or one never closed
+// is left as it is.
+std::string without_script_bodies(std::string_view html) {
+  std::string out;
+  size_t copied = 0;
+  for (size_t i = html.find('<'); i != std::string_view::npos; i = html.find('<', i)) {
+    if (html.compare(i, 4, "<!--") == 0) {
+      const size_t end = html.find("-->", i + 4);
+      if (end == std::string_view::npos) break;
+      i = end + 3;
+      continue;
+    }
+    const std::string_view name = starts_with_nocase(html, i + 1, "script")  ? "script"
+                                  : starts_with_nocase(html, i + 1, "style") ? "style"
+                                                                             : "";
+    const size_t after = i + 1 + name.size();
+    if (name.empty() || after >= html.size() ||
+        !(ascii_space(html[after]) || html[after] == '>' || html[after] == '/')) {
+      ++i;
+      continue;
+    }
+    const size_t gt = html.find('>', after);
+    if (gt == std::string_view::npos) break;
+    if (html[gt - 1] == '/') {
+      i = gt + 1;
+      continue;
+    }
+    size_t end = gt + 1;
+    while ((end = html.find("</", end)) != std::string_view::npos &&
+           !starts_with_nocase(html, end + 2, name))
+      end += 2;
+    if (end == std::string_view::npos) break;
+    bool json = false;
+    for (size_t k = after; k + 4 <= gt && !json; ++k) json = starts_with_nocase(html, k, "json");
+    if (!json && end > gt + 1) {
+      if (out.empty()) out.reserve(html.size());
+      out.append(html, copied, gt + 1 - copied);
+      copied = end;
+    }
+    i = end + 2;
+  }
+  if (copied == 0) return std::string(html);
+  out.append(html, copied);
+  return out;
+}
+
 }  // namespace
 
 Document Document::parse(std::string_view html, std::string url) {
   init_libxml();
   // NFC first: the heuristics compare words ("Cập nhật"), and pages saved
   // in NFD must give the same article as their NFC twin.
-  const std::string text = common::nfc(html);
+  const std::string text = common::nfc(without_script_bodies(html));
   // IGNORE_ENC + "UTF-8": the fetcher already decoded the page, so a
   // <meta charset=windows-1258> must not make libxml2 decode it again.
   const int options = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
-                      HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC;
+                      HTML_PARSE_NONET | HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT;
   Document d;
   d.url_ = std::move(url);
   d.doc_.reset(

@@ -34,6 +34,7 @@ struct Hints {
   bool share = false;          ///< a share bar
   bool byline = false;         ///< the author's line
   bool header = false;         ///< a header block (.entry-header, #page-header…)
+  bool maybe = false;          ///< an article/content/post word: maybe the article itself
 };
 Hints hints_of(const xmlNode* el);
 /// Site chrome by its tag, role or class/id: where no field is looked for.

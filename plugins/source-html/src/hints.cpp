@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <array>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "extract_parts.hpp"
@@ -114,105 +115,158 @@ void split_words(const std::string& value, std::vector<std::string>& out) {
 }
 
 // A rule: "word", "stem*" (a word starting so), "*stem" (ending so), or two
-// words "w1 w2" (consecutive words of one token). Each table is compiled
-// once (the first time it is used), not re-read for every element.
-struct Rule {
-  std::string_view core, second;  // second: the next word of a two-word rule
-  bool prefix = false, suffix = false;
+// words "w1 w2" (consecutive words of one token). All the tables are
+// compiled once into one: a hash lookup per word for whole-word rules, and
+// a scan of the (deduplicated) prefix, suffix and two-word rules; a match
+// sets the bits of every table the rule is in.
+enum WordBits : uint8_t {
+  kNegative = 1,
+  kPositive = 2,
+  kUnlikelyWord = 4,
+  kMaybe = 8,
+  kShareWord = 16,
+  kBylineWord = 32,
+  kHeaderWord = 64,
 };
 
-class RuleSet {
+class RuleTable {
  public:
-  RuleSet(std::initializer_list<std::string_view> rules) {
+  void add(std::initializer_list<std::string_view> rules, uint8_t bit) {
     for (std::string_view r : rules) {
-      Rule rule;
       if (const size_t space = r.find(' '); space != std::string_view::npos) {
-        rule.core = r.substr(0, space);
-        rule.second = r.substr(space + 1);
-      } else {
-        rule.prefix = r.back() == '*';
-        rule.suffix = r.front() == '*';
-        rule.core =
-            r.substr(rule.suffix ? 1 : 0, r.size() - (rule.prefix ? 1 : 0) - (rule.suffix ? 1 : 0));
+        pairs_.push_back({r.substr(0, space), r.substr(space + 1), bit});
+        continue;
       }
-      rules_.push_back(rule);
+      const bool prefix = r.back() == '*', suffix = r.front() == '*';
+      const std::string_view core =
+          r.substr(suffix ? 1 : 0, r.size() - (prefix ? 1 : 0) - (suffix ? 1 : 0));
+      exact_[core] |= bit;  // "stem*" and "*stem" match the stem alone too
+      if (prefix) merge(prefixes_, core, bit);
+      if (suffix) merge(suffixes_, core, bit);
     }
   }
 
-  bool any(const std::vector<std::string>& words) const {
+  uint8_t match(const std::vector<std::string>& words) const {
+    uint8_t bits = 0;
     for (size_t i = 0; i < words.size(); ++i) {
       const std::string_view w = words[i];
       if (w.empty()) continue;
-      for (const Rule& r : rules_) {
-        if (w.size() < r.core.size()) continue;
-        if (!r.second.empty()) {
-          if (w == r.core && i + 1 < words.size() && words[i + 1] == r.second) return true;
-          continue;
-        }
-        if (w == r.core) return true;
-        if (r.prefix && w.substr(0, r.core.size()) == r.core) return true;
-        if (r.suffix && w.substr(w.size() - r.core.size()) == r.core) return true;
-      }
+      if (auto it = exact_.find(w); it != exact_.end()) bits |= it->second;
+      for (const Affix& a : prefixes_)
+        if (w.size() > a.core.size() && w.substr(0, a.core.size()) == a.core) bits |= a.bits;
+      for (const Affix& a : suffixes_)
+        if (w.size() > a.core.size() && w.substr(w.size() - a.core.size()) == a.core)
+          bits |= a.bits;
+      for (const Pair& p : pairs_)
+        if (w == p.first && i + 1 < words.size() && words[i + 1] == p.second) bits |= p.bits;
     }
-    return false;
+    return bits;
   }
 
  private:
-  std::vector<Rule> rules_;
+  struct Affix {
+    std::string_view core;
+    uint8_t bits;
+  };
+  struct Pair {
+    std::string_view first, second;
+    uint8_t bits;
+  };
+  static void merge(std::vector<Affix>& list, std::string_view core, uint8_t bit) {
+    for (Affix& a : list)
+      if (a.core == core) {
+        a.bits |= bit;
+        return;
+      }
+    list.push_back({core, bit});
+  }
+  std::unordered_map<std::string_view, uint8_t> exact_;
+  std::vector<Affix> prefixes_, suffixes_;
+  std::vector<Pair> pairs_;
 };
 
-// Readability's "unlikely candidates": site chrome, as words.
-bool unlikely_words(const std::vector<std::string>& w) {
-  static const RuleSet rules{
-      "ad", "ads", "advert*", "adsbygoogle", "ai2html", "banner*", "breadcrumb*", "combx",
-      "comment*", "*comments", "community", "cover wrap", "disqus*", "extra", "footer*", "*footer",
-      "gdpr", "header", "*header", "legends", "menu*", "*menu", "related*", "remark*", "replies",
-      "rss", "shoutbox", "sidebar*", "*sidebar", "skyscraper", "social*", "sponsor*",
-      "supplemental", "agegate", "pagination", "pager", "popup*", "cookie*", "newsletter*",
-      "tin moi", "tinmoi", "lien quan", "lienquan", "tin khac", "tinkhac", "quang cao", "quangcao",
-      "qc", "hotline",
-      // Comment sections in other languages (German, Spanish/Portuguese, Polish/Czech).
-      "kommentar*", "comentario*", "komentar*"};
-  return rules.any(w);
+const RuleTable& rule_table() {
+  static const RuleTable table = [] {
+    RuleTable t;
+    // Readability's "unlikely candidates": site chrome, as words.
+    t.add({"ad", "ads", "advert*", "adsbygoogle", "ai2html", "banner*", "breadcrumb*", "combx",
+           "comment*", "*comments", "community", "cover wrap", "disqus*", "extra", "footer*",
+           "*footer", "gdpr", "header", "*header", "legends", "menu*", "*menu", "related*",
+           "remark*", "replies", "rss", "shoutbox", "sidebar*", "*sidebar", "skyscraper", "social*",
+           "sponsor*", "supplemental", "agegate", "pagination", "pager", "popup*", "cookie*",
+           "newsletter*", "tin moi", "tinmoi", "lien quan", "lienquan", "tin khac", "tinkhac",
+           "quang cao", "quangcao", "qc", "hotline", "teaser*",
+           // Comment sections in other languages (German, Spanish/Portuguese, Polish/Czech).
+           "kommentar*", "comentario*", "komentar*"},
+          kUnlikelyWord);
+    // Readability's "ok, maybe it's a candidate": the article container
+    // itself often says so next to a chrome word ("article-header-wrap").
+    t.add({"article*", "*article", "body", "*body", "column", "content*", "*content", "main",
+           "shadow", "post", "entry", "story", "noi dung", "noidung", "chi tiet", "chitiet"},
+          kMaybe);
+    t.add(
+        {"article*", "*article", "body*",   "*body",    "content*", "*content", "entry*", "hentry",
+         "h entry",  "main",     "page",    "post",     "text",     "*text",    "blog*",  "story*",
+         "*story",   "noi dung", "noidung", "chi tiet", "chitiet",  "detail*",  "fck*"},
+        kPositive);
+    t.add({"ad",          "ads",        "advert*",     "hidden",   "hid",       "banner*",
+           "combx",       "comment*",   "*comments",   "com",      "contact*",  "foot",
+           "footer*",     "*footer",    "footnote*",   "gdpr",     "masthead",  "*media",
+           "meta",        "*meta",      "metadata",    "outbrain", "promo*",    "related*",
+           "scroll*",     "share*",     "*share",      "sharing",  "shoutbox",  "sidebar*",
+           "*sidebar",    "skyscraper", "sponsor*",    "shopping", "tags",      "tag",
+           "tool*",       "*tools",     "widget*",     "social*",  "nav",       "navbar",
+           "navigation",  "menu*",      "breadcrumb*", "paging",   "rating",    "subscribe*",
+           "print",       "copyright",  "tin moi",     "tinmoi",   "lien quan", "lienquan",
+           "tin khac",    "tinkhac",    "quang cao",   "quangcao", "qc",        "kommentar*",
+           "comentario*", "komentar*"},
+          kNegative);
+    t.add({"share*", "*share", "sharing", "sharedaddy", "social*"}, kShareWord);
+    t.add({"byline", "author*", "*author", "dateline", "writtenby", "tac gia", "tacgia"},
+          kBylineWord);
+    t.add({"header", "*header", "heading", "masthead"}, kHeaderWord);
+    return t;
+  }();
+  return table;
 }
 
-// Readability's "ok, maybe it's a candidate": the article container itself
-// often says so next to a chrome word ("article-header-wrap").
-bool maybe_words(const std::vector<std::string>& w) {
-  static const RuleSet rules{"article*", "*article", "body",     "*body",  "column", "content*",
-                             "*content", "main",     "shadow",   "post",   "entry",  "story",
-                             "noi dung", "noidung",  "chi tiet", "chitiet"};
-  return rules.any(w);
+// What the words of one class or id value say, as bits: computed once per
+// distinct value. A page repeats its class names on hundreds of elements,
+// and hints_of() runs for every element (and again for each ancestor when
+// fields look for chrome around them).
+uint8_t compute_bits(const std::string& value) {
+  std::vector<std::string> w;
+  split_words(value, w);
+  return rule_table().match(w);
 }
 
-bool positive_words(const std::vector<std::string>& w) {
-  static const RuleSet rules{"article*", "*article", "body*",   "*body",   "content*", "*content",
-                             "entry*",   "hentry",   "h entry", "main",    "page",     "post",
-                             "text",     "*text",    "blog*",   "story*",  "*story",   "noi dung",
-                             "noidung",  "chi tiet", "chitiet", "detail*", "fck*"};
-  return rules.any(w);
+struct ViewHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+uint8_t word_bits(std::string_view value) {
+  if (value.empty()) return 0;
+  // Per thread (plugins extract on worker threads), bounded: a daemon
+  // that runs for weeks sees an open set of class names.
+  thread_local std::unordered_map<std::string, uint8_t, ViewHash, std::equal_to<>> cache;
+  if (auto it = cache.find(value); it != cache.end()) return it->second;
+  std::string key(value);
+  const uint8_t b = compute_bits(key);
+  if (cache.size() >= 8192) cache.clear();
+  cache.emplace(std::move(key), b);
+  return b;
 }
 
-bool negative_words(const std::vector<std::string>& w) {
-  static const RuleSet rules{
-      "ad",          "ads",        "advert*",     "hidden",   "hid",       "banner*",
-      "combx",       "comment*",   "*comments",   "com",      "contact*",  "foot",
-      "footer*",     "*footer",    "footnote*",   "gdpr",     "masthead",  "*media",
-      "meta",        "*meta",      "metadata",    "outbrain", "promo*",    "related*",
-      "scroll*",     "share*",     "*share",      "sharing",  "shoutbox",  "sidebar*",
-      "*sidebar",    "skyscraper", "sponsor*",    "shopping", "tags",      "tag",
-      "tool*",       "*tools",     "widget*",     "social*",  "nav",       "navbar",
-      "navigation",  "menu*",      "breadcrumb*", "paging",   "rating",    "subscribe*",
-      "print",       "copyright",  "tin moi",     "tinmoi",   "lien quan", "lienquan",
-      "tin khac",    "tinkhac",    "quang cao",   "quangcao", "qc",        "kommentar*",
-      "comentario*", "komentar*"};
-  return rules.any(w);
-}
-
-std::vector<std::string> words_of(const xmlNode* el, const char* name) {
-  std::vector<std::string> out;
-  if (const std::string v = attr(el, name); !v.empty()) split_words(v, out);
-  return out;
+// An attribute's value without a copy: libxml2's HTML parser gives each
+// one a single text child (anything else is read through xmlGetProp).
+std::string_view attr_value(const xmlNode* el, const xmlAttr* a, std::string& spill) {
+  const xmlNode* c = a->children;
+  if (c == nullptr) return {};
+  if (c->next == nullptr && c->type == XML_TEXT_NODE && c->content != nullptr)
+    return reinterpret_cast<const char*>(c->content);
+  spill = attr(el, reinterpret_cast<const char*>(a->name));
+  return spill;
 }
 
 // <header> and <footer> are the page's banner and contentinfo unless they
@@ -230,45 +284,56 @@ bool sectioned(const xmlNode* el) {
 
 Hints hints_of(const xmlNode* el) {
   Hints h;
-  std::vector<std::string> cls = words_of(el, "class");
-  std::vector<std::string> id = words_of(el, "id");
-  int weight = 0;
-  if (negative_words(cls)) weight -= 25;
-  if (positive_words(cls)) weight += 25;
-  if (negative_words(id)) weight -= 25;
-  if (positive_words(id)) weight += 25;
-  h.weight = weight;
-  std::vector<std::string> all = std::move(cls);
-  all.insert(all.end(), id.begin(), id.end());
-  h.unlikely = unlikely_words(all) && !maybe_words(all);
-  static const RuleSet share{"share*", "*share", "sharing", "sharedaddy", "social*"};
-  h.share = share.any(all);
-  static const RuleSet byline{"byline",    "author*", "*author", "dateline",
-                              "writtenby", "tac gia", "tacgia"};
-  h.byline = byline.any(all) || attr(el, "rel") == "author" ||
-             contains_any(attr(el, "itemprop"), {"author"});
-  static const RuleSet header{"header", "*header", "heading", "masthead"};
-  h.header = header.any(all);
-  const std::string role = attr(el, "role");
+  const auto t = tag(el);
+  if (el->properties == nullptr) {
+    h.unlikely_role =
+        t == "nav" || t == "aside" || ((t == "header" || t == "footer") && !sectioned(el));
+    return h;
+  }
+  // One pass over the attributes, no copies: this runs for every element.
+  uint8_t cls = 0, id = 0;
+  bool author_attr = false;
+  std::string_view role;
+  std::string spill_class, spill_id, spill_other, spill_role;
+  for (const xmlAttr* a = el->properties; a != nullptr; a = a->next) {
+    const std::string_view name = reinterpret_cast<const char*>(a->name);
+    if (name == "class") {
+      cls = word_bits(attr_value(el, a, spill_class));
+    } else if (name == "id") {
+      id = word_bits(attr_value(el, a, spill_id));
+    } else if (name == "rel") {
+      author_attr = author_attr || attr_value(el, a, spill_other) == "author";
+    } else if (name == "itemprop") {
+      author_attr =
+          author_attr || attr_value(el, a, spill_other).find("author") != std::string_view::npos;
+    } else if (name == "role") {
+      role = attr_value(el, a, spill_role);
+    }
+  }
+  auto weight_of = [](uint8_t b) {
+    return ((b & kNegative) != 0 ? -25 : 0) + ((b & kPositive) != 0 ? 25 : 0);
+  };
+  h.weight = weight_of(cls) + weight_of(id);
+  const uint8_t all = cls | id;
+  h.maybe = (all & kMaybe) != 0;
+  h.unlikely = (all & kUnlikelyWord) != 0 && !h.maybe;
+  h.share = (all & kShareWord) != 0;
+  h.byline = (all & kBylineWord) != 0 || author_attr;
+  h.header = (all & kHeaderWord) != 0;
   for (std::string_view r :
        {"menu", "menubar", "complementary", "navigation", "alert", "alertdialog", "dialog"})
     if (role == r) h.unlikely_role = true;
-  const auto t = tag(el);
   if (t == "nav" || t == "aside" || ((t == "header" || t == "footer") && !sectioned(el)))
     h.unlikely_role = true;
   return h;
 }
 
 bool negative_hint(const std::string& ci) {
-  std::vector<std::string> w;
-  split_words(ci, w);
-  return negative_words(w);
+  return (word_bits(ci) & kNegative) != 0;
 }
 
 bool positive_hint(const std::string& ci) {
-  std::vector<std::string> w;
-  split_words(ci, w);
-  return positive_words(w);
+  return (word_bits(ci) & kPositive) != 0;
 }
 
 // Site chrome, whatever it holds: where the title, dates and lead are never
@@ -288,20 +353,31 @@ bool inside_unlikely(const xmlNode* el, const xmlNode* stop) {
   return false;
 }
 
+// One walk over the page for all the keys (the first key found wins, as
+// if each were looked for in turn): the fields ask for a dozen keys each.
 std::string meta_content(const Document& doc, std::initializer_list<std::string_view> keys) {
-  for (auto key : keys) {
-    for (xmlNode* n = doc.root(); n != nullptr; n = next_in_order(n, doc.root())) {
-      if (!is_tag(n, "meta")) continue;
-      const std::string prop = lower(attr(n, "property"));
-      const std::string name = lower(attr(n, "name"));
-      const std::string itemprop = lower(attr(n, "itemprop"));
+  std::string best;
+  size_t best_rank = keys.size();
+  for (xmlNode* n = doc.root(); n != nullptr && best_rank > 0; n = next_in_order(n, doc.root())) {
+    if (!is_tag(n, "meta")) continue;
+    const std::string prop = lower(attr(n, "property"));
+    const std::string name = lower(attr(n, "name"));
+    const std::string itemprop = lower(attr(n, "itemprop"));
+    size_t rank = 0;
+    for (auto key : keys) {
+      if (rank >= best_rank) break;
       if (prop == key || name == key || itemprop == key) {
         std::string v = collapse_ascii_space(attr(n, "content"));
-        if (!v.empty()) return v;
+        if (!v.empty()) {
+          best = std::move(v);
+          best_rank = rank;
+        }
+        break;
       }
+      ++rank;
     }
   }
-  return {};
+  return best;
 }
 
 }  // namespace syndicd::html::detail

@@ -1,7 +1,7 @@
 // Rules of the automatic body choice, each on a small page written for it
 // (tests/fixtures/extract/): the page-wide ASP.NET form, comment sections
 // named in other languages, paragraphs that are only links, and the simple
-// baseline the main pass is checked against.
+// baseline the main pass is checked against, teasers of other articles.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -80,6 +80,73 @@ TEST(BodyRules, BaselinePrefersTheArticleElement) {
 
 TEST(BodyRules, BaselinePrefersWhatThePageMarksAsTheArticleBody) {
   EXPECT_EQ(baseline_id("baseline-marked.html"), "marked");
+}
+
+}  // namespace
+
+namespace {
+
+TEST(BodyRules, TeasersOfOtherArticlesAreChrome) {
+  // "teaser" names the promotion of other articles (a headline and a
+  // picture linking to them), never the article itself.
+  const std::string body = body_of_page("teasers.html");
+  EXPECT_TRUE(has(body, "every fifteen minutes")) << body;
+  EXPECT_TRUE(has(body, "second boat in last year's budget")) << body;
+  EXPECT_FALSE(has(body, "Night buses return")) << body;
+  EXPECT_FALSE(has(body, "Cycle lane along the river")) << body;
+}
+
+}  // namespace
+
+namespace {
+
+const xmlNode* find_tag(const Document& doc, std::string_view name, size_t nth = 0) {
+  for (xmlNode* n = doc.root(); n != nullptr; n = next_in_order(n, doc.root()))
+    if (is_tag(n, name) && nth-- == 0) return n;
+  return nullptr;
+}
+
+TEST(DocumentParse, ScriptBodiesAreLeftOutButJsonStays) {
+  const Document doc = Document::parse(
+      "<html><head><script type=\"application/ld+json\">{\"headline\":\"H\"}</script>"
+      "<SCRIPT>var s = '<div>not markup</div>';</SCRIPT><style>p { color: red }</style></head>"
+      "<body><!-- <script> in a comment --><p>one</p><script src=\"a.js\"/><p>two</p>"
+      "<script>if (a </b) {}</script><p>three</p></body></html>",
+      "https://example.org/");
+  EXPECT_EQ(raw_text(find_tag(doc, "script", 0)), "{\"headline\":\"H\"}");
+  EXPECT_EQ(find_tag(doc, "script", 1)->children, nullptr);
+  EXPECT_EQ(find_tag(doc, "style")->children, nullptr);
+  EXPECT_EQ(clean_text(find_tag(doc, "body")), "one two three");
+}
+
+}  // namespace
+
+namespace {
+
+TEST(BodyRules, AHeadingOrLinkLineLeftLastIsDropped) {
+  // The related list under "Further reading" goes as chrome; its heading,
+  // left last, titles nothing of the article. Headings inside it stay.
+  const std::string body = body_of_page("trailing-heading.html");
+  EXPECT_TRUE(has(body, "A new floor")) << body;
+  EXPECT_TRUE(has(body, "smell in the summer months")) << body;
+  EXPECT_FALSE(has(body, "Further reading")) << body;
+  // So does a short line of links after it.
+  EXPECT_FALSE(has(body, "Filed under")) << body;
+}
+
+}  // namespace
+
+namespace {
+
+TEST(BodyRules, AnAuthorsBoxIsChromeButTheBylineIsFound) {
+  const std::string html = read("author-box.html");
+  const Extraction x = extract_article(html, "https://example.org/author-box", ArticleRules{});
+  ASSERT_TRUE(x.article) << x.error;
+  const std::string& body = x.article->body_text;
+  EXPECT_TRUE(has(body, "two weeks earlier than usual")) << body;
+  EXPECT_TRUE(has(body, "heaviest part of the work")) << body;
+  EXPECT_FALSE(has(body, "regional radio station")) << body;
+  EXPECT_TRUE(has(x.article->author, "Anna Berg")) << x.article->author;
 }
 
 }  // namespace
