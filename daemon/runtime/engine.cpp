@@ -8,6 +8,7 @@
 #include <set>
 
 #include "log/log.hpp"
+#include "runtime/delivery_policy.hpp"
 #include "syndicd/common/dates.hpp"
 
 namespace syndicd::runtime {
@@ -46,9 +47,6 @@ const char* status_name(syndicd_status s) {
 
 // Longest wait between polls of a failing source.
 constexpr milliseconds kMaxPollBackoff = std::chrono::hours(6);
-// How long a sink that rejected its credentials (or is not implemented)
-// waits before trying again when it names no time itself.
-constexpr milliseconds kAuthPause = std::chrono::hours(1);
 // The state file refused a write (full, locked, read-only): the first
 // retry of the work it stopped, doubling up to the work's own schedule.
 constexpr milliseconds kStoreRetry = std::chrono::seconds(5);
@@ -73,9 +71,7 @@ struct Engine::SinkWorker {
   plugin_host::Instance* instance = nullptr;
   bool idempotent = false;
   size_t concurrency = 1;
-  int max_attempts = 8;
-  milliseconds retry{60'000};
-  milliseconds retry_max{6 * 3'600'000};
+  RetrySettings retry_settings;
   size_t in_flight = 0;
   int64_t paused_until = 0;
   bool pump_posted = false;
@@ -115,9 +111,7 @@ Engine::Engine(Assembly& assembly, Environment& environment, store::Store& store
       worker->idempotent = worker->instance && (worker->instance->plugin().descriptor.flags &
                                                 SYNDICD_PLUGIN_IDEMPOTENT);
       worker->concurrency = static_cast<size_t>(keys.concurrency);
-      worker->max_attempts = keys.max_attempts;
-      worker->retry = keys.retry;
-      worker->retry_max = keys.retry_max;
+      worker->retry_settings = {keys.max_attempts, keys.retry, keys.retry_max};
       worker->timer = std::make_unique<boost::asio::steady_timer>(io);
     }
   }
@@ -487,11 +481,13 @@ void Engine::reconcile(SinkWorker& k, std::function<void()> done) {
   for (const auto& d : rows) {
     const int64_t t = now();
     const log::Fields fields{{"sink", k.name}, {"url", d.article.url}};
-    if (k.idempotent) {
+    const Interrupted what =
+        settle_interrupted(k.idempotent, k.instance != nullptr && k.instance->can_reconcile());
+    if (what == Interrupted::redeliver) {
       store_.release(d.id, t, t);
       log::info("retrying a delivery interrupted by a stop (idempotent sink)", fields);
       finish_one();
-    } else if (k.instance != nullptr && k.instance->can_reconcile()) {
+    } else if (what == Interrupted::reconcile) {
       ++reconciles_pending_;
       k.instance->reconcile(d.article, [this, d, fields, finish_one, alive = alive_](
                                            bool found, const std::string& id) {
@@ -632,75 +628,56 @@ void Engine::delivered(SinkWorker& k, const store::Delivery& d, const syndicd_re
   const std::string message = copy(r.message);
   const log::Fields fields{
       {"sink", k.name}, {"url", d.article.url}, {"attempt", std::to_string(d.attempts + 1)}};
+  std::uniform_real_distribution<double> spread(1.0 - kRetryJitter, 1.0 + kRetryJitter);
+  const DeliveryDecision decision = decide({r.status, d.attempts, r.retry_after_ms, r.pause_until},
+                                           k.retry_settings, k.paused_until, t, spread(random_));
+  using Reason = DeliveryDecision::Reason;
   try {
-    if (r.pause_until > t) {
-      // Deliveries in flight together may each report a pause: the longest
-      // one holds (a 429's minute must not cut short a spent daily quota).
-      k.paused_until = std::max(k.paused_until, r.pause_until);
+    // The pause holds whether or not the store takes the outcome below.
+    k.paused_until = decision.paused_until;
+    if (decision.pause_reported)
       log::warning("sink paused until " + common::format_rfc3339(k.paused_until, 0) +
                        (message.empty() ? "" : ": " + message),
                    {{"sink", k.name}});
-    }
-    switch (r.status) {
-      case SYNDICD_OK:
+    switch (decision.reason) {
+      case Reason::delivered:
         store_.mark_done(d.id, copy(r.external_id), t);
         ++stats_.delivered;
         log::info("delivered",
                   {{"sink", k.name}, {"url", d.article.url}, {"id", copy(r.external_id)}});
         break;
-      case SYNDICD_ERR_AUTH:
-      case SYNDICD_ERR_NOT_IMPLEMENTED: {
-        // Nothing is wrong with the article: keep it pending, uncounted, and
-        // pause the whole sink (for the sink's own pause, else kAuthPause).
-        if (k.paused_until <= t) k.paused_until = t + kAuthPause.count();
-        store_.hold(d.id, message, k.paused_until, t);
-        failed_ = true;
+      case Reason::refused:
+        store_.hold(d.id, message, decision.until, t);
         log::error("sink cannot deliver (" + std::string(status_name(r.status)) + "): " + message +
                        "; deliveries stay queued",
                    fields);
         break;
-      }
-      case SYNDICD_ERR_PERMANENT:
-      case SYNDICD_ERR_CONFIG:
+      case Reason::permanent:
         store_.mark_dead(d.id, message, t);
         ++stats_.dead;
-        failed_ = true;
         log::error("delivery failed for good: " + message, fields);
         break;
-      case SYNDICD_ERR_RATE_LIMITED:
-        if (k.paused_until > t) {
-          // The sink paused (a spent quota, usage near its limit): that says
-          // nothing about this article, so it is no attempt — a quota spent
-          // for longer than max_attempts retries must not park it as dead.
-          // It waits, pending, for the pause to end.
-          const int64_t next = std::max(k.paused_until, t + std::max<int64_t>(r.retry_after_ms, 0));
-          store_.hold(d.id, message, next, t);
-          failed_ = true;
-          log::warning("delivery waits for the sink's pause (rate_limited): " + message, fields);
-          break;
-        }
-        [[fallthrough]];  // one call throttled: a failed attempt, retried
-      default: {          // transient, internal, rate limited without a pause
-        failed_ = true;
-        if (d.attempts + 1 >= k.max_attempts) {
-          store_.mark_dead(d.id, message, t);
-          ++stats_.dead;
-          log::error("delivery failed " + std::to_string(k.max_attempts) +
-                         " times, parked as dead: " + message,
-                     fields);
-          break;
-        }
-        milliseconds delay =
-            std::min(k.retry_max, k.retry * (int64_t{1} << std::min(d.attempts, 20)));
-        delay = jitter(delay, 0.2);
-        if (r.retry_after_ms > 0) delay = std::max(delay, milliseconds(r.retry_after_ms));
-        store_.mark_retry(d.id, message, t + delay.count(), t);
+      case Reason::waits_for_pause:
+        store_.hold(d.id, message, decision.until, t);
+        log::warning("delivery waits for the sink's pause (rate_limited): " + message, fields);
+        break;
+      case Reason::out_of_attempts:
+        store_.mark_dead(d.id, message, t);
+        ++stats_.dead;
+        log::error("delivery failed " + std::to_string(k.retry_settings.max_attempts) +
+                       " times, parked as dead: " + message,
+                   fields);
+        break;
+      case Reason::failed: {
+        store_.mark_retry(d.id, message, decision.until, t);
         ++stats_.retried;
         auto f = fields;
-        f.emplace_back("retry_in", seconds_text(delay));
+        f.emplace_back("retry_in", seconds_text(decision.delay));
         log::warning("delivery failed (" + std::string(status_name(r.status)) + "): " + message, f);
+        break;
       }
     }
+    if (decision.failure) failed_ = true;
   } catch (const std::exception& e) {
     // `once` (no RetryingStore in front): the row stays in_flight for the
     // next run to settle, and the exit code says something went wrong.
