@@ -22,6 +22,7 @@
 #include "runtime/daemon.hpp"
 #include "runtime/engine.hpp"
 #include "runtime/environment.hpp"
+#include "runtime/reload_plan.hpp"
 
 namespace syndicd::runtime {
 namespace {
@@ -228,15 +229,6 @@ class Service {
     return out;
   }
 
-  // Everything that makes a source fetch something else: a changed one
-  // polls right after a reload instead of waiting out the old schedule.
-  static std::string fingerprint(const config::Node& n) {
-    std::string out = std::to_string(static_cast<int>(n.kind)) + ":" + n.scalar + "{";
-    for (const auto& i : n.items) out += fingerprint(i) + ",";
-    for (const auto& e : n.entries) out += e.key + "=" + fingerprint(e.value) + ",";
-    return out + "}";
-  }
-
   // An engine on the installed assembly, started; `fresh` sources poll soon.
   void start_engine(std::set<std::string> fresh = {}) {
     EngineOptions options;
@@ -299,14 +291,11 @@ class Service {
     if (next->config().daemon.state != state_path_)
       log::warning("daemon.state changed; the new path takes effect after a restart",
                    {{"running", state_path_}, {"configured", next->config().daemon.state}});
-    std::set<std::string> changed;
-    for (const auto& [name, section] : next->config().sources) {
-      const auto& old = assembly().config().sources;
-      auto it = old.find(name);
-      if (it == old.end() || it->second.plugin != section.plugin ||
-          fingerprint(it->second.body) != fingerprint(section.body))
-        changed.insert(name);
-    }
+    // A source the reload added or changed polls right after it instead of
+    // waiting out the old schedule.
+    const ReloadPlan plan = plan_reload(assembly().config(), next->config());
+    std::set<std::string> changed = plan.sources.added;
+    changed.insert(plan.sources.changed.begin(), plan.sources.changed.end());
     reloading_ = true;
     auto shared = std::make_shared<std::unique_ptr<Assembly>>(std::move(next));
     engine().stop(shutdown_timeout_, [this, shared, changed] {
