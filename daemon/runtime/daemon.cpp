@@ -51,6 +51,8 @@ void Daemon::install(std::unique_ptr<Assembly> assembly) {
 }
 
 Settled Daemon::settle_previous_run(int64_t now) {
+  // Without a state file (preview) there is no previous run to settle.
+  if (!store_ || !assembly_) return {};
   return runtime::settle_previous_run(*store_, *assembly_, options_.state, now);
 }
 

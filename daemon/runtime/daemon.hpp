@@ -62,9 +62,11 @@ class Daemon {
   void install(std::unique_ptr<Assembly> assembly);
   /// Settle what the previous process left in the state file
   /// (runtime/quarantine.hpp) for the installed assembly, at `now` (ms).
-  /// Once per process, before the first engine.
+  /// Once per process, before the first engine; nothing without a state
+  /// file or an assembly.
   Settled settle_previous_run(int64_t now);
   /// A new engine on the installed assembly, replacing any before it.
+  /// Needs a state file.
   Engine& start_engine(EngineOptions options);
   /// The engine, then the assembly, go.
   void retire();
