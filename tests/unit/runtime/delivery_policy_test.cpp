@@ -92,9 +92,12 @@ TEST(DeliveryPolicy, RetryAfterIsTheEarliestRetry) {
   EXPECT_EQ(decide_now(o).delay, milliseconds(8000));
 }
 
-TEST(DeliveryPolicy, InternalErrorsAndUnknownStatusesAreRetriedLikeTransientOnes) {
-  EXPECT_EQ(decide_now(outcome(SYNDICD_ERR_INTERNAL)).action, Action::retry);
-  EXPECT_EQ(decide_now(outcome(static_cast<syndicd_status>(99))).action, Action::retry);
+TEST(DeliveryPolicy, InternalErrorsAreRetriedLikeTransientOnes) {
+  // (A status outside the enum is no value of syndicd_status at all: the
+  // sanitizer build rejects even loading one, so it is not tested here.)
+  const auto d = decide_now(outcome(SYNDICD_ERR_INTERNAL, 2));
+  EXPECT_EQ(d.action, Action::retry);
+  EXPECT_EQ(d.delay, milliseconds(4000));
 }
 
 TEST(DeliveryPolicy, TheLastAllowedAttemptFailingIsDead) {
