@@ -20,13 +20,9 @@
 #include "pipeline/step.hpp"
 #include "plugin_host/loader.hpp"
 #include "runtime/assembly.hpp"
-#include "runtime/engine.hpp"
-#include "runtime/environment.hpp"
+#include "runtime/daemon.hpp"
 #include "runtime/preview.hpp"
-#include "runtime/quarantine.hpp"
 #include "runtime/service.hpp"
-#include "store/crash_note.hpp"
-#include "store/sqlite_store.hpp"
 #include "text/suggest.hpp"
 
 namespace syndicd::cli {
@@ -212,12 +208,11 @@ int cmd_preview(const Args& args) {
                  "source in the file\n";
     return kUsage;
   }
-  // Instances are created with the environment's loop and fetcher, so the
-  // environment must outlive the assembly (declared first, destroyed last).
-  runtime::Environment environment;
-  runtime::AssemblyOptions options;
-  options.extra_plugin_path = extra_paths(args);
-  options.services = environment.services();
+  // No state file: nothing is stored. The assembly, declared after the
+  // daemon, goes before the environment its instances use.
+  runtime::DaemonOptions daemon_options;
+  daemon_options.extra_plugin_path = extra_paths(args);
+  runtime::Daemon daemon(daemon_options);
   runtime::Report report;
   std::unique_ptr<runtime::Assembly> assembly;
   std::string source;
@@ -252,15 +247,16 @@ int cmd_preview(const Args& args) {
       return d.severity == config::Diagnostic::Severity::Warning &&
              d.path.starts_with("pipelines.");
     });
-    assembly = runtime::Assembly::build(std::move(loaded), options, report);
+    assembly = daemon.assemble(std::move(loaded), report);
     source = runtime::kPreviewSource;
   } else {
-    assembly = runtime::Assembly::build(config_path(args), options, report);
+    assembly = daemon.assemble(config_path(args), report);
     source = args.positionals[0];
   }
   std::cerr << report.text();
   if (!assembly || report.errors() > 0) return kConfig;
-  return runtime::preview_source(*assembly, environment, source, json, std::cout, std::cerr);
+  return runtime::preview_source(*assembly, daemon.environment(), source, json, std::cout,
+                                 std::cerr);
 }
 
 int cmd_once(const Args& args) {
@@ -292,52 +288,47 @@ int cmd_once(const Args& args) {
   }
   if (!args.has("verbose")) log::set_max_level(log::level_named(cfg.daemon.log_level));
   const bool dry_run = args.has("dry-run");
-  // Construction order is destruction order reversed: the engine and the
-  // plugin instances go before the loop and fetcher, and those before the store.
-  std::unique_ptr<store::SqliteStore> store;
+  // The daemon owns the construction order (runtime/daemon.hpp): the
+  // store, the environment, then the assembly and the engine.
+  runtime::DaemonOptions daemon_options;
+  daemon_options.extra_plugin_path = extra_paths(args);
+  daemon_options.state = cfg.daemon.state;
+  daemon_options.workers = cfg.daemon.workers;
+  daemon_options.dry_run = dry_run;
+  std::unique_ptr<runtime::Daemon> daemon;
   try {
-    store = std::make_unique<store::SqliteStore>(cfg.daemon.state);
+    daemon = std::make_unique<runtime::Daemon>(daemon_options);
   } catch (const store::StoreError& e) {
     std::cerr << "syndicd once: " << e.what() << "\n";
     return kFailure;
   }
-  // A dry run settles nothing: its writes are thrown away, and a crash
-  // note it removed would be lost with them.
-  if (dry_run) {
-    store->begin_dry_run();
-  } else {
-    store::install_crash_note(cfg.daemon.state);
-  }
-  runtime::Environment environment(cfg.daemon.workers, store.get());
-  runtime::AssemblyOptions options;
-  options.extra_plugin_path = extra_paths(args);
-  options.services = environment.services();
   runtime::Report report;
-  auto assembly = runtime::Assembly::build(std::move(loaded), options, report);
+  auto assembly = daemon->assemble(std::move(loaded), report);
   std::cerr << report.text();
   if (!assembly || report.errors() > 0) return kConfig;
-  environment.configure(assembly->config());
+  daemon->install(std::move(assembly));
+  // A dry run settles nothing: its writes are thrown away.
   if (!dry_run)
-    runtime::settle_previous_run(*store, assembly->config(), assembly->config().daemon.state,
-                                 std::chrono::duration_cast<std::chrono::milliseconds>(
-                                     std::chrono::system_clock::now().time_since_epoch())
-                                     .count());
+    daemon->settle_previous_run(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    std::chrono::system_clock::now().time_since_epoch())
+                                    .count());
 
   runtime::EngineOptions engine_options;
   engine_options.pipelines = args.all("pipeline");
   engine_options.dry_run = dry_run;
   engine_options.report = &std::cout;
-  runtime::Engine engine(*assembly, environment, *store, engine_options);
+  runtime::Engine& engine = daemon->start_engine(engine_options);
+  auto& io = daemon->environment().io();
   int code = kFailure;
   bool finished = false;
   engine.run_once([&](int c) {
     code = c;
     finished = true;
-    environment.io().stop();
+    io.stop();
   });
   if (!finished) {
-    auto guard = boost::asio::make_work_guard(environment.io());
-    environment.io().run();
+    auto guard = boost::asio::make_work_guard(io);
+    io.run();
   }
   const auto& st = engine.stats();
   std::cerr << "syndicd once: " << st.polls << " poll" << (st.polls == 1 ? "" : "s") << " ("

@@ -1,6 +1,10 @@
 // The engine (DESIGN.md §1): sources polled into pipelines, new articles and
 // their deliveries written to the store (the outbox), sink workers draining
 // it. `once` runs it to completion; `run` keeps it going on a schedule.
+// The work is in its parts: the source scheduler (runtime/source_scheduler.hpp),
+// one sink worker per sink (runtime/sink_worker.hpp) and the delivery policy
+// they follow (runtime/delivery_policy.hpp); the engine starts and stops them
+// together and says when `once` is finished.
 //
 // Guarantees (DESIGN.md §6): an emitted article is in the store before the
 // emit returns; a delivery is marked in_flight before the sink is called and
@@ -16,41 +20,23 @@
 // paused pauses again at its first try, at no attempt's cost.
 #pragma once
 
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <functional>
-#include <iosfwd>
 #include <map>
 #include <memory>
-#include <random>
-#include <set>
 #include <string>
 #include <vector>
 
 #include "pipeline/pipeline.hpp"
 #include "runtime/assembly.hpp"
+#include "runtime/engine_context.hpp"
 #include "runtime/environment.hpp"
+#include "runtime/sink_worker.hpp"
+#include "runtime/source_scheduler.hpp"
 #include "store/store.hpp"
 
 namespace syndicd::runtime {
-
-struct EngineOptions {
-  /// Pipelines to run; empty = all.
-  std::vector<std::string> pipelines;
-  /// Deliver nothing: list what would be delivered on `report` instead.
-  bool dry_run = false;
-  std::ostream* report = nullptr;
-  /// Sources to poll soon whatever their last poll was (changed by a reload).
-  std::set<std::string> fresh_sources;
-  /// Wall clock in ms (tests move it); default: the system clock.
-  std::function<int64_t()> clock;
-};
-
-/// Counters for logs, `once`'s summary and /api/status.
-struct EngineStats {
-  uint64_t polls = 0, poll_failures = 0;
-  uint64_t articles_added = 0, articles_updated = 0, articles_seen = 0, articles_filtered = 0;
-  uint64_t delivered = 0, retried = 0, dead = 0, reconciled = 0;
-};
 
 class Engine {
  public:
@@ -73,7 +59,7 @@ class Engine {
   /// are reconciled at the next start).
   void stop(std::chrono::milliseconds deadline, std::function<void()> done);
 
-  const EngineStats& stats() const { return stats_; }
+  const EngineStats& stats() const { return context_.stats; }
 
   /// What /api/status and /metrics show of each sink and source.
   struct SinkView {
@@ -85,42 +71,20 @@ class Engine {
   std::vector<std::string> sources() const;
 
  private:
-  struct SourceRunner;
-  struct SinkWorker;
-
-  int64_t now() const;
   void resume_paused();
-  void poll(SourceRunner& source);
-  syndicd_status accept(SourceRunner& source, const Article& article);
-  void poll_done(SourceRunner& source, syndicd_status status, const std::string& message);
-  void store_failed(SourceRunner& source);
-  void schedule_poll(SourceRunner& source, std::chrono::milliseconds delay);
-  void reconcile(SinkWorker& sink, std::function<void()> done);
-  void pump(SinkWorker& sink);
-  void delivered(SinkWorker& sink, const store::Delivery& delivery, const syndicd_result& result);
-  void schedule_pump(SinkWorker& sink);
+  /// Every sink settles what a stop left in flight, then `then`.
+  void reconcile_all(std::function<void()> then);
+  size_t in_flight() const;
+  void ended_while_stopping();
   void check_once_finished();
-  std::chrono::milliseconds jitter(std::chrono::milliseconds base, double spread);
 
-  Assembly& assembly_;
-  Environment& environment_;
-  store::Store& store_;
-  EngineOptions options_;
-  std::vector<pipeline::Pipeline*> pipelines_;
-  std::map<std::string, std::unique_ptr<SourceRunner>> sources_;
+  // Declared first, destroyed last: the parts hold references to it.
+  EngineContext context_;
   std::map<std::string, std::unique_ptr<SinkWorker>> sinks_;
-  EngineStats stats_;
-  std::mt19937_64 random_{std::random_device{}()};
-  bool running_ = false;
-  bool stopping_ = false;
-  bool once_ = false;
-  bool failed_ = false;
-  size_t polls_pending_ = 0;
-  size_t reconciles_pending_ = 0;
+  std::unique_ptr<SourceScheduler> sources_;
   std::function<void(int)> once_done_;
   std::function<void()> stop_done_;
   std::unique_ptr<boost::asio::steady_timer> stop_timer_;
-  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 }  // namespace syndicd::runtime

@@ -140,10 +140,4 @@ Settled settle_previous_run(store::Store& store, const Assembly& assembly,
   return settle(store, assembly.config(), url, state_path, now);
 }
 
-Settled settle_previous_run(store::Store& store, const config::Config& config,
-                            const std::string& state_path, int64_t now) {
-  return settle(
-      store, config, [](const std::string&) { return std::string(); }, state_path, now);
-}
-
 }  // namespace syndicd::runtime

@@ -42,9 +42,5 @@ struct Settled {
 /// the first engine starts. Store errors are logged, never thrown.
 Settled settle_previous_run(store::Store& store, const Assembly& assembly,
                             const std::string& state_path, int64_t now);
-/// The same without the plugins: held sources are logged without the URL
-/// they fetch (which only their plugin's capabilities tell).
-Settled settle_previous_run(store::Store& store, const config::Config& config,
-                            const std::string& state_path, int64_t now);
 
 }  // namespace syndicd::runtime

@@ -19,12 +19,10 @@
 #include "log/log.hpp"
 #include "plugin_host/capabilities.hpp"
 #include "runtime/assembly.hpp"
+#include "runtime/daemon.hpp"
 #include "runtime/engine.hpp"
 #include "runtime/environment.hpp"
-#include "runtime/quarantine.hpp"
-#include "store/crash_note.hpp"
-#include "store/retrying_store.hpp"
-#include "store/sqlite_store.hpp"
+#include "runtime/reload_plan.hpp"
 
 namespace syndicd::runtime {
 namespace {
@@ -55,46 +53,48 @@ class Service {
     if (!loaded.ok()) return refuse_start(std::move(loaded));
     const config::Config& cfg = *loaded.config;
     if (!options_.verbose) log::set_max_level(log::level_named(cfg.daemon.log_level));
+    state_path_ = cfg.daemon.state;
+    shutdown_timeout_ = cfg.daemon.shutdown_timeout;
+    // The daemon owns the construction order (runtime/daemon.hpp). The
+    // engine settles deliveries through a RetryingStore: an outcome the
+    // state file refuses is kept and written again, not lost until a restart.
+    DaemonOptions daemon_options;
+    daemon_options.extra_plugin_path = options_.extra_plugin_path;
+    daemon_options.state = state_path_;
+    daemon_options.workers = cfg.daemon.workers;
+    daemon_options.retry_outcomes = true;
     try {
-      store_ = std::make_unique<store::SqliteStore>(cfg.daemon.state);
+      daemon_ = std::make_unique<Daemon>(daemon_options);
     } catch (const store::StoreError& e) {
       log::error(std::string("cannot start: ") + e.what());
       return 1;
     }
-    state_path_ = cfg.daemon.state;
-    // From here on a crash leaves a note, so the next start knows the
-    // work marked in the state file crashed it (runtime/quarantine.hpp).
-    store::install_crash_note(state_path_);
-    shutdown_timeout_ = cfg.daemon.shutdown_timeout;
-    environment_ = std::make_unique<Environment>(cfg.daemon.workers, store_.get());
-    // The engine settles deliveries through this: an outcome the state file
-    // refuses is kept and written again, not lost until a restart.
-    outcomes_ = std::make_unique<store::RetryingStore>(*store_, environment_->io());
     Report report;
-    auto assembly = Assembly::build(std::move(loaded), assembly_options(), report);
-    if (!assembly || report.errors() > 0) {
+    auto built = daemon_->assemble(std::move(loaded), report);
+    if (!built || report.errors() > 0) {
       std::cerr << report.text();
       return 78;
     }
     for (const auto& d : report.diagnostics()) log::warning(d.str());
-    settle_previous_run(*store_, *assembly, state_path_, now_ms());
-    listen_ = assembly->config().daemon.http.listen;  // `cfg` was moved into the assembly
-    install(std::move(assembly));
+    listen_ = built->config().daemon.http.listen;  // `cfg` was moved into the assembly
+    daemon_->install(std::move(built));
+    daemon_->settle_previous_run(now_ms());
+    start_engine();
     if (!listen_.empty()) {
       try {
-        server_ = std::make_unique<http::Server>(environment_->io(), listen_, status_source(),
-                                                 http::to_options(assembly_->config().daemon.http));
+        server_ =
+            std::make_unique<http::Server>(daemon_->environment().io(), listen_, status_source(),
+                                           http::to_options(assembly().config().daemon.http));
       } catch (const std::exception& e) {
         log::error(std::string("cannot start the HTTP server: ") + e.what());
-        engine_.reset();
-        assembly_.reset();
+        daemon_->retire();
         return 1;
       }
       server_->set_feeds(feeds());
       log::notice("serving HTTP", {{"listen", server_->address()}});
     }
 
-    auto& io = environment_->io();
+    auto& io = daemon_->environment().io();
     signals_ = std::make_unique<boost::asio::signal_set>(io, SIGTERM, SIGINT, SIGHUP);
     wait_for_signal();
     start_watchdog();
@@ -102,9 +102,9 @@ class Service {
     log::notice("syndicd started",
                 {{"config", options_.config.string()},
                  {"state", state_path_},
-                 {"sources", std::to_string(assembly_->config().sources.size())},
-                 {"sinks", std::to_string(assembly_->config().sinks.size())},
-                 {"pipelines", std::to_string(assembly_->config().pipelines.size())}});
+                 {"sources", std::to_string(assembly().config().sources.size())},
+                 {"sinks", std::to_string(assembly().config().sinks.size())},
+                 {"pipelines", std::to_string(assembly().config().pipelines.size())}});
     {
       auto guard = boost::asio::make_work_guard(io);
       io.run();
@@ -112,11 +112,7 @@ class Service {
     signals_.reset();  // before the io_context it belongs to
     server_.reset();
     watchdog_.reset();
-    engine_.reset();
-    assembly_.reset();
-    outcomes_.reset();
-    environment_.reset();
-    store_.reset();
+    daemon_.reset();  // engine, assembly, environment, store: in that order
     log::notice("syndicd stopped");
     return 0;
   }
@@ -132,19 +128,15 @@ class Service {
     return 78;
   }
 
-  AssemblyOptions assembly_options() {
-    AssemblyOptions options;
-    options.extra_plugin_path = options_.extra_plugin_path;
-    options.services = environment_->services();
-    return options;
-  }
+  const Assembly& assembly() const { return *daemon_->assembly(); }
+  Engine& engine() const { return *daemon_->engine(); }
 
   // The files the sinks publish (a PUBLISHED key of their plugin), served
   // as /feeds/<sink>.xml.
   std::vector<http::Feed> feeds() const {
     std::vector<http::Feed> out;
-    for (const auto& [name, section] : assembly_->config().sinks) {
-      const auto bound = assembly_->bound("sinks." + name);
+    for (const auto& [name, section] : assembly().config().sinks) {
+      const auto bound = assembly().bound("sinks." + name);
       if (bound.plugin == nullptr) continue;
       const auto file =
           plugin_host::published_file(plugin_host::capabilities_of(*bound.plugin), *bound.values);
@@ -156,7 +148,7 @@ class Service {
 
   http::StatusSource status_source() {
     http::StatusSource s;
-    s.healthy = [this] { return engine_ != nullptr && !stopping_; };
+    s.healthy = [this] { return daemon_ && daemon_->engine() != nullptr && !stopping_; };
     s.status_json = [this] { return status_json(); };
     s.metrics_text = [this] { return metrics_text(); };
     return s;
@@ -167,7 +159,7 @@ class Service {
     j["version"] = SYNDICD_VERSION;
     j["state"] = stopping_ ? "stopping" : reloading_ ? "reloading" : "running";
     j["config"] = options_.config.string();
-    const auto& st = engine_->stats();
+    const auto& st = engine().stats();
     j["stats"] = {{"polls", st.polls},
                   {"poll_failures", st.poll_failures},
                   {"articles_added", st.articles_added},
@@ -176,8 +168,8 @@ class Service {
                   {"retried", st.retried},
                   {"dead", st.dead}};
     j["sources"] = nlohmann::ordered_json::array();
-    for (const auto& name : engine_->sources()) {
-      const auto ss = store_->source_state(name);
+    for (const auto& name : engine().sources()) {
+      const auto ss = daemon_->store()->source_state(name);
       j["sources"].push_back({{"name", name},
                               {"last_poll_ms", ss.last_poll},
                               {"last_success_ms", ss.last_success},
@@ -185,8 +177,8 @@ class Service {
                               {"last_error", ss.last_error}});
     }
     j["sinks"] = nlohmann::ordered_json::array();
-    for (const auto& k : engine_->sinks()) {
-      const auto c = store_->counts(k.name);
+    for (const auto& k : engine().sinks()) {
+      const auto c = daemon_->store()->counts(k.name);
       j["sinks"].push_back({{"name", k.name},
                             {"paused_until_ms", k.paused_until},
                             {"pending", c.pending},
@@ -198,7 +190,7 @@ class Service {
   }
 
   std::string metrics_text() const {
-    const auto& st = engine_->stats();
+    const auto& st = engine().stats();
     std::string out;
     auto counter = [&](const char* name, const char* help, uint64_t value) {
       out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " counter\n" + name +
@@ -217,8 +209,8 @@ class Service {
     out +=
         "# HELP syndicd_deliveries Deliveries in the store by sink and state.\n# TYPE "
         "syndicd_deliveries gauge\n";
-    for (const auto& k : engine_->sinks()) {
-      const auto c = store_->counts(k.name);
+    for (const auto& k : engine().sinks()) {
+      const auto c = daemon_->store()->counts(k.name);
       for (const auto& [state, n] :
            {std::pair{"pending", c.pending}, std::pair{"in_flight", c.in_flight},
             std::pair{"done", c.done}, std::pair{"dead", c.dead}})
@@ -231,33 +223,22 @@ class Service {
     const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                std::chrono::system_clock::now().time_since_epoch())
                                .count();
-    for (const auto& k : engine_->sinks())
+    for (const auto& k : engine().sinks())
       out += "syndicd_sink_paused{sink=\"" + k.name + "\"} " +
              (k.paused_until > now_ms ? "1" : "0") + "\n";
     return out;
   }
 
-  // Everything that makes a source fetch something else: a changed one
-  // polls right after a reload instead of waiting out the old schedule.
-  static std::string fingerprint(const config::Node& n) {
-    std::string out = std::to_string(static_cast<int>(n.kind)) + ":" + n.scalar + "{";
-    for (const auto& i : n.items) out += fingerprint(i) + ",";
-    for (const auto& e : n.entries) out += e.key + "=" + fingerprint(e.value) + ",";
-    return out + "}";
-  }
-
-  void install(std::unique_ptr<Assembly> assembly, std::set<std::string> fresh = {}) {
-    assembly_ = std::move(assembly);
-    environment_->configure(assembly_->config());
+  // An engine on the installed assembly, started; `fresh` sources poll soon.
+  void start_engine(std::set<std::string> fresh = {}) {
     EngineOptions options;
     options.fresh_sources = std::move(fresh);
-    engine_ = std::make_unique<Engine>(*assembly_, *environment_, *outcomes_, options);
-    engine_->start();
+    daemon_->start_engine(options).start();
   }
 
   std::string status_line() const {
-    if (!assembly_) return "starting";
-    const auto& c = assembly_->config();
+    if (!daemon_ || !daemon_->assembly()) return "starting";
+    const auto& c = assembly().config();
     return std::to_string(c.sources.size()) + " sources, " + std::to_string(c.sinks.size()) +
            " sinks, " + std::to_string(c.pipelines.size()) + " pipelines";
   }
@@ -278,7 +259,7 @@ class Service {
     if (stopping_) {
       log::warning(
           "second stop signal: exiting now; deliveries in flight are reconciled at the next start");
-      environment_->io().stop();
+      daemon_->environment().io().stop();
       return;
     }
     stopping_ = true;
@@ -286,7 +267,7 @@ class Service {
     log::notice(std::string("stopping on ") + (signal == SIGINT ? "SIGINT" : "SIGTERM"));
     watchdog_.reset();
     if (server_) server_->stop();
-    engine_->stop(shutdown_timeout_, [this] { environment_->io().stop(); });
+    engine().stop(shutdown_timeout_, [this] { daemon_->environment().io().stop(); });
   }
 
   void reload() {
@@ -295,7 +276,7 @@ class Service {
            "\nSTATUS=reloading");
     log::notice("reloading the configuration", {{"config", options_.config.string()}});
     Report report;
-    auto next = Assembly::build(options_.config, assembly_options(), report);
+    auto next = daemon_->assemble(options_.config, report);
     if (!next || report.errors() > 0) {
       for (const auto& d : report.diagnostics())
         if (d.severity == config::Diagnostic::Severity::Error) log::error(d.str());
@@ -310,23 +291,19 @@ class Service {
     if (next->config().daemon.state != state_path_)
       log::warning("daemon.state changed; the new path takes effect after a restart",
                    {{"running", state_path_}, {"configured", next->config().daemon.state}});
-    std::set<std::string> changed;
-    for (const auto& [name, section] : next->config().sources) {
-      const auto& old = assembly_->config().sources;
-      auto it = old.find(name);
-      if (it == old.end() || it->second.plugin != section.plugin ||
-          fingerprint(it->second.body) != fingerprint(section.body))
-        changed.insert(name);
-    }
+    // A source the reload added or changed polls right after it instead of
+    // waiting out the old schedule.
+    const ReloadPlan plan = plan_reload(assembly().config(), next->config());
+    std::set<std::string> changed = plan.sources.added;
+    changed.insert(plan.sources.changed.begin(), plan.sources.changed.end());
     reloading_ = true;
     auto shared = std::make_shared<std::unique_ptr<Assembly>>(std::move(next));
-    engine_->stop(shutdown_timeout_, [this, shared, changed] {
-      engine_.reset();
-      assembly_.reset();
-      install(std::move(*shared), changed);
+    engine().stop(shutdown_timeout_, [this, shared, changed] {
+      daemon_->install(std::move(*shared));
+      start_engine(changed);
       if (server_) {
         server_->set_feeds(feeds());
-        server_->set_options(http::to_options(assembly_->config().daemon.http));
+        server_->set_options(http::to_options(assembly().config().daemon.http));
       }
       reloading_ = false;
       notify("READY=1\nSTATUS=" + status_line());
@@ -337,7 +314,7 @@ class Service {
   void start_watchdog() {
     uint64_t usec = 0;
     if (sd_watchdog_enabled(0, &usec) <= 0 || usec == 0) return;
-    watchdog_ = std::make_unique<boost::asio::steady_timer>(environment_->io());
+    watchdog_ = std::make_unique<boost::asio::steady_timer>(daemon_->environment().io());
     watchdog_interval_ = std::chrono::microseconds(usec / 2);
     kick_watchdog();
   }
@@ -353,11 +330,7 @@ class Service {
   }
 
   ServiceOptions options_;
-  std::unique_ptr<store::SqliteStore> store_;
-  std::unique_ptr<Environment> environment_;
-  std::unique_ptr<store::RetryingStore> outcomes_;
-  std::unique_ptr<Assembly> assembly_;
-  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<Daemon> daemon_;
   std::unique_ptr<http::Server> server_;
   std::string listen_;
   std::unique_ptr<boost::asio::signal_set> signals_;

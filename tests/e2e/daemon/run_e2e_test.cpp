@@ -168,6 +168,40 @@ TEST_F(RunE2e, ReloadRefusesABrokenConfigAndAppliesAValidOne) {
   EXPECT_EQ(daemon->wait(), 0) << log();
 }
 
+TEST_F(RunE2e, AReloadChangingOneSourceLeavesTheOthersSchedule) {
+  // DESIGN.md §3: the changed source polls at once after the reload; the
+  // unchanged one keeps its schedule (an hour away), not polled again.
+  server_.set("/c.xml", FixtureServer::text(feed(200, 1), "application/rss+xml"));
+  const fs::path p = dir_ / "two.yaml";
+  auto write = [&](const std::string& other_feed) {
+    std::ofstream(p) << "daemon:\n  state: " << (dir_ / "state.db").string()
+                     << "\n  http: { listen: \"\" }\n  plugin_path: [" << SYNDICD_PLUGIN_DIR << ", "
+                     << (kTestPlugins / "record_sink").string()
+                     << "]\n  fetch: { allow_private: true, delay: 0, retries: 0 }\n"
+                        "sources:\n  tin: { plugin: rss, every: 1h, url: \""
+                     << server_.url("/a.xml") << "\" }\n  other: { plugin: rss, every: 1h, url: \""
+                     << server_.url(other_feed) << "\" }\nsinks:\n"
+                     << record("page", "record")
+                     << "pipelines:\n  p: { from: [tin, other], to: [page] }\n";
+  };
+  write("/b.xml");
+  auto daemon = start(p);
+  ASSERT_TRUE(eventually([&] { return recorded("page").size() == 5; })) << log();
+  EXPECT_EQ(server_.hits("/a.xml"), 1);
+  EXPECT_EQ(server_.hits("/b.xml"), 1);
+
+  write("/c.xml");
+  daemon->signal(SIGHUP);
+  ASSERT_TRUE(eventually([&] { return log().find("configuration reloaded") != std::string::npos; }))
+      << log();
+  ASSERT_TRUE(eventually([&] { return recorded("page").size() == 6; })) << log();
+  EXPECT_EQ(server_.hits("/c.xml"), 1);
+  std::this_thread::sleep_for(1500ms);  // ample for a first poll spread over a second
+  EXPECT_EQ(server_.hits("/a.xml"), 1) << "the unchanged source was polled again:\n" << log();
+  daemon->signal(SIGTERM);
+  EXPECT_EQ(daemon->wait(), 0) << log();
+}
+
 TEST_F(RunE2e, ReloadResumesASinkPausedByARefusedToken) {
   // The Page token expired: the first delivery is refused and the sink
   // pauses (an hour). The operator replaces the token file and reloads:
