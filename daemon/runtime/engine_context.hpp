@@ -38,6 +38,9 @@ struct EngineOptions {
 struct EngineStats {
   uint64_t polls = 0, poll_failures = 0;
   uint64_t articles_added = 0, articles_updated = 0, articles_seen = 0, articles_filtered = 0;
+  /// Articles with a field from a fallback (a guessed date, a body from the
+  /// baseline, no lead): a rise means a site's template changed.
+  uint64_t articles_guessed = 0;
   uint64_t delivered = 0, retried = 0, dead = 0, reconciled = 0;
 };
 

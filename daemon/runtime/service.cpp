@@ -203,6 +203,9 @@ class Service {
             st.articles_updated);
     counter("syndicd_articles_filtered_total", "Articles dropped by a filter.",
             st.articles_filtered);
+    counter("syndicd_articles_guessed_total",
+            "Articles emitted with a field from a fallback (date, body or lead).",
+            st.articles_guessed);
     counter("syndicd_delivered_total", "Deliveries made.", st.delivered);
     counter("syndicd_retries_total", "Delivery attempts that failed and will be retried.",
             st.retried);

@@ -26,7 +26,7 @@ struct SourceScheduler::Source {
   std::unique_ptr<boost::asio::steady_timer> timer;
   bool polling = false;
   int failures = 0;
-  size_t added = 0, updated = 0, emitted = 0;
+  size_t added = 0, updated = 0, emitted = 0, guessed = 0;
   bool store_failed = false;  ///< an article of this poll could not be stored
   int store_failures = 0;     ///< consecutive polls whose articles could not be stored
 };
@@ -126,7 +126,7 @@ void SourceScheduler::poll(Source& s) {
     poll_done(s, SYNDICD_ERR_INTERNAL, "source has no instance");
     return;
   }
-  s.added = s.updated = s.emitted = 0;
+  s.added = s.updated = s.emitted = s.guessed = 0;
   s.store_failed = false;
   ++context_.stats.polls;
   log::debug("poll", {{"source", s.name}});
@@ -151,6 +151,12 @@ void SourceScheduler::poll(Source& s) {
 
 syndicd_status SourceScheduler::accept(Source& s, const Article& emitted) {
   ++s.emitted;
+  // The pipeline flags a missing date itself; what the source guessed
+  // arrives in the flags (abi.h).
+  if (!guessed_fields(emitted.flags).empty() || emitted.published == SYNDICD_TIME_NONE) {
+    ++s.guessed;
+    ++context_.stats.articles_guessed;
+  }
   // The state file refused an article of this poll: the poll is lost (its
   // validators are not kept) and each further try would wait on the loop.
   if (s.store_failed) return SYNDICD_ERR_TRANSIENT;
@@ -236,7 +242,8 @@ void SourceScheduler::poll_done(Source& s, syndicd_status status, const std::str
     log::info("poll ok", {{"source", s.name},
                           {"articles", std::to_string(s.emitted)},
                           {"new", std::to_string(s.added)},
-                          {"updated", std::to_string(s.updated)}});
+                          {"updated", std::to_string(s.updated)},
+                          {"guessed", std::to_string(s.guessed)}});
     if (!message.empty()) log::warning(message, {{"source", s.name}});
   } else {
     ++s.failures;

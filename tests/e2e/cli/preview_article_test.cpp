@@ -125,9 +125,48 @@ TEST_F(PreviewArticle, OnceDeliversTheOnePage) {
                                   "pipelines:\n  p:\n    from: [one]\n    to: [feed]\n");
   auto r = run_process({kBinary, "once", "-c", c.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  // Date, lead and body all came from the page: nothing guessed.
+  EXPECT_NE(r.err.find("poll ok source=one articles=1 new=1 updated=0 guessed=0"),
+            std::string::npos)
+      << r.err;
   EXPECT_NE(read_text((dir_ / "feed.xml").string()).find("Sông Công ra quân làm thủy lợi"),
             std::string::npos)
       << r.err;
+}
+
+TEST_F(PreviewArticle, ThePollLogCountsGuessedArticles) {
+  // No date printed and no lead: the article is counted as guessed in the
+  // poll's log line (and syndicd_articles_guessed_total, run_e2e_test).
+  std::string body;
+  for (int i = 0; i < 6; ++i)
+    body +=
+        "<p>Tỉnh tổ chức hội nghị tổng kết công tác năm, với đại biểu các sở, ban, ngành; "
+        "hội nghị đánh giá kết quả và đề ra nhiệm vụ năm tới.</p>";
+  const fs::path page = write("undated.html",
+                              "<html><head><title>Hội nghị</title></head><body>"
+                              "<article><h1>Hội nghị</h1>" +
+                                  body + "</article></body></html>");
+  auto c = write("once.yaml", "daemon:\n  state: " + (dir_ / "state.db").string() +
+                                  "\n  plugin_path: [" + kPlugins +
+                                  "]\n"
+                                  "  http: {listen: \"\"}\n"
+                                  "sources:\n  one:\n    plugin: html\n    url: file://" +
+                                  page.string() +
+                                  "\n    page: article\n"
+                                  "sinks:\n  feed:\n    plugin: rss\n    path: " +
+                                  (dir_ / "feed.xml").string() +
+                                  "\n    title: T\n    link: https://example.org/\n"
+                                  "pipelines:\n  p:\n    from: [one]\n    to: [feed]\n");
+  auto r = run_process({kBinary, "once", "-c", c.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("poll ok source=one articles=1 new=1 updated=0 guessed=1"),
+            std::string::npos)
+      << r.err;
+  r = run_process({kBinary, "preview", "--plugin-path", kPlugins, "--plugin", "html", "--article",
+                   "--json", page.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["guessed"], (nlohmann::json::array({"published", "lead"})))
+      << r.out;
 }
 
 }  // namespace

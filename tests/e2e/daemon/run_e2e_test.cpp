@@ -403,6 +403,10 @@ TEST_F(RunE2e, ServesFeedsHealthMetricsAndStatus) {
   EXPECT_NE(status.find("\"name\": \"feed\""), std::string::npos) << status;
   EXPECT_NE(status.find("\"done\": 3"), std::string::npos) << status;
   EXPECT_EQ(http_get(base + "/feeds/nope.xml").first, 404);
+  // Extraction fallbacks are counted for operators (article flags, abi.h).
+  EXPECT_NE(
+      http_get(base + "/metrics").second.find("# TYPE syndicd_articles_guessed_total counter"),
+      std::string::npos);
   daemon->signal(SIGTERM);
   EXPECT_EQ(daemon->wait(), 0) << log();
 }
