@@ -176,7 +176,9 @@ BodyChoice choose_body(Document& doc, const std::string& title,
     best = std::max_element(tries.begin(), tries.end(),
                             [](const Choice& a, const Choice& b) { return a.text < b.text; });
   Choice* chosen = &*best;
-  bool guessed = chosen->whole_body || chosen->flags != kAllFlags;
+  // A relaxed pass is still the main algorithm (Readability's own retries);
+  // only the whole page or the baseline is a fallback worth flagging.
+  bool guessed = chosen->whole_body;
   // The simple baseline, when the main pass looks wrong: too little text,
   // or far less than the baseline holds (trafilatura's comparison with its
   // own baseline and readability's).

@@ -102,8 +102,8 @@ struct BodyChoice {
   /// The body: an element of the page, or a <div> put in the page to join
   /// sibling blocks of one article.
   xmlNode* node = nullptr;
-  /// Chosen by a fallback (rules relaxed, the simple baseline, the whole
-  /// page) rather than by the main pass.
+  /// Chosen by a fallback (the simple baseline, the whole page) rather than
+  /// by the scoring passes (SYNDICD_ARTICLE_BODY_GUESSED).
   bool guessed = false;
 };
 /// Choose the article body and clean it (chrome, low-content blocks,
