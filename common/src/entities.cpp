@@ -187,8 +187,10 @@ namespace {
 // other than a lone space between two words, and the lead bytes of the
 // non-ASCII spaces and invisible characters (U+00A0: C2; U+1680: E1 9A;
 // U+2000-U+205F: E2; U+3000: E3; U+FEFF: EF). A space is only plain when
-// the byte after it is plain too. `next` is 0 past the end.
-inline bool collapse_special(unsigned char b, unsigned char next) {
+// the byte after it is plain too. `next` is 0 past the end. The rule the
+// SSE2 mask below computes sixteen bytes at a time; called directly only
+// where SSE2 is not available.
+[[maybe_unused]] inline bool collapse_special(unsigned char b, unsigned char next) {
   auto special_lead = [](unsigned char c) {
     return c == 0xC2 || c == 0xE1 || c == 0xE2 || c == 0xE3 || c == 0xEF;
   };

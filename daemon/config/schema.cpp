@@ -64,9 +64,8 @@ bool valid_url(std::string_view url) {
 
 class Validator {
  public:
-  Validator(const Mark& section_mark, const ValidateOptions& options,
-            std::vector<Diagnostic>& problems, ConfigValues& out)
-      : section_mark_(section_mark), options_(options), problems_(problems), out_(out) {}
+  Validator(const ValidateOptions& options, std::vector<Diagnostic>& problems, ConfigValues& out)
+      : options_(options), problems_(problems), out_(out) {}
 
   bool failed() const { return failed_; }
 
@@ -371,7 +370,6 @@ class Validator {
     }
   }
 
-  const Mark& section_mark_;
   const ValidateOptions& options_;
   std::vector<Diagnostic>& problems_;
   ConfigValues& out_;
@@ -466,7 +464,7 @@ void check_fields(const syndicd_field* schema, const std::string& prefix, int de
           {f->name, Mark{}, Node{Node::Kind::Scalar, Mark{}, f->default_value, false, {}, {}}});
       syndicd_field copy[2] = {*f, {}};
       copy[0].flags &= ~SYNDICD_FIELD_SECRET;
-      Validator v(Mark{}, options, problems, values);
+      Validator v(options, problems, values);
       v.map(copy, n, "", "", Mark{}, 0);
       if (v.failed()) out.push_back(name + ": default " + problems.front().message);
     }
@@ -577,7 +575,7 @@ std::unique_ptr<ConfigValues> validate(const syndicd_field* schema, const Node& 
                         std::string("expected a map, found ") + node.kind_name()});
     return nullptr;
   }
-  Validator v(section_mark, options, problems, *values);
+  Validator v(options, problems, *values);
   v.map(schema, node, prefix, "", section_mark, 0);
   if (v.failed()) return nullptr;
   return values;

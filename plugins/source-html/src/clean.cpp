@@ -128,9 +128,6 @@ void Page::clean(Choice& c) {
     return count;
   };
 
-  double article_text = 0;
-  for (xmlNode* part : c.parts) article_text += stats(part).text;
-
   // Readability's _cleanConditionally, for the elements `which` selects.
   auto conditionally = [&](auto which) {
     if ((flags & kCleanConditionally) == 0) return;
