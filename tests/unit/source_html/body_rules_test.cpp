@@ -9,6 +9,7 @@
 #include <string>
 
 #include "body_parts.hpp"
+#include "fixture.hpp"
 #include "syndicd/html_extract/dom.hpp"
 #include "syndicd/html_extract/extract.hpp"
 
@@ -17,11 +18,7 @@ namespace {
 using namespace syndicd::html;
 
 std::string read(const std::string& name) {
-  std::ifstream in(std::string(SYNDICD_TEST_FIXTURES) + "/extract/" + name, std::ios::binary);
-  EXPECT_TRUE(in) << name;
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  return syndicd::html_test::fixture_file("extract/" + name);
 }
 
 std::string body_of_page(const std::string& name) {

@@ -5,16 +5,13 @@
 #include <sstream>
 #include <string>
 
+#include "fixture.hpp"
 #include "syndicd/html_extract/extract.hpp"
 
 namespace {
 
 std::string fixture(const std::string& name) {
-  std::ifstream in(std::string(SYNDICD_TEST_FIXTURES) + "/metadata/" + name, std::ios::binary);
-  EXPECT_TRUE(in) << name;
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  return syndicd::html_test::fixture_file("metadata/" + name);
 }
 
 const syndicd::Image* image(const syndicd::Article& a, const std::string& file) {

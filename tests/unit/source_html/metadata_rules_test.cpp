@@ -6,6 +6,7 @@
 #include <sstream>
 #include <string>
 
+#include "fixture.hpp"
 #include "syndicd/html_extract/extract.hpp"
 
 namespace {
@@ -13,11 +14,7 @@ namespace {
 using syndicd::html::extract_article;
 
 std::string fixture(const std::string& name) {
-  std::ifstream in(std::string(SYNDICD_TEST_FIXTURES) + "/metadata/" + name, std::ios::binary);
-  EXPECT_TRUE(in) << name;
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  return syndicd::html_test::fixture_file("metadata/" + name);
 }
 
 // Two paragraphs of prose: enough for the body to be found.

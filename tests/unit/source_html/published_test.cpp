@@ -6,16 +6,13 @@
 #include <sstream>
 #include <string>
 
+#include "fixture.hpp"
 #include "syndicd/html_extract/extract.hpp"
 
 namespace {
 
 std::string fixture(const std::string& name) {
-  std::ifstream in(std::string(SYNDICD_TEST_FIXTURES) + "/metadata/" + name, std::ios::binary);
-  EXPECT_TRUE(in) << name;
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  return syndicd::html_test::fixture_file("metadata/" + name);
 }
 
 // 2020-01-10 05:58 at +07:00, as both fixtures print it.
