@@ -55,7 +55,8 @@ struct ArticleRules {
 };
 
 struct Extraction {
-  /// Set when the page gave an article (a title and a body at least).
+  /// Set when the page gave an article: a body at least (the title is
+  /// empty only when the page has no title or heading at all).
   std::optional<Article> article;
   /// Why not, naming the field and the selector that matched nothing.
   std::string error;
