@@ -124,9 +124,11 @@ Document Document::parse(std::string_view html, std::string url) {
   d.url_ = std::move(url);
   d.doc_.reset(
       htmlReadMemory(text.data(), static_cast<int>(text.size()), d.url_.c_str(), "UTF-8", options));
-  if (!d.doc_) {
-    // Only an allocation failure or empty input gets here; an empty
-    // document keeps every caller's code path the same.
+  if (!d.doc_ || xmlDocGetRootElement(d.doc_.get()) == nullptr) {
+    // An allocation failure, empty input, or input that holds no element
+    // at all (a doctype cut short by a NUL byte: libxml2 then builds a
+    // document without a root, found by fuzzing) gets here; an empty
+    // document keeps root() non-null and every caller's code path the same.
     const char empty[] = "<html><body></body></html>";
     d.doc_.reset(htmlReadMemory(empty, sizeof empty - 1, d.url_.c_str(), "UTF-8", options));
     if (!d.doc_) throw std::runtime_error("libxml2 could not create a document");
