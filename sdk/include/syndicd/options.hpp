@@ -122,58 +122,34 @@ struct Key {
   M T::*member = nullptr;
   const Nested* nested = nullptr;
 
+  /// This key with `flags` added: what every flag setter below does.
+  constexpr Key with_flags(uint32_t flags) const {
+    Key k = *this;
+    k.field.flags |= flags;
+    return k;
+  }
   /// The key must be written (SYNDICD_FIELD_REQUIRED).
-  constexpr Key required() const {
-    Key k = *this;
-    k.field.flags |= SYNDICD_FIELD_REQUIRED;
-    return k;
-  }
+  constexpr Key required() const { return with_flags(SYNDICD_FIELD_REQUIRED); }
   /// A secret: never printed; must come from ${file:} or ${env:}.
-  constexpr Key secret() const {
-    Key k = *this;
-    k.field.flags |= SYNDICD_FIELD_SECRET;
-    return k;
-  }
+  constexpr Key secret() const { return with_flags(SYNDICD_FIELD_SECRET); }
   /// An OBJECT that may be written as a plain string, setting its first key.
-  constexpr Key shorthand() const {
-    Key k = *this;
-    k.field.flags |= SYNDICD_FIELD_SHORTHAND;
-    return k;
-  }
+  constexpr Key shorthand() const { return with_flags(SYNDICD_FIELD_SHORTHAND); }
   /// Sources: a URL the source fetches (SYNDICD_FIELD_FETCHED, ABI 1.1).
-  constexpr Key fetched() const {
-    Key k = *this;
-    k.field.flags |= SYNDICD_FIELD_FETCHED;
-    return k;
-  }
+  constexpr Key fetched() const { return with_flags(SYNDICD_FIELD_FETCHED); }
   /// Sources: a URL the source fetches that may also be a file:// URL, which
   /// then lets the instance read local files (FETCHED | LOCAL_FILES).
   constexpr Key local_files() const {
-    Key k = *this;
-    k.field.flags |= SYNDICD_FIELD_FETCHED | SYNDICD_FIELD_LOCAL_FILES;
-    return k;
+    return with_flags(SYNDICD_FIELD_FETCHED | SYNDICD_FIELD_LOCAL_FILES);
   }
   /// Sources: the ENUM whose choice "article" makes the source read its
   /// URL as one article page (SYNDICD_FIELD_ARTICLE_PAGE, ABI 1.2).
-  constexpr Key article_page() const {
-    Key k = *this;
-    k.field.flags |= SYNDICD_FIELD_ARTICLE_PAGE;
-    return k;
-  }
+  constexpr Key article_page() const { return with_flags(SYNDICD_FIELD_ARTICLE_PAGE); }
   /// Sources: the UTC offset the site's times are read in; the host shows
   /// the source's articles in it (SYNDICD_FIELD_TIMEZONE, ABI 1.2).
-  constexpr Key timezone() const {
-    Key k = *this;
-    k.field.flags |= SYNDICD_FIELD_TIMEZONE;
-    return k;
-  }
+  constexpr Key timezone() const { return with_flags(SYNDICD_FIELD_TIMEZONE); }
   /// Sinks: a path whose file the daemon's HTTP server serves as
   /// /feeds/<sink>.xml (SYNDICD_FIELD_PUBLISHED).
-  constexpr Key published() const {
-    Key k = *this;
-    k.field.flags |= SYNDICD_FIELD_PUBLISHED;
-    return k;
-  }
+  constexpr Key published() const { return with_flags(SYNDICD_FIELD_PUBLISHED); }
   /// The default, in config syntax ("20s", "8MiB", "true", "+07:00").
   constexpr Key defaults_to(const char* value) const {
     Key k = *this;
