@@ -1,5 +1,6 @@
 // The post templates of the social sinks (common//template.*).
 #include <syndicd/common/template.hpp>
+#include <syndicd/common/utf8.hpp>
 
 #include <gtest/gtest.h>
 
@@ -176,6 +177,38 @@ TEST(RenderTemplate, EmptyFieldsLeaveNoHoles) {
 
 TEST(RenderTemplate, InvalidTemplateRendersNothing) {
   EXPECT_EQ(render_template("{{#x}}", sample(), {}), "");
+}
+
+// Nested list sections multiply: twelve levels over ten tags is 10^12
+// passes. Rendering stops at its work budget and keeps what it rendered
+// (the title's line before the loops), instead of running for hours.
+TEST(RenderTemplate, NestedListSectionsStopAtTheWorkBudget) {
+  Article a = sample();
+  a.tags.clear();
+  for (int i = 0; i < 10; ++i) a.tags.push_back("tag" + std::to_string(i));
+  std::string t = "{{title}}\n";
+  for (int i = 0; i < 12; ++i) t += "{{#tags}}";
+  t += "x";
+  for (int i = 0; i < 12; ++i) t += "{{/tags}}";
+  ASSERT_FALSE(check_template(t));
+  const std::string out = render_template(t, a, {});
+  EXPECT_EQ(out.substr(0, a.title.size()), a.title);
+}
+
+// Output stops at 1 MiB, at a character's start: 64 tags times a 100 KB
+// body of Vietnamese letters would be 6.4 MB.
+TEST(RenderTemplate, OutputStopsAtOneMebibyteOnACharacterBoundary) {
+  Article a = sample();
+  a.tags.clear();
+  for (int i = 0; i < 64; ++i) a.tags.push_back("t" + std::to_string(i));
+  a.body_text.clear();
+  for (int i = 0; i < 20000; ++i) a.body_text += "ở";  // three bytes each
+  a.body_text += "ô";                                  // two: the cut falls inside one
+  const std::string out = render_template("{{#tags}}{{body_text}}\n{{/tags}}", a, {});
+  EXPECT_GT(out.size(), size_t{900} << 10);
+  EXPECT_LE(out.size(), size_t{1} << 20);
+  EXPECT_EQ(out.substr(0, 6), "ởở");
+  EXPECT_TRUE(syndicd::common::is_valid_utf8(out));
 }
 
 TEST(MakeHashtag, Forms) {

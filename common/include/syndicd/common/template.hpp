@@ -49,6 +49,9 @@ std::optional<std::string> check_template(std::string_view text);
 ///  - images: list of {url, alt, caption}; first_image: that object, or
 ///    false when the article has no image (so {{#first_image}} works).
 /// A template that does not compile renders as "" (check it first).
+/// Rendering is bounded (nested list sections multiply): it stops after
+/// 1 MiB of output or a fixed amount of work and keeps what it rendered, far
+/// more than any sink posts.
 std::string render_template(std::string_view text, const syndicd::Article& article,
                             const TemplateFields& fields);
 
