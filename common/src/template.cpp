@@ -160,7 +160,7 @@ std::pair<std::string, std::optional<size_t>> split_error(const std::string& mes
 // posts far below either (63,206 characters on Facebook, 5,000 bytes on
 // YouTube), so a prefix is what they would have posted anyway.
 constexpr size_t kMaxRenderBytes = size_t{1} << 20;
-constexpr uint64_t kMaxRenderWork = uint64_t{64} << 20;
+constexpr uint64_t kMaxRenderWork = uint64_t{16} << 20;
 
 struct RenderStopped {};
 
