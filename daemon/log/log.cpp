@@ -1,18 +1,39 @@
 #include "log/log.hpp"
 
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <systemd/sd-journal.h>
+
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <iterator>
 #include <mutex>
 
 namespace syndicd::log {
 namespace {
 
+// systemd sets JOURNAL_STREAM to the device and inode of the stream it
+// connected our stderr to; only when stderr still is that stream do we
+// talk to the journal (a child of a service with stderr redirected to a
+// file must write to the file).
+bool stderr_is_journal() {
+  const char* stream = std::getenv("JOURNAL_STREAM");
+  if (!stream) return false;
+  unsigned long long dev = 0, ino = 0;
+  if (std::sscanf(stream, "%llu:%llu", &dev, &ino) != 2) return false;
+  struct stat st {};
+  if (fstat(2, &st) != 0) return false;
+  return static_cast<unsigned long long>(st.st_dev) == dev &&
+         static_cast<unsigned long long>(st.st_ino) == ino;
+}
+
 struct State {
   std::mutex mutex;
   Level max = Level::info;
   Writer writer;
-  bool journald = std::getenv("JOURNAL_STREAM") != nullptr;
+  bool journald = stderr_is_journal();
 };
 
 State& state() {
@@ -88,15 +109,76 @@ std::string format(Level level, std::string_view message, const Fields& fields, 
   return line;
 }
 
+std::string journal_field_name(std::string_view key) {
+  std::string name;
+  for (char c : key) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    name += ok ? c : '_';
+  }
+  // Names journald keeps for itself or gives a meaning (MESSAGE, PRIORITY,
+  // CODE_*, SYSLOG_*, a leading '_' or digit) are ours under a prefix.
+  static constexpr std::string_view kOwn[] = {"MESSAGE", "PRIORITY", "CODE_",
+                                              "SYSLOG_", "ERRNO",    "MESSAGE_ID"};
+  bool reserved = name.empty() || name[0] == '_' || (name[0] >= '0' && name[0] <= '9');
+  for (auto own : kOwn) reserved = reserved || name.starts_with(own);
+  if (reserved) name = "SYNDICD_" + name;
+  return name.substr(0, 64);
+}
+
+std::vector<std::string> journal_entry(Level level, std::string_view message,
+                                       const Fields& fields) {
+  std::vector<std::string> entry;
+  // MESSAGE is the whole line as the terminal shows it, so that journalctl's
+  // default view reads the same; the fields are there again to filter on.
+  entry.push_back(
+      "MESSAGE=" +
+      format(level, message, fields, false).substr(std::string_view(level_name(level)).size() + 1));
+  entry.push_back("PRIORITY=" + std::to_string(static_cast<int>(level)));
+  entry.push_back("SYSLOG_IDENTIFIER=syndicd");
+  for (const auto& [key, value] : fields) entry.push_back(journal_field_name(key) + "=" + value);
+  return entry;
+}
+
+std::string utc_timestamp(std::chrono::system_clock::time_point when) {
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(when.time_since_epoch()).count();
+  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buf[96];  // what the compiler proves for any int fields
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(ms % 1000));
+  return buf;
+}
+
+namespace {
+
+bool send_to_journal(Level level, std::string_view message, const Fields& fields) {
+  const std::vector<std::string> entry = journal_entry(level, message, fields);
+  std::vector<iovec> iov;
+  iov.reserve(entry.size());
+  for (const auto& e : entry)
+    iov.push_back({const_cast<char*>(e.data()), e.size()});  // sd_journal_sendv reads only
+  return sd_journal_sendv(iov.data(), static_cast<int>(iov.size())) >= 0;
+}
+
+}  // namespace
+
 void write(Level level, std::string_view message, const Fields& fields) {
   State& s = state();
   std::lock_guard lock(s.mutex);
   if (static_cast<int>(level) > static_cast<int>(s.max)) return;
-  std::string line = format(level, message, fields, s.journald);
   if (s.writer) {
-    s.writer(level, line);
+    s.writer(level, format(level, message, fields, s.journald));
     return;
   }
+  // Under journald: an entry with its fields; if the journal socket refuses
+  // it, the stream line with its priority prefix still reaches the journal.
+  if (s.journald && send_to_journal(level, message, fields)) return;
+  std::string line = format(level, message, fields, s.journald);
+  if (!s.journald) line = utc_timestamp(std::chrono::system_clock::now()) + ' ' + line;
   line += '\n';
   std::fwrite(line.data(), 1, line.size(), stderr);
 }

@@ -1,10 +1,14 @@
-// Process-wide logging: one line per event on stderr. Under journald
-// (JOURNAL_STREAM set) each line starts with a <N> syslog priority so the
-// journal records the level; otherwise lines read "LEVEL message key=value".
+// Process-wide logging, one event per entry. Under journald (stderr is the
+// stream JOURNAL_STREAM names) each event is a journal entry with its
+// priority and its fields as journal fields (SOURCE=, SINK=, URL=,
+// PLUGIN=, ...; `journalctl -u syndicd SOURCE=tin`), falling back to a
+// "<N>message key=value" line on stderr; otherwise a line on stderr reads
+// "2026-12-03T15:04:05.123Z LEVEL message key=value".
 #pragma once
 
 #include <syndicd/abi.h>
 
+#include <chrono>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -31,6 +35,17 @@ std::string quote_value(std::string_view value);
 
 /// Format one line (without newline), for journald or a terminal.
 std::string format(Level level, std::string_view message, const Fields& fields, bool journald);
+
+/// The journal entry of one event: MESSAGE (the terminal line without its
+/// level), PRIORITY, SYSLOG_IDENTIFIER, then one FIELD=value per field.
+std::vector<std::string> journal_entry(Level level, std::string_view message, const Fields& fields);
+
+/// A field's journal name: upper case, [A-Z0-9_] only, at most 64 bytes,
+/// and under a SYNDICD_ prefix where journald reserves the name.
+std::string journal_field_name(std::string_view key);
+
+/// "2026-12-03T15:04:05.123Z".
+std::string utc_timestamp(std::chrono::system_clock::time_point when);
 
 void write(Level level, std::string_view message, const Fields& fields = {});
 

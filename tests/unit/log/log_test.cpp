@@ -1,5 +1,6 @@
-// Log lines: syslog priority prefixes under journald, readable key=value
-// otherwise, one line per event whatever the message holds.
+// Log lines: syslog priority prefixes and journal entries under journald,
+// readable key=value otherwise, one line per event whatever the message
+// holds.
 #include <gtest/gtest.h>
 
 #include "log/log.hpp"
@@ -28,6 +29,36 @@ TEST(Log, OneEventIsOneLine) {
   EXPECT_EQ(line, "ERROR bad feed  title=\"Tin \\\"mới\\\"\\nhôm nay\"");
   EXPECT_EQ(quote_value(""), "\"\"");
   EXPECT_EQ(quote_value("a\x01"), "\"a\\x01\"");
+}
+
+TEST(Log, JournalEntriesCarryFieldsToFilterOn) {
+  const auto entry = journal_entry(Level::warning, "poll failed",
+                                   {{"source", "tin"}, {"url", "https://a.vn/x?y=1"}});
+  ASSERT_EQ(entry.size(), 5u);
+  EXPECT_EQ(entry[0], "MESSAGE=poll failed source=tin url=\"https://a.vn/x?y=1\"");
+  EXPECT_EQ(entry[1], "PRIORITY=4");
+  EXPECT_EQ(entry[2], "SYSLOG_IDENTIFIER=syndicd");
+  EXPECT_EQ(entry[3], "SOURCE=tin");
+  EXPECT_EQ(entry[4], "URL=https://a.vn/x?y=1");  // the value as it is, unquoted
+  // A value with a newline stays whole (sd_journal_sendv is binary-safe).
+  EXPECT_EQ(journal_entry(Level::error, "x", {{"title", "a\nb"}})[3], "TITLE=a\nb");
+}
+
+TEST(Log, JournalFieldNames) {
+  EXPECT_EQ(journal_field_name("next_poll_in"), "NEXT_POLL_IN");
+  EXPECT_EQ(journal_field_name("retry-after"), "RETRY_AFTER");
+  EXPECT_EQ(journal_field_name("message"), "SYNDICD_MESSAGE");
+  EXPECT_EQ(journal_field_name("priority"), "SYNDICD_PRIORITY");
+  EXPECT_EQ(journal_field_name("code_line"), "SYNDICD_CODE_LINE");
+  EXPECT_EQ(journal_field_name("_pid"), "SYNDICD__PID");
+  EXPECT_EQ(journal_field_name("3xx"), "SYNDICD_3XX");
+  EXPECT_EQ(journal_field_name(std::string(100, 'a')).size(), 64u);
+}
+
+TEST(Log, UtcTimestamp) {
+  using namespace std::chrono;
+  const system_clock::time_point t{milliseconds(1578610680123)};
+  EXPECT_EQ(utc_timestamp(t), "2020-01-09T22:58:00.123Z");
 }
 
 TEST(Log, WriterAndThreshold) {

@@ -1,0 +1,70 @@
+// The daemon's log lines through the real binary: outside journald each
+// event is one line "2026-12-03T15:04:05.123Z LEVEL message key=value";
+// a JOURNAL_STREAM inherited from a service whose child now writes
+// elsewhere (stderr is not the stream it names) changes nothing.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <regex>
+#include <sstream>
+#include <string>
+
+#include "process.hpp"
+#include "scratch.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using syndicd::testing::run_process;
+
+const std::string kBinary = SYNDICD_BINARY;
+const fs::path kSource = SYNDICD_SOURCE_DIR;
+const std::string kPlugins = SYNDICD_PLUGIN_DIR;
+
+class LogLines : public syndicd::testing::ScratchTest {
+ protected:
+  fs::path config() {
+    const fs::path page = kSource / "tests/fixtures/sites/thainguyen/articles/legacy-cp1258.html";
+    return write("once.yaml", "daemon:\n  state: " + (dir_ / "state.db").string() +
+                                  "\n  plugin_path: [" + kPlugins +
+                                  "]\n  http: {listen: \"\"}\n"
+                                  "sources:\n  one:\n    plugin: html\n    url: file://" +
+                                  page.string() +
+                                  "\n    page: article\n"
+                                  "sinks:\n  feed:\n    plugin: rss\n    path: " +
+                                  (dir_ / "feed.xml").string() +
+                                  "\n    title: T\n    link: https://example.org/\n"
+                                  "pipelines:\n  p:\n    from: [one]\n    to: [feed]\n");
+  }
+
+  // Every line of the run's log that comes from the logger (the summary
+  // lines `once` prints itself start with "syndicd once:").
+  static void expect_timestamped(const std::string& err) {
+    static const std::regex kLine(
+        R"(^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z (ERROR|WARN|NOTICE|INFO|DEBUG) \S.*$)");
+    std::istringstream in(err);
+    int logged = 0;
+    for (std::string line; std::getline(in, line);) {
+      if (line.starts_with("syndicd once:")) continue;
+      EXPECT_TRUE(std::regex_match(line, kLine)) << line;
+      ++logged;
+    }
+    EXPECT_GT(logged, 0) << err;
+  }
+};
+
+TEST_F(LogLines, TerminalLinesStartWithAUtcTimestampAndTheLevel) {
+  const auto r = run_process({kBinary, "once", "-c", config().string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  expect_timestamped(r.err);
+  EXPECT_NE(r.err.find(" INFO poll ok source=one "), std::string::npos) << r.err;
+}
+
+TEST_F(LogLines, AJournalStreamThatIsNotStderrIsIgnored) {
+  const auto r = run_process({kBinary, "once", "-c", config().string()}, {"JOURNAL_STREAM=1:2"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err.find("<6>"), std::string::npos) << r.err;
+  expect_timestamped(r.err);
+}
+
+}  // namespace
