@@ -2,7 +2,9 @@
 // the real binary and real SIGHUPs: the other sources are not polled again
 // and keep their plugin instances (and a poll in flight), a sink whose
 // section is the same keeps delivering with a delivery in flight across the
-// reload, exactly once, and a changed host key (`every`) is a change. And
+// reload, exactly once, a changed sink whose delivery outlasts the
+// reload's deadline loses and doubles nothing, and a changed host key
+// (`every`) is a change. And
 // the counters on /metrics go on across reloads (issue #14).
 #include <curl/curl.h>
 #include <gtest/gtest.h>
@@ -85,8 +87,9 @@ class ReloadE2e : public ::testing::Test {
              const std::string& sink_keys = "", const std::string& listen = "") {
     std::ofstream(config_) << "daemon:\n  state: " << (dir_ / "state.db").string()
                            << "\n  http: { listen: \"" << listen
-                           << "\" }\n  shutdown_timeout: 20s\n  plugin_path: ["
-                           << SYNDICD_PLUGIN_DIR << ", " << (kTestPlugins / "record_sink").string()
+                           << "\" }\n  shutdown_timeout: " << shutdown_timeout_
+                           << "\n  plugin_path: [" << SYNDICD_PLUGIN_DIR << ", "
+                           << (kTestPlugins / "record_sink").string()
                            << "]\n  fetch: { allow_private: true, delay: 0, retries: 0 }\n"
                               "sources:\n  tin: { plugin: rss, "
                            << tin_keys << " }\n  other: { plugin: rss, " << other_keys
@@ -142,6 +145,7 @@ class ReloadE2e : public ::testing::Test {
 
   fs::path dir_;
   fs::path config_;
+  std::string shutdown_timeout_ = "20s";
   FixtureServer server_;
 };
 
@@ -233,6 +237,27 @@ TEST_F(ReloadE2e, AChangedSinkFinishesItsDeliveryInFlightFirst) {
   std::this_thread::sleep_for(500ms);
   for (const auto& [id, n] : recorded()) EXPECT_EQ(n, 1) << id;
   for (const auto& [id, n] : recorded("calls.log")) EXPECT_EQ(n, 1) << id << " called again";
+  daemon->signal(SIGTERM);
+  EXPECT_EQ(daemon->wait(), 0) << log();
+}
+
+TEST_F(ReloadE2e, AChangedSinkPastTheDeadlineLosesAndDoublesNothing) {
+  // The delivery in flight outlasts daemon.shutdown_timeout: the reload
+  // goes on without it, the old instance is dropped mid-delivery, and the
+  // new one settles the row left in flight (the record sink reconciles by
+  // reading its file) before delivering it once.
+  shutdown_timeout_ = "1s";
+  write("every: 1h, " + url_key("/a.xml"), "every: 1h, " + url_key("/b.xml"), ", delay: 5s");
+  auto daemon = start();
+  ASSERT_TRUE(eventually([&] { return calls() == 1; })) << log();
+  write("every: 1h, " + url_key("/a.xml"), "every: 1h, " + url_key("/b.xml"), ", delay: 50ms");
+  reload(*daemon);
+  EXPECT_NE(log().find("reload: deadline passed"), std::string::npos) << log();
+  ASSERT_TRUE(eventually([&] { return recorded().size() == 5; }, 60s)) << log();
+  std::this_thread::sleep_for(6s);  // past the old delivery's own delay
+  EXPECT_EQ(recorded().size(), 5u) << log();
+  for (const auto& [id, n] : recorded()) EXPECT_EQ(n, 1) << id;
+  EXPECT_NE(log().find("reconciled: not delivered before the stop"), std::string::npos) << log();
   daemon->signal(SIGTERM);
   EXPECT_EQ(daemon->wait(), 0) << log();
 }
