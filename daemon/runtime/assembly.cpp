@@ -4,8 +4,10 @@
 #include <tuple>
 
 #include "config/schema.hpp"
+#include "log/log.hpp"
 #include "plugin_host/capabilities.hpp"
 #include "plugin_host/loader.hpp"
+#include "runtime/reload_plan.hpp"
 
 namespace syndicd::runtime {
 namespace fs = std::filesystem;
@@ -71,15 +73,20 @@ std::unique_ptr<Assembly> Assembly::build(const fs::path& file, const AssemblyOp
 
 std::unique_ptr<Assembly> Assembly::build(config::LoadResult loaded, const AssemblyOptions& options,
                                           Report& report) {
+  return build(std::move(loaded), options, report, nullptr);
+}
+
+std::unique_ptr<Assembly> Assembly::build(config::LoadResult loaded, const AssemblyOptions& options,
+                                          Report& report, const Assembly* running) {
   for (auto& d : loaded.diagnostics) report.add(d);
   if (!loaded.config) return nullptr;
   std::unique_ptr<Assembly> assembly(new Assembly());
   assembly->config_ = std::move(*loaded.config);
   assembly->load_plugins(options, report);
   for (const auto& [name, section] : assembly->config_.sources)
-    assembly->assemble(SYNDICD_KIND_SOURCE, section, options, report);
+    assembly->assemble(SYNDICD_KIND_SOURCE, section, options, report, running);
   for (const auto& [name, section] : assembly->config_.sinks)
-    assembly->assemble(SYNDICD_KIND_SINK, section, options, report);
+    assembly->assemble(SYNDICD_KIND_SINK, section, options, report, running);
   for (const auto& [name, p] : assembly->config_.pipelines) {
     std::vector<config::Diagnostic> problems;
     if (auto built = pipeline::Pipeline::build(p, problems))
@@ -96,28 +103,46 @@ void Assembly::load_plugins(const AssemblyOptions& options, Report& report) {
   const config::Mark where =
       configured.empty() ? config::Mark{config_.file, 1, 1} : config_.daemon.plugin_path_mark;
   for (const auto& problem :
-       registry_.load_path(plugin_search_path(options.extra_plugin_path, configured)))
+       registry_->load_path(plugin_search_path(options.extra_plugin_path, configured)))
     report.add({config::Diagnostic::Severity::Error, where, "daemon.plugin_path", problem});
 }
 
+std::shared_ptr<plugin_host::Instance> Assembly::adoptable(
+    syndicd_kind kind, const config::PluginSection& section,
+    const plugin_host::Plugin& plugin) const {
+  const auto& instances = kind == SYNDICD_KIND_SOURCE ? sources_ : sinks_;
+  auto it = instances.find(section.name);
+  if (it == instances.end()) return nullptr;
+  // `section` is an entry of the new assembly's config_ (build()), so a
+  // SourceSection or SinkSection as `kind` says.
+  const bool same = kind == SYNDICD_KIND_SOURCE
+                        ? same_source(config_.sources.at(section.name),
+                                      static_cast<const config::SourceSection&>(section))
+                        : same_sink(config_.sinks.at(section.name),
+                                    static_cast<const config::SinkSection&>(section));
+  // The same plugin file too: a changed plugin_path may find another one.
+  if (!same || it->second->plugin().file != plugin.file) return nullptr;
+  return it->second;
+}
+
 void Assembly::assemble(syndicd_kind kind, const config::PluginSection& section,
-                        const AssemblyOptions& options, Report& report) {
+                        const AssemblyOptions& options, Report& report, const Assembly* running) {
   const std::string prefix =
       std::string(kind == SYNDICD_KIND_SOURCE ? "sources." : "sinks.") + section.name;
-  const plugin_host::Plugin* plugin = registry_.find(kind, section.plugin);
+  const plugin_host::Plugin* plugin = registry_->find(kind, section.plugin);
   if (plugin == nullptr && section.plugin.find('/') != std::string::npos) {
     // `plugin: /path/to/x.so` loads that file directly.
-    if (auto problem = registry_.add_file(section.plugin)) {
+    if (auto problem = registry_->add_file(section.plugin)) {
       report.add(
           {config::Diagnostic::Severity::Error, section.plugin_mark, prefix + ".plugin", *problem});
       return;
     }
-    for (const auto* p : registry_.all())
+    for (const auto* p : registry_->all())
       if (p->file == fs::path(section.plugin) && p->kind() == kind) plugin = p;
   }
   if (plugin == nullptr) {
     report.add({config::Diagnostic::Severity::Error, section.plugin_mark, prefix + ".plugin",
-                registry_.explain_missing(kind, section.plugin)});
+                registry_->explain_missing(kind, section.plugin)});
     return;
   }
   std::vector<config::Diagnostic> problems;
@@ -146,6 +171,19 @@ void Assembly::assemble(syndicd_kind kind, const config::PluginSection& section,
     values_[prefix] = std::move(values);
     return;
   }
+  auto& instances = kind == SYNDICD_KIND_SOURCE ? sources_ : sinks_;
+  if (running != nullptr) {
+    // Compared after allow_file was decided above, as it was for `running`.
+    if (auto kept = running->adoptable(kind, section, *plugin)) {
+      // Said in the log: an operator (and the e2e tests) can tell what a
+      // reload restarted.
+      log::info("reload: keeping the running plugin instance", {{"section", prefix}});
+      values_[prefix] = std::move(values);
+      instances[section.name] = std::move(kept);
+      return;
+    }
+  }
+  if (running != nullptr) log::info("reload: creating a plugin instance", {{"section", prefix}});
   auto instance =
       std::make_unique<plugin_host::Instance>(*plugin, section.name, prefix, options.services);
   const config::ConfigValues& v = *values;
@@ -164,7 +202,10 @@ void Assembly::assemble(syndicd_kind kind, const config::PluginSection& section,
     return;
   }
   values_[prefix] = std::move(values);
-  (kind == SYNDICD_KIND_SOURCE ? sources_ : sinks_)[section.name] = std::move(instance);
+  // The instance goes before the registry its plugin descriptor is in,
+  // whichever assembly lets go of it last.
+  instances[section.name] = std::shared_ptr<plugin_host::Instance>(
+      instance.release(), [registry = registry_](plugin_host::Instance* i) { delete i; });
 }
 
 }  // namespace syndicd::runtime

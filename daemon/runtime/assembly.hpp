@@ -1,6 +1,14 @@
 // Assembly: a configuration file turned into loaded plugins and created
 // plugin instances, with every problem found on the way. `check` stops here;
 // `run`, `once` and `preview` go on to start what was assembled.
+//
+// A reload builds the new assembly against the running one: a source or
+// sink whose section is the same, host keys included (runtime/reload_plan.hpp),
+// shares the running plugin instance instead of creating another, so its
+// state, its timers and the work it has in flight go on undisturbed. The
+// engine tells the parts it keeps by that identity (runtime/engine.hpp).
+// Instances are shared between the two assemblies, each holding the plugin
+// registry its plugin descriptor lives in.
 #pragma once
 
 #include <filesystem>
@@ -48,9 +56,13 @@ class Assembly {
   /// The same from an already loaded configuration.
   static std::unique_ptr<Assembly> build(config::LoadResult loaded, const AssemblyOptions& options,
                                          Report& report);
+  /// The same for a reload: sections the same as in `running` share its
+  /// instance (it must be built with the same services).
+  static std::unique_ptr<Assembly> build(config::LoadResult loaded, const AssemblyOptions& options,
+                                         Report& report, const Assembly* running);
 
   const config::Config& config() const { return config_; }
-  const plugin_host::Registry& registry() const { return registry_; }
+  const plugin_host::Registry& registry() const { return *registry_; }
 
   plugin_host::Instance* source(const std::string& name) const;
   plugin_host::Instance* sink(const std::string& name) const;
@@ -71,16 +83,22 @@ class Assembly {
  private:
   void load_plugins(const AssemblyOptions& options, Report& report);
   void assemble(syndicd_kind kind, const config::PluginSection& section,
-                const AssemblyOptions& options, Report& report);
+                const AssemblyOptions& options, Report& report, const Assembly* running);
+  /// The running instance `section` may go on with, or null.
+  std::shared_ptr<plugin_host::Instance> adoptable(syndicd_kind kind,
+                                                   const config::PluginSection& section,
+                                                   const plugin_host::Plugin& plugin) const;
 
   config::Config config_;
-  plugin_host::Registry registry_;
+  // Shared: an instance adopted by the next assembly refers to a plugin
+  // descriptor in this registry, which it keeps alive (see assemble()).
+  std::shared_ptr<plugin_host::Registry> registry_ = std::make_shared<plugin_host::Registry>();
   // Validated sections outlive create(): instances may keep nothing from
   // them, but errors reported later still need their positions.
   std::map<std::string, std::unique_ptr<config::ConfigValues>> values_;
   std::map<std::string, const plugin_host::Plugin*> plugins_;
-  std::map<std::string, std::unique_ptr<plugin_host::Instance>> sources_;
-  std::map<std::string, std::unique_ptr<plugin_host::Instance>> sinks_;
+  std::map<std::string, std::shared_ptr<plugin_host::Instance>> sources_;
+  std::map<std::string, std::shared_ptr<plugin_host::Instance>> sinks_;
   std::map<std::string, std::unique_ptr<pipeline::Pipeline>> pipelines_;
 };
 

@@ -44,6 +44,18 @@ std::unique_ptr<Assembly> Daemon::assemble(const std::filesystem::path& file,
   return Assembly::build(file, assembly_options(), report);
 }
 
+std::unique_ptr<Assembly> Daemon::reassemble(const std::filesystem::path& file,
+                                             Report& report) const {
+  return Assembly::build(config::load_file(file), assembly_options(), report, assembly_.get());
+}
+
+void Daemon::replace(std::unique_ptr<Assembly> assembly) {
+  auto old = std::move(assembly_);
+  assembly_ = std::move(assembly);
+  environment_->configure(assembly_->config());
+  old.reset();
+}
+
 void Daemon::install(std::unique_ptr<Assembly> assembly) {
   retire();
   assembly_ = std::move(assembly);

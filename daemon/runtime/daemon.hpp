@@ -56,10 +56,17 @@ class Daemon {
   /// says whether it is usable. It must go before the daemon does.
   std::unique_ptr<Assembly> assemble(config::LoadResult loaded, Report& report) const;
   std::unique_ptr<Assembly> assemble(const std::filesystem::path& file, Report& report) const;
+  /// For a reload: sections the same as in the installed assembly share
+  /// its plugin instances (runtime/assembly.hpp).
+  std::unique_ptr<Assembly> reassemble(const std::filesystem::path& file, Report& report) const;
 
   /// Make `assembly` the running one (the environment takes its fetch
   /// settings); the engine and assembly before it go first.
   void install(std::unique_ptr<Assembly> assembly);
+  /// A reload's end: `assembly` replaces the installed one under the
+  /// running engine, which already works on it (Engine::reload()); what
+  /// only the old one held goes.
+  void replace(std::unique_ptr<Assembly> assembly);
   /// Settle what the previous process left in the state file
   /// (runtime/quarantine.hpp) for the installed assembly, at `now` (ms).
   /// Once per process, before the first engine; nothing without a state

@@ -12,12 +12,23 @@
 // retried for idempotent sinks, reconciled for sinks that can, and parked as
 // dead (never posted twice) for the others.
 //
+// A reload (DESIGN.md §3) does not replace the engine: reload() retires the
+// source runners and sink workers whose instance the new assembly did not
+// keep (their section changed, host keys included, or went), lets their
+// polls and deliveries in flight end (until a deadline; what is still in
+// flight then stays marked in the store and is settled as after a stop),
+// then rebinds the rest to the new assembly's pipelines and starts runners
+// and workers for the new instances. A kept source keeps its schedule and
+// any poll in flight; a kept sink its deliveries in flight and its pause.
+// The counters (stats()) go on across reloads.
+//
 // A sink may pause (a rate limit, a spent quota, refused credentials): the
 // delivery that met the pause waits, pending and uncounted, and the sink
-// takes no other until the pause ends. A pause lives as long as the engine:
-// a new one (a start, every reload) begins with no sink paused and makes the
-// held deliveries due, so fixed credentials need no wait; a sink still
-// paused pauses again at its first try, at no attempt's cost.
+// takes no other until the pause ends. A pause lives as long as the sink's
+// worker: a new one (a start, a reload that changed the sink's section,
+// e.g. its token) begins unpaused and makes the held deliveries due, so
+// fixed credentials need no wait; a sink still paused pauses again at its
+// first try, at no attempt's cost.
 #pragma once
 
 #include <boost/asio/steady_timer.hpp>
@@ -25,6 +36,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -59,6 +71,14 @@ class Engine {
   /// are reconciled at the next start).
   void stop(std::chrono::milliseconds deadline, std::function<void()> done);
 
+  /// `run`, on a reload: go on with `next` (built against the running
+  /// assembly, which must stay until `done`). Parts whose instance `next`
+  /// does not share stop; once their work in flight ended, or `deadline`
+  /// passed, the engine works on `next` and `done` runs (posted). `fresh`
+  /// sources poll soon. A stop() meanwhile drops the reload.
+  void reload(Assembly& next, std::set<std::string> fresh, std::chrono::milliseconds deadline,
+              std::function<void()> done);
+
   const EngineStats& stats() const { return context_.stats; }
 
   /// What /api/status and /metrics show of each sink and source.
@@ -77,6 +97,11 @@ class Engine {
   size_t in_flight() const;
   void ended_while_stopping();
   void check_once_finished();
+  std::vector<pipeline::Pipeline*> selected(const Assembly& assembly) const;
+  void add_sinks(const Assembly& assembly, const std::vector<pipeline::Pipeline*>& pipelines);
+  /// A reload may go on: nothing retired has work in flight (posted).
+  void check_reload();
+  void finish_reload();
 
   // Declared first, destroyed last: the parts hold references to it.
   EngineContext context_;
@@ -85,6 +110,13 @@ class Engine {
   std::function<void(int)> once_done_;
   std::function<void()> stop_done_;
   std::unique_ptr<boost::asio::steady_timer> stop_timer_;
+  struct Reload {
+    Assembly* next = nullptr;
+    std::set<std::string> fresh;
+    std::function<void()> done;
+    std::unique_ptr<boost::asio::steady_timer> deadline;
+  };
+  std::unique_ptr<Reload> reload_;
 };
 
 }  // namespace syndicd::runtime

@@ -28,11 +28,15 @@ plugin_host::Services Environment::services() {
 }
 
 void Environment::configure(const config::Config& config) {
+  for (auto it = validators_.begin(); it != validators_.end();)
+    it = config.sources.count(it->first) ? std::next(it) : validators_.erase(it);
   for (const auto& [name, section] : config.sources) {
     // allow_file was decided by the assembly, from the plugin's capabilities.
     fetch_service_->set_settings("sources." + name, section.fetch);
-    auto deferred = std::make_shared<DeferredValidators>(fetcher_validators());
-    validators_[name] = deferred;
+    // A source kept across a reload may have a poll in flight: the
+    // validators it holds back are committed when that poll ends.
+    auto& deferred = validators_[name];
+    if (!deferred) deferred = std::make_shared<DeferredValidators>(fetcher_validators());
     fetch_service_->set_validators("sources." + name, deferred);
   }
   // A sink's API calls go through the same proxy, agent and limits as the

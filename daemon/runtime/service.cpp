@@ -279,7 +279,9 @@ class Service {
            "\nSTATUS=reloading");
     log::notice("reloading the configuration", {{"config", options_.config.string()}});
     Report report;
-    auto next = daemon_->assemble(options_.config, report);
+    // Built against the running assembly: unchanged sources and sinks keep
+    // their plugin instances (runtime/assembly.hpp).
+    auto next = daemon_->reassemble(options_.config, report);
     if (!next || report.errors() > 0) {
       for (const auto& d : report.diagnostics())
         if (d.severity == config::Diagnostic::Severity::Error) log::error(d.str());
@@ -295,15 +297,16 @@ class Service {
       log::warning("daemon.state changed; the new path takes effect after a restart",
                    {{"running", state_path_}, {"configured", next->config().daemon.state}});
     // A source the reload added or changed polls right after it instead of
-    // waiting out the old schedule.
+    // waiting out the old schedule (and out of a crash-quarantine hold).
     const ReloadPlan plan = plan_reload(assembly().config(), next->config());
     std::set<std::string> changed = plan.sources.added;
     changed.insert(plan.sources.changed.begin(), plan.sources.changed.end());
     reloading_ = true;
+    // The engine goes on over both assemblies until its changed parts
+    // stopped; only then does the old one go (Engine::reload()).
     auto shared = std::make_shared<std::unique_ptr<Assembly>>(std::move(next));
-    engine().stop(shutdown_timeout_, [this, shared, changed] {
-      daemon_->install(std::move(*shared));
-      start_engine(changed);
+    engine().reload(**shared, changed, shutdown_timeout_, [this, shared] {
+      daemon_->replace(std::move(*shared));
       if (server_) {
         server_->set_feeds(feeds());
         server_->set_options(http::to_options(assembly().config().daemon.http));

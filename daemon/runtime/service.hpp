@@ -3,10 +3,12 @@
 // SIGTERM/SIGINT stop polling, give deliveries in flight until
 // daemon.shutdown_timeout, and exit 0 (a second signal exits at once).
 // SIGHUP re-reads the configuration: a file that fails `check` is refused
-// with the reasons in the log and the running one stays; otherwise the
-// engine restarts on the new one (deliveries in flight finish first), with
-// no sink paused: deliveries held by a pause are tried at once, so a
-// replaced token takes effect on `systemctl reload`.
+// with the reasons in the log and the running one stays; otherwise only the
+// sources, sinks and pipelines whose sections changed restart (their work
+// in flight finishes first, up to daemon.shutdown_timeout) and the others
+// go on undisturbed (runtime/engine.hpp). A changed sink starts unpaused:
+// deliveries held by its pause are tried at once, so a replaced token takes
+// effect on `systemctl reload`.
 // Under systemd (Type=notify) it sends READY=1, RELOADING=1 with
 // MONOTONIC_USEC, STOPPING=1, STATUS= and WATCHDOG=1 at half the
 // configured interval; without NOTIFY_SOCKET all of that is silent.

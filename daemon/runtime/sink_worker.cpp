@@ -32,11 +32,17 @@ SinkWorker::SinkWorker(EngineContext& context, std::string name, plugin_host::In
       timer_(context.environment.io()) {}
 
 SinkWorker::~SinkWorker() {
+  *alive_ = false;
   stop();
 }
 
 void SinkWorker::stop() {
   timer_.cancel();
+}
+
+void SinkWorker::retire() {
+  retired_ = true;
+  stop();
 }
 
 void SinkWorker::resume_paused() {
@@ -76,7 +82,7 @@ void SinkWorker::reconcile(std::function<void()> done) {
         break;
       case Interrupted::reconcile:
         ++reconciling_;
-        instance_->reconcile(d.article, [this, d, fields, finish_one, alive = context_.alive](
+        instance_->reconcile(d.article, [this, d, fields, finish_one, alive = alive_](
                                             bool found, const std::string& id) {
           if (!*alive) return;
           --reconciling_;
@@ -109,7 +115,7 @@ void SinkWorker::reconcile(std::function<void()> done) {
 void SinkWorker::schedule_pump() {
   if (pump_posted_) return;
   pump_posted_ = true;
-  boost::asio::post(context_.environment.io(), [this, alive = context_.alive] {
+  boost::asio::post(context_.environment.io(), [this, alive = alive_] {
     if (!*alive) return;
     pump_posted_ = false;
     pump();
@@ -118,14 +124,14 @@ void SinkWorker::schedule_pump() {
 
 void SinkWorker::pump_after(milliseconds delay) {
   timer_.expires_after(delay);
-  timer_.async_wait([this, alive = context_.alive](const boost::system::error_code& ec) {
+  timer_.async_wait([this, alive = alive_](const boost::system::error_code& ec) {
     if (!ec && *alive) pump();
   });
 }
 
 void SinkWorker::pump() {
   const bool once = context_.once;
-  if (context_.stopping || (once && context_.polls_pending > 0)) return;
+  if (context_.stopping || retired_ || (once && context_.polls_pending > 0)) return;
   auto& store = context_.store;
   const auto& options = context_.options;
   const int64_t t = context_.now();
@@ -179,7 +185,7 @@ void SinkWorker::pump() {
           "deliver",
           {{"sink", name_}, {"url", d.article.url}, {"attempt", std::to_string(d.attempts + 1)}});
       instance_->deliver(d.article, static_cast<uint32_t>(d.attempts + 1), d.external_id,
-                         [this, d, alive = context_.alive](const syndicd_result& r) {
+                         [this, d, alive = alive_](const syndicd_result& r) {
                            if (*alive) delivered(d, r);
                          });
     }
@@ -270,7 +276,7 @@ void SinkWorker::delivered(const store::Delivery& d, const syndicd_result& r) {
     context_.failed = true;
     log::error(std::string("cannot record a delivery outcome: ") + e.what(), fields);
   }
-  if (context_.stopping) {
+  if (context_.stopping || retired_) {
     hooks_.ended_while_stopping();
     return;
   }

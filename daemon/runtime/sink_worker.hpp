@@ -4,6 +4,9 @@
 // (runtime/delivery_policy.hpp) to the store. At a start it first settles
 // what a stop left in flight. A sink may pause (a rate limit, a spent
 // quota, refused credentials); the pause lives as long as the worker.
+// A reload keeps the worker of a sink whose section is the same, with its
+// deliveries in flight and its pause; it retires the worker of a changed
+// or removed sink, which takes no new delivery and lets those in flight end.
 #pragma once
 
 #include <boost/asio/steady_timer.hpp>
@@ -55,6 +58,11 @@ class SinkWorker {
   void schedule_pump();
   /// No more timers.
   void stop();
+  /// Reload: no new deliveries; those in flight end as they would. Each end
+  /// is told to hooks.ended_while_stopping.
+  void retire();
+  bool retired() const { return retired_; }
+  plugin_host::Instance* instance() const { return instance_; }
 
  private:
   void delivered(const store::Delivery& delivery, const syndicd_result& result);
@@ -72,7 +80,11 @@ class SinkWorker {
   int64_t paused_until_ = 0;
   bool pump_posted_ = false;
   int store_failures_ = 0;  ///< consecutive pumps the state file stopped
+  bool retired_ = false;
   boost::asio::steady_timer timer_;
+  /// Cleared when the worker goes: a reload may drop a retired worker
+  /// whose instance still has deliveries in flight.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 }  // namespace syndicd::runtime

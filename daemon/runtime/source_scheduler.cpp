@@ -1,6 +1,7 @@
 #include "runtime/source_scheduler.hpp"
 
 #include <algorithm>
+#include <boost/asio/post.hpp>
 
 #include "log/log.hpp"
 
@@ -29,25 +30,31 @@ struct SourceScheduler::Source {
   size_t added = 0, updated = 0, emitted = 0, guessed = 0;
   bool store_failed = false;  ///< an article of this poll could not be stored
   int store_failures = 0;     ///< consecutive polls whose articles could not be stored
+  bool retired = false;       ///< a reload ends it: no more polls
+  /// Cleared when the runner goes: a reload may drop it while its
+  /// instance, shared with the new assembly, still polls.
+  std::shared_ptr<bool> alive = std::make_shared<bool>(true);
+  ~Source() { *alive = false; }
 };
 
 SourceScheduler::SourceScheduler(EngineContext& context, const Assembly& assembly,
                                  const std::vector<pipeline::Pipeline*>& pipelines, Hooks hooks)
     : context_(context), hooks_(std::move(hooks)) {
-  const auto& cfg = assembly.config();
-  for (auto* p : pipelines) {
-    for (const auto& name : p->config().from) {
-      auto& source = sources_[name];
-      if (!source) {
-        source = std::make_unique<Source>();
-        source->name = name;
-        source->instance = assembly.source(name);
-        source->every = cfg.sources.at(name).keys.every;
-        source->timer = std::make_unique<boost::asio::steady_timer>(context_.environment.io());
-      }
-      source->pipelines.push_back(p);
-    }
+  for (auto* p : pipelines)
+    for (const auto& name : p->config().from) runner(assembly, name).pipelines.push_back(p);
+}
+
+SourceScheduler::Source& SourceScheduler::runner(const Assembly& assembly,
+                                                 const std::string& name) {
+  auto& source = sources_[name];
+  if (!source) {
+    source = std::make_unique<Source>();
+    source->name = name;
+    source->instance = assembly.source(name);
+    source->every = assembly.config().sources.at(name).keys.every;
+    source->timer = std::make_unique<boost::asio::steady_timer>(context_.environment.io());
   }
+  return *source;
 }
 
 SourceScheduler::~SourceScheduler() {
@@ -70,52 +77,108 @@ std::vector<std::string> SourceScheduler::names() const {
   return out;
 }
 
+plugin_host::Instance* SourceScheduler::instance(const std::string& name) const {
+  auto it = sources_.find(name);
+  return it == sources_.end() ? nullptr : it->second->instance;
+}
+
 void SourceScheduler::poll_all() {
   context_.polls_pending = sources_.size();
   for (auto& [name, s] : sources_) poll(*s);
 }
 
 void SourceScheduler::start() {
+  for (auto& [name, s] : sources_) arm(*s, context_.options.fresh_sources.count(name) > 0);
+}
+
+void SourceScheduler::arm(Source& s, bool fresh) {
   const int64_t t = context_.now();
-  const auto& fresh = context_.options.fresh_sources;
-  for (auto& [name, s] : sources_) {
-    // Resume the schedule a restart interrupted; a source never polled
-    // (or overdue) starts within a few seconds, spread out.
-    store::SourceState st;
-    try {
-      st = context_.store.source_state(name);
-    } catch (const std::exception& e) {
-      // Polled soon, as if never polled: a lost schedule costs one poll.
-      log::error(std::string("cannot read source state: ") + e.what(), {{"source", name}});
-    }
-    s->failures = st.failures;
-    // Spread first polls over ~100 ms per source (at least 1 s), so a
-    // restart with thousands of sources does not fire them all at once.
-    const auto spread = std::min(
-        s->every,
-        std::max(milliseconds(1000), milliseconds(100) * static_cast<int64_t>(sources_.size())));
-    milliseconds delay = context_.random_wait(spread);
-    if (st.last_poll > 0 && !fresh.count(name)) {
-      const int64_t next = st.last_poll + s->every.count();
-      if (next > t) delay = milliseconds(next - t);
-    }
-    // Held by the crash quarantine: a restart or a reload does not end a
-    // hold, a change to the source's section does.
-    if (st.held_until > t && !fresh.count(name))
-      delay = std::max(delay, milliseconds(st.held_until - t));
-    schedule(*s, delay);
+  // Resume the schedule a restart interrupted; a source never polled
+  // (or overdue) starts within a few seconds, spread out.
+  store::SourceState st;
+  try {
+    st = context_.store.source_state(s.name);
+  } catch (const std::exception& e) {
+    // Polled soon, as if never polled: a lost schedule costs one poll.
+    log::error(std::string("cannot read source state: ") + e.what(), {{"source", s.name}});
   }
+  s.failures = st.failures;
+  // Spread first polls over ~100 ms per source (at least 1 s), so a
+  // restart with thousands of sources does not fire them all at once.
+  const auto spread = std::min(
+      s.every,
+      std::max(milliseconds(1000), milliseconds(100) * static_cast<int64_t>(sources_.size())));
+  milliseconds delay = context_.random_wait(spread);
+  if (st.last_poll > 0 && !fresh) {
+    const int64_t next = st.last_poll + s.every.count();
+    if (next > t) delay = milliseconds(next - t);
+  }
+  // Held by the crash quarantine: a restart or a reload does not end a
+  // hold, a change to the source's section does.
+  if (st.held_until > t && !fresh) delay = std::max(delay, milliseconds(st.held_until - t));
+  schedule(s, delay);
 }
 
 void SourceScheduler::stop() {
   for (auto& [name, s] : sources_) s->timer->cancel();
 }
 
+void SourceScheduler::retire(const std::set<std::string>& names) {
+  for (const auto& name : names) {
+    auto it = sources_.find(name);
+    if (it == sources_.end()) continue;
+    it->second->retired = true;
+    it->second->timer->cancel();
+  }
+}
+
+size_t SourceScheduler::retired_polling() const {
+  return static_cast<size_t>(std::count_if(sources_.begin(), sources_.end(), [](const auto& e) {
+    return e.second->retired && e.second->polling;
+  }));
+}
+
+void SourceScheduler::rebind(const Assembly& next,
+                             const std::vector<pipeline::Pipeline*>& pipelines,
+                             const std::set<std::string>& fresh) {
+  for (auto it = sources_.begin(); it != sources_.end();) {
+    Source& s = *it->second;
+    if (!s.retired) {
+      s.pipelines.clear();  // the old assembly's pipelines go with it
+      ++it;
+      continue;
+    }
+    if (s.polling) {
+      // Abandoned, not crashed: no quarantine mark, and what its fetches
+      // held back is not kept (the new instance fetches in full).
+      try {
+        context_.store.clear_polling(s.name);
+      } catch (const std::exception&) {
+      }
+      context_.environment.discard_validators(s.name);
+    }
+    it = sources_.erase(it);
+  }
+  std::set<std::string> kept;
+  for (const auto& [name, s] : sources_) kept.insert(name);
+  for (auto* p : pipelines)
+    for (const auto& name : p->config().from) runner(next, name).pipelines.push_back(p);
+  for (auto& [name, s] : sources_)
+    if (!kept.count(name)) arm(*s, fresh.count(name) > 0);
+}
+
 void SourceScheduler::schedule(Source& s, milliseconds delay) {
   if (context_.stopping) return;
+  if (s.retired) {
+    // Its poll has ended: the reload waiting for it may go on.
+    boost::asio::post(context_.environment.io(), [this, alive = s.alive] {
+      if (*alive && hooks_.retired_poll_ended) hooks_.retired_poll_ended();
+    });
+    return;
+  }
   s.timer->expires_after(delay);
-  s.timer->async_wait([this, &s, alive = context_.alive](const boost::system::error_code& ec) {
-    if (ec || !*alive || context_.stopping) return;
+  s.timer->async_wait([this, &s, alive = s.alive](const boost::system::error_code& ec) {
+    if (ec || !*alive || context_.stopping || s.retired) return;
     poll(s);
   });
 }
@@ -142,8 +205,13 @@ void SourceScheduler::poll(Source& s) {
   }
   s.polling = true;
   s.instance->poll(
-      [this, &s](const Article& a) { return accept(s, a); },
-      [this, &s, alive = context_.alive](syndicd_status status, const std::string& message) {
+      [this, &s, alive = s.alive](const Article& a) {
+        // Dropped by a reload's deadline: what it still emits is fetched
+        // again by the new instance.
+        if (!*alive) return SYNDICD_ERR_TRANSIENT;
+        return accept(s, a);
+      },
+      [this, &s, alive = s.alive](syndicd_status status, const std::string& message) {
         if (!*alive) return;
         poll_done(s, status, message);
       });

@@ -4,6 +4,11 @@
 // into the store before the emit returns, and records how each poll ended.
 // A poll the state file could not take is no failure of the source's: it is
 // repeated soon, doubling up to `every`.
+//
+// A reload (runtime/engine.hpp) retires the runners of changed and removed
+// sources, each letting a poll in flight end, then rebinds the scheduler
+// to the new assembly: the runners kept go on with their schedule and any
+// poll in flight, reading into the new pipelines; new ones are armed.
 #pragma once
 
 #include <boost/asio/steady_timer.hpp>
@@ -11,6 +16,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -31,6 +37,8 @@ class SourceScheduler {
     std::function<bool(const std::string& sink)> idempotent;
     /// `once`: a poll ended (context.polls_pending counts the rest).
     std::function<void()> once_poll_ended;
+    /// A retired runner's poll ended (posted, never from inside the poll).
+    std::function<void()> retired_poll_ended;
   };
 
   /// A runner for every source the `pipelines` read from.
@@ -49,12 +57,27 @@ class SourceScheduler {
   /// No more polls: the timers are cancelled.
   void stop();
 
+  /// Reload: these runners poll no more; a poll in flight goes on to its end.
+  void retire(const std::set<std::string>& names);
+  /// Retired runners whose poll has not ended.
+  size_t retired_polling() const;
+  /// Reload: the retired runners go (a poll still in flight is abandoned:
+  /// its mark and held-back validators go with it), the others read into
+  /// `pipelines` of `next`, and runners for the sources new to them are
+  /// armed as start() arms them (`fresh` ones poll soon).
+  void rebind(const Assembly& next, const std::vector<pipeline::Pipeline*>& pipelines,
+              const std::set<std::string>& fresh);
+
   size_t size() const { return sources_.size(); }
   std::vector<std::string> names() const;
+  /// The instance `name` polls with; null for no such runner.
+  plugin_host::Instance* instance(const std::string& name) const;
 
  private:
   struct Source;
 
+  Source& runner(const Assembly& assembly, const std::string& name);
+  void arm(Source& source, bool fresh);
   void schedule(Source& source, std::chrono::milliseconds delay);
   void poll(Source& source);
   syndicd_status accept(Source& source, const Article& article);

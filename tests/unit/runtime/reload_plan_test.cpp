@@ -119,5 +119,62 @@ TEST(ReloadPlan, SameNodeComparesKindsScalarsItemsAndKeys) {
   EXPECT_FALSE(same_node(map, renamed));
 }
 
+// Host keys: what the daemon does with a section counts as much as what
+// the plugin is given.
+TEST(ReloadPlan, AChangedEveryChangesTheSource) {
+  std::string next = kRunning;
+  next.replace(next.find("url: \"https://b.example/rss\""), 0, "every: 1h, ");
+  const auto plan = plan_reload(load(kRunning), load(next));
+  EXPECT_EQ(plan.sources.changed, Names{"b"});
+  EXPECT_EQ(plan.sources.unchanged, Names{"a"});
+}
+
+TEST(ReloadPlan, AChangedFetchOverrideChangesTheSource) {
+  std::string next = kRunning;
+  next.replace(next.find("url: \"https://a.example/rss\""), 0, "fetch: { timeout: 5s }, ");
+  const auto plan = plan_reload(load(kRunning), load(next));
+  EXPECT_EQ(plan.sources.changed, Names{"a"});
+  EXPECT_EQ(plan.sources.unchanged, Names{"b"});
+  EXPECT_EQ(plan.sinks.unchanged, Names{"feed"});
+}
+
+TEST(ReloadPlan, AChangedDaemonFetchChangesEverySourceAndSink) {
+  auto loaded = config::load_string(
+      "daemon: { state: /tmp/reload-plan.db, fetch: { user_agent: other } }\n" + kRunning,
+      "test.yaml");
+  ASSERT_TRUE(loaded.ok());
+  const auto plan = plan_reload(load(kRunning), *loaded.config);
+  EXPECT_EQ(plan.sources.changed, (Names{"a", "b"}));
+  EXPECT_EQ(plan.sinks.changed, Names{"feed"});
+  EXPECT_EQ(plan.pipelines.unchanged, Names{"p"});
+}
+
+TEST(ReloadPlan, EachSinkHostKeyChangesTheSink) {
+  for (const std::string key :
+       {"concurrency: 2, ", "max_attempts: 3, ", "retry: 5s, ", "retry_max: 1h, "}) {
+    std::string next = kRunning;
+    next.replace(next.find("path: /tmp/feed.xml"), 0, key);
+    const auto plan = plan_reload(load(kRunning), load(next));
+    EXPECT_EQ(plan.sinks.changed, Names{"feed"}) << key;
+    EXPECT_EQ(plan.sources.unchanged, (Names{"a", "b"})) << key;
+  }
+}
+
+TEST(ReloadPlan, AHostKeyWrittenAtItsDefaultIsNoChange) {
+  std::string next = kRunning;
+  next.replace(next.find("url: \"https://a.example/rss\""), 0, "every: 10m, ");
+  next.replace(next.find("path: /tmp/feed.xml"), 0, "retry: 1m, ");
+  const auto plan = plan_reload(load(kRunning), load(next));
+  EXPECT_EQ(plan.sources.unchanged, (Names{"a", "b"}));
+  EXPECT_EQ(plan.sinks.unchanged, Names{"feed"});
+}
+
+TEST(ReloadPlan, FileAccessDecidedByTheAssemblyIsNoChange) {
+  auto running = load(kRunning);
+  auto next = load(kRunning);
+  running.sources.at("a").fetch.allow_file = true;
+  EXPECT_EQ(plan_reload(running, next).sources.unchanged, (Names{"a", "b"}));
+}
+
 }  // namespace
 }  // namespace syndicd::runtime
