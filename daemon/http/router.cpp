@@ -87,10 +87,18 @@ Reply Router::respond(const Request& request) const {
     return reply;
   };
   if (target == "/") return status_page();
+  if (target == "/livez") return no_store(text_reply(bhttp::status::ok, "ok\n"));
+  if (target == "/readyz") {
+    const bool ready = !status_.ready || status_.ready();
+    return no_store(text_reply(ready ? bhttp::status::ok : bhttp::status::service_unavailable,
+                               ready ? "ready\n" : "not ready\n"));
+  }
   if (target == "/healthz") {
-    const bool healthy = !status_.healthy || status_.healthy();
-    return no_store(text_reply(healthy ? bhttp::status::ok : bhttp::status::service_unavailable,
-                               healthy ? "ok\n" : "unhealthy\n"));
+    const Health health = current_health();
+    Reply reply = no_store(text_reply(
+        health.ok() ? bhttp::status::ok : bhttp::status::service_unavailable, health_json(health)));
+    reply.content_type = "application/json";
+    return reply;
   }
   if (target == "/metrics") {
     std::string body = status_.metrics_text ? status_.metrics_text() : "";
@@ -117,6 +125,12 @@ Reply Router::respond(const Request& request) const {
   return not_found();
 }
 
+Health Router::current_health() const {
+  if (status_.ready && !status_.ready())
+    return Health{{{"daemon", "syndicd", "not ready: the engine is starting or stopping"}}};
+  return status_.health ? status_.health() : Health{};
+}
+
 Reply Router::status_page() const {
   std::vector<FeedRow> rows;
   for (const auto& [name, file] : feeds_) {
@@ -131,8 +145,7 @@ Reply Router::status_page() const {
     }
     rows.push_back(std::move(row));
   }
-  const bool healthy = !status_.healthy || status_.healthy();
-  Reply reply = text_reply(bhttp::status::ok, http::status_page(rows, healthy));
+  Reply reply = text_reply(bhttp::status::ok, http::status_page(rows, current_health()));
   reply.content_type = "text/html; charset=utf-8";
   reply.headers = {{"Cache-Control", "no-store"},
                    {"Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'"}};

@@ -3,7 +3,11 @@
 //   GET|HEAD /feeds/<name>.xml  a feed file, with a strong ETag and
 //                               Last-Modified; 304 on If-None-Match /
 //                               If-Modified-Since
-//   GET|HEAD /healthz           200 "ok" or 503 "unhealthy"
+//   GET|HEAD /livez             200 "ok": the loop answers
+//   GET|HEAD /readyz            200 "ready", or 503 while not (starting,
+//                               stopping)
+//   GET|HEAD /healthz           200 or 503 with JSON naming each failing
+//                               source or sink and why (http/health.hpp)
 //   GET|HEAD /metrics           Prometheus text 0.0.4: the daemon's lines,
 //                               then the server's own syndicd_http_* lines
 //   GET|HEAD /api/status        the daemon's JSON
@@ -28,6 +32,7 @@
 #include <utility>
 #include <vector>
 
+#include "http/health.hpp"
 #include "http/request_reader.hpp"
 
 namespace syndicd::http {
@@ -46,8 +51,11 @@ struct StatusSource {
   /// Body of /metrics, Prometheus text format 0.0.4 ending in a newline.
   /// Unset: only the server's own metrics.
   std::function<std::string()> metrics_text;
-  /// /healthz: true → 200 "ok", false → 503. Unset: healthy (the loop answered).
-  std::function<bool()> healthy;
+  /// /readyz: the configuration is loaded, the store open and the engine
+  /// running. Unset: ready. Not ready is also unhealthy.
+  std::function<bool()> ready;
+  /// /healthz: what is failing. Unset: nothing.
+  std::function<Health()> health;
 };
 
 /// A response before it is sent: the connection adds Date, Server,
@@ -99,6 +107,7 @@ class Router {
 
  private:
   Reply status_page() const;
+  Health current_health() const;
   Reply feed(const Request& request, std::string_view name) const;
 
   StatusSource status_;

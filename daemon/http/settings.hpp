@@ -34,8 +34,8 @@ using K = HttpKeys;
 inline constexpr syndicd::Options kHttpKeys{
     key::text("listen", &K::listen)
         .defaults_to("127.0.0.1:8088")
-        .describe(
-            "ADDRESS:PORT of the HTTP server (/feeds, /healthz, /metrics); empty: no server."),
+        .describe("ADDRESS:PORT of the HTTP server (/feeds, /livez, /readyz, /healthz, /metrics); "
+                  "empty: no server."),
     key::integer("max_connections", &K::max_connections)
         .defaults_to("256")
         .range(1, 65'536)

@@ -31,14 +31,22 @@ std::string html_escape(std::string_view text) {
   return out;
 }
 
-std::string status_page(const std::vector<FeedRow>& feeds, bool healthy) {
+std::string status_page(const std::vector<FeedRow>& feeds, const Health& health) {
   std::string out =
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<title>syndicd</title>\n"
       "<style>body{font-family:sans-serif;margin:2em}td,th{padding:.2em .8em;text-align:left}"
       "</style>\n</head>\n<body>\n<h1>syndicd " SYNDICD_VERSION "</h1>\n<p>Status: ";
-  out += healthy ? "healthy" : "<strong>unhealthy</strong>";
-  out += "</p>\n<h2>Feeds</h2>\n";
+  out += health.ok() ? "healthy" : "<strong>unhealthy</strong>";
+  out += "</p>\n";
+  if (!health.ok()) {
+    out += "<table id=\"failing\">\n<tr><th>Failing</th><th>Why</th></tr>\n";
+    for (const auto& p : health.failing)
+      out += "<tr><td>" + html_escape(p.kind) + " " + html_escape(p.name) + "</td><td>" +
+             html_escape(p.reason) + "</td></tr>\n";
+    out += "</table>\n";
+  }
+  out += "<h2>Feeds</h2>\n";
   if (feeds.empty()) {
     out += "<p>No feeds configured.</p>\n";
   } else {
@@ -58,6 +66,7 @@ std::string status_page(const std::vector<FeedRow>& feeds, bool healthy) {
   }
   out +=
       "<h2>Endpoints</h2>\n<ul>\n<li><a href=\"/healthz\">/healthz</a></li>\n"
+      "<li><a href=\"/readyz\">/readyz</a></li>\n<li><a href=\"/livez\">/livez</a></li>\n"
       "<li><a href=\"/metrics\">/metrics</a></li>\n"
       "<li><a href=\"/api/status\">/api/status</a></li>\n</ul>\n</body>\n</html>\n";
   return out;

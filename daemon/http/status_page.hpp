@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "http/health.hpp"
+
 namespace syndicd::http {
 
 struct FeedRow {
@@ -22,6 +24,8 @@ struct FeedRow {
 /// Text safe inside HTML elements and quoted attributes.
 std::string html_escape(std::string_view text);
 
-std::string status_page(const std::vector<FeedRow>& feeds, bool healthy);
+/// The page: the health verdict with each failing source or sink and why,
+/// then the feeds.
+std::string status_page(const std::vector<FeedRow>& feeds, const Health& health);
 
 }  // namespace syndicd::http

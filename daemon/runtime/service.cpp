@@ -22,6 +22,7 @@
 #include "runtime/daemon.hpp"
 #include "runtime/engine.hpp"
 #include "runtime/environment.hpp"
+#include "runtime/health.hpp"
 #include "runtime/reload_plan.hpp"
 
 namespace syndicd::runtime {
@@ -148,10 +149,21 @@ class Service {
 
   http::StatusSource status_source() {
     http::StatusSource s;
-    s.healthy = [this] { return daemon_ && daemon_->engine() != nullptr && !stopping_; };
+    s.ready = [this] { return daemon_ && daemon_->engine() != nullptr && !stopping_; };
+    s.health = [this] { return health(); };
     s.status_json = [this] { return status_json(); };
     s.metrics_text = [this] { return metrics_text(); };
     return s;
+  }
+
+  http::Health health() const {
+    std::vector<SourceHealthInput> sources;
+    for (const auto& name : engine().sources())
+      sources.push_back({name, daemon_->store()->source_state(name)});
+    std::vector<SinkHealthInput> sinks;
+    for (const auto& k : engine().sinks())
+      sinks.push_back({k.name, k.paused_until, daemon_->store()->counts(k.name).pending});
+    return judge_health(sources, sinks, now_ms());
   }
 
   std::string status_json() const {

@@ -314,7 +314,9 @@ void SourceScheduler::poll_done(Source& s, syndicd_status status, const std::str
                           {"guessed", std::to_string(s.guessed)}});
     if (!message.empty()) log::warning(message, {{"source", s.name}});
   } else {
-    ++s.failures;
+    // The streak goes on from the state file's: `once` runs on the same
+    // file start with none of their own, and /healthz counts the streak.
+    s.failures = std::max(s.failures, st.failures) + 1;
     ++context_.stats.poll_failures;
     context_.failed = true;
     st.last_error = message;

@@ -327,6 +327,56 @@ TEST_F(RunE2e, ABrokenSourceDoesNotStopDelivery) {
   EXPECT_EQ(daemon->wait(), 0) << log();
 }
 
+// /healthz turns 503 naming a source after its third failed poll in a row,
+// and back to 200 once a poll succeeds. The three failures come from
+// `syndicd once` runs on the same state file (`every` is at least 10 s, so
+// three failed polls of a running daemon would take over a minute).
+TEST_F(RunE2e, HealthzNamesAFailingSourceUntilItRecovers) {
+  server_.set("/down.xml", [] {
+    syndicd::testing::Behaviour b;
+    b.status = 503;
+    return b;
+  }());
+  const fs::path p = dir_ / "health.yaml";
+  std::ofstream(p) << "daemon:\n  state: " << (dir_ / "state.db").string()
+                   << "\n  http: { listen: \"127.0.0.1:0\" }\n  plugin_path: ["
+                   << SYNDICD_PLUGIN_DIR
+                   << "]\n  fetch: { allow_private: true, delay: 0, retries: 0 }\n"
+                      "sources:\n  tin: { plugin: rss, url: \""
+                   << server_.url("/a.xml") << "\" }\n  down: { plugin: rss, every: 10s, url: \""
+                   << server_.url("/down.xml")
+                   << "\" }\nsinks:\n  feed: { plugin: rss, title: Tin, link: "
+                      "\"https://tin.example/\", path: "
+                   << (dir_ / "tin.xml").string()
+                   << " }\npipelines:\n  p: { from: [tin, down], to: [feed] }\n";
+  for (int i = 0; i < 3; ++i) {
+    const auto r = syndicd::testing::run_process({kBinary, "once", "-c", p.string()});
+    ASSERT_EQ(r.exit_code, 1) << r.err;  // a source failed
+  }
+  auto daemon = start(p);
+  std::string base;
+  ASSERT_TRUE(eventually([&] {
+    const auto text = log();
+    const auto at = text.find("serving HTTP listen=");
+    if (at == std::string::npos) return false;
+    base = "http://" + text.substr(at + 20, text.find('\n', at) - at - 20);
+    return true;
+  })) << log();
+  const auto [code, body] = http_get(base + "/healthz");
+  EXPECT_EQ(code, 503) << body;
+  EXPECT_NE(body.find("\"kind\":\"source\",\"name\":\"down\""), std::string::npos) << body;
+  EXPECT_NE(body.find("3 polls failed in a row, none succeeded yet"), std::string::npos) << body;
+  EXPECT_EQ(body.find("\"name\":\"tin\""), std::string::npos) << body;
+  EXPECT_NE(http_get(base + "/").second.find("source down</td>"), std::string::npos);
+  EXPECT_EQ(http_get(base + "/readyz").first, 200) << "failing is not unready";
+  // The site comes back; the next poll (within `every`) succeeds.
+  server_.set("/down.xml", FixtureServer::text(feed(200, 1), "application/rss+xml"));
+  ASSERT_TRUE(eventually([&] { return http_get(base + "/healthz").first == 200; }, 40s)) << log();
+  EXPECT_NE(log().find("poll ok source=down"), std::string::npos) << log();
+  daemon->signal(SIGTERM);
+  EXPECT_EQ(daemon->wait(), 0) << log();
+}
+
 TEST_F(RunE2e, KillNineAtRandomMomentsLosesNothingAndDoublesNothing) {
   // 40 articles, two slow sinks: `feed` is idempotent (re-delivery after a
   // crash is allowed), `page` is not but can look up what it posted.
@@ -398,7 +448,8 @@ TEST_F(RunE2e, ServesFeedsHealthMetricsAndStatus) {
   auto [code, feed] = http_get(base + "/feeds/feed.xml");
   EXPECT_EQ(code, 200);
   EXPECT_NE(feed.find("<title>Bài số 2</title>"), std::string::npos) << feed;
-  EXPECT_EQ(http_get(base + "/healthz"), (std::pair<long, std::string>{200, "ok\n"}));
+  EXPECT_EQ(http_get(base + "/healthz"),
+            (std::pair<long, std::string>{200, "{\"status\":\"ok\",\"failing\":[]}\n"}));
   const auto status = http_get(base + "/api/status").second;
   EXPECT_NE(status.find("\"name\": \"feed\""), std::string::npos) << status;
   EXPECT_NE(status.find("\"done\": 3"), std::string::npos) << status;

@@ -155,7 +155,7 @@ TEST(RequestReader, SaysWhetherARequestHasBegun) {
 
 TEST(Router, AnswersWithoutASocket) {
   StatusSource status;
-  status.healthy = [] { return false; };
+  status.ready = [] { return false; };
   Router router(status, [] { return std::string("own 1\n"); });
   Request request{bhttp::verb::get, "/healthz", 11};
   EXPECT_EQ(router.respond(request).status, bhttp::status::service_unavailable);

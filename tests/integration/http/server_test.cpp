@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <stdexcept>
 
 #include "harness.hpp"
@@ -288,19 +290,43 @@ TEST(StatusEndpoints, BodiesComeFromTheCallbacks) {
   EXPECT_EQ(metrics.body.back(), '\n');
 }
 
-TEST(StatusEndpoints, HealthzFollowsTheCallback) {
-  bool healthy = true;
+TEST(StatusEndpoints, HealthzNamesWhatFailsAndWhy) {
+  Health health;
+  bool ready = true;
   StatusSource status;
-  status.healthy = [&] { return healthy; };
+  status.ready = [&] { return ready; };
+  status.health = [&] { return health; };
   Harness harness(status);
   const Response ok = get(harness.url("/healthz"));
   EXPECT_EQ(ok.status, 200);
-  EXPECT_EQ(ok.body, "ok\n");
-  harness.on_loop([&] { healthy = false; });
+  EXPECT_EQ(ok.body, "{\"status\":\"ok\",\"failing\":[]}\n");
+  harness.on_loop([&] {
+    health.failing.push_back({"source", "tin-<b>", "3 polls failed in a row: HTTP 503 từ máy chủ"});
+  });
   const Response bad = get(harness.url("/healthz"));
   EXPECT_EQ(bad.status, 503);
-  EXPECT_EQ(bad.body, "unhealthy\n");
-  EXPECT_NE(get(harness.url("/")).body.find("<strong>unhealthy</strong>"), std::string::npos);
+  const auto j = nlohmann::json::parse(bad.body);
+  EXPECT_EQ(j["status"], "failing");
+  ASSERT_EQ(j["failing"].size(), 1u);
+  EXPECT_EQ(j["failing"][0]["name"], "tin-<b>");
+  EXPECT_EQ(j["failing"][0]["reason"], "3 polls failed in a row: HTTP 503 từ máy chủ");
+  const std::string page = get(harness.url("/")).body;
+  EXPECT_NE(page.find("<strong>unhealthy</strong>"), std::string::npos);
+  EXPECT_NE(page.find("source tin-&lt;b&gt;</td><td>3 polls failed in a row: HTTP 503 từ máy chủ"),
+            std::string::npos)
+      << page;
+  // /readyz and /livez answer their own questions.
+  EXPECT_EQ(get(harness.url("/readyz")).status, 200);
+  EXPECT_EQ(get(harness.url("/livez")).body, "ok\n");
+  harness.on_loop([&] {
+    ready = false;
+    health.failing.clear();
+  });
+  const Response not_ready = get(harness.url("/readyz"));
+  EXPECT_EQ(not_ready.status, 503);
+  EXPECT_EQ(not_ready.body, "not ready\n");
+  EXPECT_EQ(get(harness.url("/healthz")).status, 503) << "not ready is unhealthy";
+  EXPECT_EQ(get(harness.url("/livez")).status, 200) << "the loop still answers";
 }
 
 TEST(StatusEndpoints, UnsetCallbacks) {
