@@ -168,10 +168,15 @@ std::string resolve_srcset(std::string_view base, std::string_view srcset, bool*
     const size_t ub = i;
     while (i < srcset.size() && !is_space(srcset[i])) ++i;
     std::string_view url = srcset.substr(ub, i - ub);
-    // A trailing comma belongs to the list, not the URL.
+    // A trailing comma belongs to the list, not the URL, and ends the
+    // candidate: it has no descriptor (the HTML srcset rules). Reading on
+    // to the next comma took the next candidate for this one's descriptor,
+    // so sanitising our own "a, b" output turned it into "a b" (fuzzing).
+    const bool ended = !url.empty() && url.back() == ',';
     while (!url.empty() && url.back() == ',') url.remove_suffix(1);
     const size_t db = i;
-    while (i < srcset.size() && srcset[i] != ',') ++i;
+    if (!ended)
+      while (i < srcset.size() && srcset[i] != ',') ++i;
     std::string_view descriptor = srcset.substr(db, i - db);
     while (!descriptor.empty() && is_space(descriptor.front())) descriptor.remove_prefix(1);
     while (!descriptor.empty() && is_space(descriptor.back())) descriptor.remove_suffix(1);

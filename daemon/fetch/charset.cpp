@@ -273,6 +273,10 @@ std::string convert_to_utf8(std::string_view bytes, std::string_view charset, bo
   }
   iconv_close(cd);
   out.resize(used);
+  // iconv's "UTF-8" is not always UTF-8: glibc writes UCS-4 values past
+  // U+10FFFF (ISO-10646, UTF-32 from a hostile page) as 5- and 6-byte
+  // sequences. Found by fuzzing; every caller promises valid UTF-8.
+  if (!common::is_valid_utf8(out)) return common::valid_utf8(out, replaced);
   return out;
 }
 

@@ -5,6 +5,8 @@
 #include <utf8proc.h>
 
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include <syndicd/common/utf8.hpp>
@@ -229,3 +231,32 @@ TEST(Charset, NfcQuickCheckIsSound) {
   EXPECT_TRUE(common::is_nfc_quick(kVietnamese));
   EXPECT_FALSE(common::is_nfc_quick(nfd(kVietnamese)));
 }
+
+namespace {
+
+// A fuzzer page (charset target, 30-minute run) whose meta names
+// "iso-10646": glibc's iconv reads it as UCS-4 and writes values past
+// U+10FFFF as 5- and 6-byte "UTF-8". Decoding must give valid UTF-8 NFC
+// whatever the bytes (tests/fixtures/fuzz/charset-ucs4-past-unicode).
+TEST(FuzzRegression, CharsetUcs4PastUnicodeStaysValidUtf8) {
+  std::ifstream in(std::string(SYNDICD_TEST_FIXTURES) + "/fuzz/charset-ucs4-past-unicode",
+                   std::ios::binary);
+  ASSERT_TRUE(in);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto nl = bytes.find('\n');
+  ASSERT_NE(nl, std::string::npos);
+  const fetch::Decoded d = fetch::decode_to_utf8(bytes.substr(nl + 1), bytes.substr(0, nl));
+  EXPECT_TRUE(common::is_valid_utf8(d.text));
+  EXPECT_EQ(common::nfc(d.text), d.text);
+  // The same written out: one UCS-4 (big-endian) value past U+10FFFF
+  // between two letters becomes U+FFFD.
+  bool replaced = false;
+  const std::string out = fetch::convert_to_utf8(std::string("\0\0\0A\x7f\xff\xff\xff\0\0\0B", 12),
+                                                 "iso-10646", &replaced);
+  EXPECT_TRUE(common::is_valid_utf8(out)) << out;
+  EXPECT_TRUE(replaced);
+  EXPECT_EQ(out.front(), 'A');
+  EXPECT_EQ(out.back(), 'B');
+}
+
+}  // namespace

@@ -224,10 +224,14 @@ std::string resolve_srcset(std::string_view base, std::string_view srcset, bool*
     const size_t ub = i;
     while (i < srcset.size() && !is_space(srcset[i])) ++i;
     std::string_view url = srcset.substr(ub, i - ub);
-    // A trailing comma belongs to the list, not the URL.
+    // A trailing comma belongs to the list, not the URL. (The one change
+    // to this copy since 8ff3a62: such a candidate has no descriptor, the
+    // fix of a bug both had, found by fuzzing.)
+    const bool ended = !url.empty() && url.back() == ',';
     while (!url.empty() && url.back() == ',') url.remove_suffix(1);
     const size_t db = i;
-    while (i < srcset.size() && srcset[i] != ',') ++i;
+    if (!ended)
+      while (i < srcset.size() && srcset[i] != ',') ++i;
     std::string_view descriptor = srcset.substr(db, i - db);
     while (!descriptor.empty() && is_space(descriptor.front())) descriptor.remove_prefix(1);
     while (!descriptor.empty() && is_space(descriptor.back())) descriptor.remove_suffix(1);
@@ -762,6 +766,12 @@ TEST(Sanitize, ResolvesRelativeUrls) {
             "<a href=\"https://tin.example.vn/b.html?x=1&amp;y=2\">b</a>");
   EXPECT_EQ(clean("<img src=anh/1.jpg alt=\"Ảnh 1\">"),
             "<img src=\"https://tin.example.vn/thoi-su/anh/1.jpg\" alt=\"Ảnh 1\">");
+  // A comma right after a URL ends its candidate (no descriptor): our own
+  // "a, b" output reads back the same.
+  EXPECT_EQ(clean("<img srcset=\"a.jpg, /b.jpg 2x\">"),
+            "<img srcset=\"https://tin.example.vn/thoi-su/a.jpg, https://tin.example.vn/b.jpg "
+            "2x\">");
+  EXPECT_EQ(clean(clean("<img srcset=\" 13/1 ,x y z\">")), clean("<img srcset=\" 13/1 ,x y z\">"));
   EXPECT_EQ(clean("<img srcset=\"a.jpg 1x, /b.jpg 2x\">"),
             "<img srcset=\"https://tin.example.vn/thoi-su/a.jpg 1x, https://tin.example.vn/b.jpg "
             "2x\">");
