@@ -31,6 +31,21 @@ class ScratchTest : public ::testing::Test {
     return p;
   }
 
+  /// once.yaml: one html source reading `page` as an article page
+  /// (`page: article`), into an rss sink writing feed.xml, no HTTP server.
+  std::filesystem::path article_once_config(const std::filesystem::path& page) {
+    return write("once.yaml", "daemon:\n  state: " + (dir_ / "state.db").string() +
+                                  "\n  plugin_path: [" SYNDICD_PLUGIN_DIR
+                                  "]\n  http: {listen: \"\"}\n"
+                                  "sources:\n  one:\n    plugin: html\n    url: file://" +
+                                  page.string() +
+                                  "\n    page: article\n"
+                                  "sinks:\n  feed:\n    plugin: rss\n    path: " +
+                                  (dir_ / "feed.xml").string() +
+                                  "\n    title: T\n    link: https://example.org/\n"
+                                  "pipelines:\n  p:\n    from: [one]\n    to: [feed]\n");
+  }
+
   std::filesystem::path dir_;
 };
 

@@ -19,22 +19,12 @@ using syndicd::testing::run_process;
 
 const std::string kBinary = SYNDICD_BINARY;
 const fs::path kSource = SYNDICD_SOURCE_DIR;
-const std::string kPlugins = SYNDICD_PLUGIN_DIR;
 
 class LogLines : public syndicd::testing::ScratchTest {
  protected:
   fs::path config() {
-    const fs::path page = kSource / "tests/fixtures/sites/thainguyen/articles/legacy-cp1258.html";
-    return write("once.yaml", "daemon:\n  state: " + (dir_ / "state.db").string() +
-                                  "\n  plugin_path: [" + kPlugins +
-                                  "]\n  http: {listen: \"\"}\n"
-                                  "sources:\n  one:\n    plugin: html\n    url: file://" +
-                                  page.string() +
-                                  "\n    page: article\n"
-                                  "sinks:\n  feed:\n    plugin: rss\n    path: " +
-                                  (dir_ / "feed.xml").string() +
-                                  "\n    title: T\n    link: https://example.org/\n"
-                                  "pipelines:\n  p:\n    from: [one]\n    to: [feed]\n");
+    return article_once_config(kSource /
+                               "tests/fixtures/sites/thainguyen/articles/legacy-cp1258.html");
   }
 
   // Every line of the run's log that comes from the logger (the summary

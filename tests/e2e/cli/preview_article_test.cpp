@@ -27,22 +27,6 @@ const fs::path kArticle = kSource / "tests/fixtures/sites/thainguyen/articles/le
 
 class PreviewArticle : public syndicd::testing::ScratchTest {
  protected:
-  // A config whose one html source reads `page` as an article page, into
-  // an rss sink.
-  fs::path once_config(const fs::path& page) {
-    return write("once.yaml", "daemon:\n  state: " + (dir_ / "state.db").string() +
-                                  "\n  plugin_path: [" + kPlugins +
-                                  "]\n"
-                                  "  http: {listen: \"\"}\n"
-                                  "sources:\n  one:\n    plugin: html\n    url: file://" +
-                                  page.string() +
-                                  "\n    page: article\n"
-                                  "sinks:\n  feed:\n    plugin: rss\n    path: " +
-                                  (dir_ / "feed.xml").string() +
-                                  "\n    title: T\n    link: https://example.org/\n"
-                                  "pipelines:\n  p:\n    from: [one]\n    to: [feed]\n");
-  }
-
   // A config with one html source whose section is `source` (indented).
   fs::path config(const std::string& source) {
     return write("c.yaml", "daemon:\n  state: " + (dir_ / "state.db").string() +
@@ -128,7 +112,7 @@ TEST_F(PreviewArticle, CheckKnowsWhenTheListIsNeeded) {
 TEST_F(PreviewArticle, OnceDeliversTheOnePage) {
   // The daemon's own path (not preview): a pipeline from a page: article
   // source, dry-run, shows the article it would deliver.
-  auto c = once_config(kArticle);
+  auto c = article_once_config(kArticle);
   auto r = run_process({kBinary, "once", "-c", c.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   // Date, lead and body all came from the page: nothing guessed.
@@ -152,7 +136,7 @@ TEST_F(PreviewArticle, ThePollLogCountsGuessedArticles) {
                               "<html><head><title>Hội nghị</title></head><body>"
                               "<article><h1>Hội nghị</h1>" +
                                   body + "</article></body></html>");
-  auto c = once_config(page);
+  auto c = article_once_config(page);
   auto r = run_process({kBinary, "once", "-c", c.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("poll ok source=one articles=1 new=1 updated=0 guessed=1"),

@@ -19,45 +19,20 @@
 #include <thread>
 
 #include "fixture_server.hpp"
+#include "loopback.hpp"
 #include "process.hpp"
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using syndicd::testing::Child;
 using syndicd::testing::FixtureServer;
+using syndicd::testing::http_get;
+using syndicd::testing::rss_feed;
 
 namespace {
 
 const std::string kBinary = SYNDICD_BINARY;
 const fs::path kTestPlugins = SYNDICD_TEST_PLUGIN_DIR;
-
-std::string feed(int first, int count) {
-  std::string xml =
-      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss "
-      "version=\"2.0\"><channel><title>Tin</title>";
-  for (int i = first; i < first + count; ++i)
-    xml += "<item><guid>tin-" + std::to_string(i) + "</guid><title>Bài số " + std::to_string(i) +
-           "</title><link>https://tin.example/" + std::to_string(i) + ".html</link>" +
-           "<pubDate>Fri, 01 Jan 2038 05:58:00 +0700</pubDate></item>";
-  return xml + "</channel></rss>\n";
-}
-
-std::string http_get(const std::string& url) {
-  std::string body;
-  CURL* c = curl_easy_init();
-  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
-  curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
-  curl_easy_setopt(
-      c, CURLOPT_WRITEFUNCTION, +[](char* p, size_t n, size_t m, void* out) {
-        static_cast<std::string*>(out)->append(p, n * m);
-        return n * m;
-      });
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
-  curl_easy_perform(c);
-  curl_easy_cleanup(c);
-  return body;
-}
 
 // How often `needle` occurs in `text`.
 size_t occurrences(const std::string& text, const std::string& needle) {
@@ -75,9 +50,9 @@ class ReloadE2e : public ::testing::Test {
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     config_ = dir_ / "syndicd.yaml";
-    server_.set("/a.xml", FixtureServer::text(feed(1, 3), "application/rss+xml"));
-    server_.set("/b.xml", FixtureServer::text(feed(100, 2), "application/rss+xml"));
-    server_.set("/c.xml", FixtureServer::text(feed(200, 1), "application/rss+xml"));
+    server_.set("/a.xml", FixtureServer::text(rss_feed(1, 3), "application/rss+xml"));
+    server_.set("/b.xml", FixtureServer::text(rss_feed(100, 2), "application/rss+xml"));
+    server_.set("/c.xml", FixtureServer::text(rss_feed(200, 1), "application/rss+xml"));
   }
   void TearDown() override { fs::remove_all(dir_); }
 
@@ -180,7 +155,7 @@ TEST_F(ReloadE2e, EditingOneSourceRestartsThatSourceOnly) {
 TEST_F(ReloadE2e, AnUnchangedSourceKeepsItsPollInFlight) {
   // `other` answers slowly; the reload (a change to `tin`) lands while its
   // first poll waits. The poll goes on and its articles arrive, once.
-  auto slow = FixtureServer::text(feed(100, 2), "application/rss+xml");
+  auto slow = FixtureServer::text(rss_feed(100, 2), "application/rss+xml");
   slow.delay = 3s;
   server_.set("/b.xml", slow);
   write("every: 1h, " + url_key("/a.xml"), "every: 1h, " + url_key("/b.xml"));
@@ -286,17 +261,12 @@ TEST_F(ReloadE2e, MetricsCountersAreMonotonicAcrossThreeReloads) {
   // reload restarts.
   write("every: 1h, " + url_key("/a.xml"), "every: 1h, " + url_key("/b.xml"), "", "127.0.0.1:0");
   auto daemon = start();
-  std::string base;
-  ASSERT_TRUE(eventually([&] {
-    const auto text = log();
-    const auto at = text.find("serving HTTP listen=");
-    if (at == std::string::npos) return false;
-    base = "http://" + text.substr(at + 20, text.find('\n', at) - at - 20);
-    return true;
-  })) << log();
+  const uint16_t port = syndicd::testing::wait_for_http_port((dir_ / "daemon.log").string());
+  ASSERT_NE(port, 0) << log();
+  const std::string base = "http://127.0.0.1:" + std::to_string(port);
   auto counters = [&] {
     std::map<std::string, uint64_t> out;
-    const std::string text = http_get(base + "/metrics");
+    const std::string text = http_get(base + "/metrics").second;
     static const std::regex line("^(syndicd_[a-z_]+_total) ([0-9]+)$");
     std::istringstream in(text);
     for (std::string l; std::getline(in, l);) {

@@ -16,50 +16,20 @@
 #include <vector>
 
 #include "fixture_server.hpp"
+#include "loopback.hpp"
 #include "process.hpp"
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using syndicd::testing::Child;
 using syndicd::testing::FixtureServer;
+using syndicd::testing::http_get;
+using syndicd::testing::rss_feed;
 
 namespace {
 
 const std::string kBinary = SYNDICD_BINARY;
 const fs::path kTestPlugins = SYNDICD_TEST_PLUGIN_DIR;
-
-std::string feed(int first, int count) {
-  std::string xml =
-      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss "
-      "version=\"2.0\"><channel><title>Tin</title>";
-  for (int i = first; i < first + count; ++i)
-    xml += "<item><guid>tin-" + std::to_string(i) + "</guid><title>Bài số " + std::to_string(i) +
-           "</title><link>https://tin.example/" + std::to_string(i) + ".html</link>" +
-           "<pubDate>Fri, 01 Jan 2038 05:58:00 +0700</pubDate></item>";
-  return xml + "</channel></rss>\n";
-}
-
-// One GET over loopback with libcurl; returns status and body.
-std::pair<long, std::string> http_get(const std::string& url, const std::string& header = "") {
-  std::string body;
-  CURL* c = curl_easy_init();
-  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
-  curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
-  curl_easy_setopt(
-      c, CURLOPT_WRITEFUNCTION, +[](char* p, size_t n, size_t m, void* out) {
-        static_cast<std::string*>(out)->append(p, n * m);
-        return n * m;
-      });
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
-  curl_slist* headers = header.empty() ? nullptr : curl_slist_append(nullptr, header.c_str());
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-  long code = 0;
-  if (curl_easy_perform(c) == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-  curl_slist_free_all(headers);
-  curl_easy_cleanup(c);
-  return {code, body};
-}
 
 class RunE2e : public ::testing::Test {
  protected:
@@ -69,8 +39,8 @@ class RunE2e : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
-    server_.set("/a.xml", FixtureServer::text(feed(1, 3), "application/rss+xml"));
-    server_.set("/b.xml", FixtureServer::text(feed(100, 2), "application/rss+xml"));
+    server_.set("/a.xml", FixtureServer::text(rss_feed(1, 3), "application/rss+xml"));
+    server_.set("/b.xml", FixtureServer::text(rss_feed(100, 2), "application/rss+xml"));
   }
   void TearDown() override { fs::remove_all(dir_); }
 
@@ -171,7 +141,7 @@ TEST_F(RunE2e, ReloadRefusesABrokenConfigAndAppliesAValidOne) {
 TEST_F(RunE2e, AReloadChangingOneSourceLeavesTheOthersSchedule) {
   // DESIGN.md §3: the changed source polls at once after the reload; the
   // unchanged one keeps its schedule (an hour away), not polled again.
-  server_.set("/c.xml", FixtureServer::text(feed(200, 1), "application/rss+xml"));
+  server_.set("/c.xml", FixtureServer::text(rss_feed(200, 1), "application/rss+xml"));
   const fs::path p = dir_ / "two.yaml";
   auto write = [&](const std::string& other_feed) {
     std::ofstream(p) << "daemon:\n  state: " << (dir_ / "state.db").string()
@@ -265,7 +235,7 @@ TEST_F(RunE2e, TheLongestPauseOfDeliveriesInFlightTogetherHolds) {
   // a second (a throttled call). The hour holds: when the second is over
   // the sink does not go back to the service. Were the last pause to win,
   // the held delivery would be tried again a second later.
-  server_.set("/two.xml", FixtureServer::text(feed(1, 2), "application/rss+xml"));
+  server_.set("/two.xml", FixtureServer::text(rss_feed(1, 2), "application/rss+xml"));
   const fs::path calls = dir_ / "quota.calls";
   const auto cfg = write_config(
       "/two.xml",
@@ -354,14 +324,9 @@ TEST_F(RunE2e, HealthzNamesAFailingSourceUntilItRecovers) {
     ASSERT_EQ(r.exit_code, 1) << r.err;  // a source failed
   }
   auto daemon = start(p);
-  std::string base;
-  ASSERT_TRUE(eventually([&] {
-    const auto text = log();
-    const auto at = text.find("serving HTTP listen=");
-    if (at == std::string::npos) return false;
-    base = "http://" + text.substr(at + 20, text.find('\n', at) - at - 20);
-    return true;
-  })) << log();
+  const uint16_t port = syndicd::testing::wait_for_http_port((dir_ / "daemon.log").string());
+  ASSERT_NE(port, 0) << log();
+  const std::string base = "http://127.0.0.1:" + std::to_string(port);
   const auto [code, body] = http_get(base + "/healthz");
   EXPECT_EQ(code, 503) << body;
   EXPECT_NE(body.find("\"kind\":\"source\",\"name\":\"down\""), std::string::npos) << body;
@@ -370,7 +335,7 @@ TEST_F(RunE2e, HealthzNamesAFailingSourceUntilItRecovers) {
   EXPECT_NE(http_get(base + "/").second.find("source down</td>"), std::string::npos);
   EXPECT_EQ(http_get(base + "/readyz").first, 200) << "failing is not unready";
   // The site comes back; the next poll (within `every`) succeeds.
-  server_.set("/down.xml", FixtureServer::text(feed(200, 1), "application/rss+xml"));
+  server_.set("/down.xml", FixtureServer::text(rss_feed(200, 1), "application/rss+xml"));
   ASSERT_TRUE(eventually([&] { return http_get(base + "/healthz").first == 200; }, 40s)) << log();
   EXPECT_NE(log().find("poll ok source=down"), std::string::npos) << log();
   daemon->signal(SIGTERM);
@@ -380,7 +345,7 @@ TEST_F(RunE2e, HealthzNamesAFailingSourceUntilItRecovers) {
 TEST_F(RunE2e, KillNineAtRandomMomentsLosesNothingAndDoublesNothing) {
   // 40 articles, two slow sinks: `feed` is idempotent (re-delivery after a
   // crash is allowed), `page` is not but can look up what it posted.
-  server_.set("/many.xml", FixtureServer::text(feed(1, 40), "application/rss+xml"));
+  server_.set("/many.xml", FixtureServer::text(rss_feed(1, 40), "application/rss+xml"));
   const auto cfg = write_config("/many.xml",
                                 record("feed", "record_idem", ", delay: 30ms") +
                                     record("page", "record", ", delay: 30ms, concurrency: 2"),
@@ -433,14 +398,9 @@ TEST_F(RunE2e, ServesFeedsHealthMetricsAndStatus) {
       << (dir_ / "feeds" / "tin.xml").string()
       << " }\npipelines:\n  p: { from: [tin], to: [feed] }\n";
   auto daemon = start(p);
-  std::string base;
-  ASSERT_TRUE(eventually([&] {
-    const auto text = log();
-    const auto at = text.find("serving HTTP listen=");
-    if (at == std::string::npos) return false;
-    base = "http://" + text.substr(at + 20, text.find('\n', at) - at - 20);
-    return true;
-  })) << log();
+  const uint16_t port = syndicd::testing::wait_for_http_port((dir_ / "daemon.log").string());
+  ASSERT_NE(port, 0) << log();
+  const std::string base = "http://127.0.0.1:" + std::to_string(port);
   ASSERT_TRUE(eventually([&] {
     return http_get(base + "/metrics").second.find("syndicd_delivered_total 3") !=
            std::string::npos;

@@ -14,20 +14,10 @@
 #include <thread>
 
 #include "fixture_server.hpp"
+#include "loopback.hpp"
 #include "process.hpp"
 
 namespace syndicd::testing {
-
-inline std::string rss_feed(int first, int count) {
-  std::string xml =
-      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss "
-      "version=\"2.0\"><channel><title>Tin</title>";
-  for (int i = first; i < first + count; ++i)
-    xml += "<item><guid>tin-" + std::to_string(i) + "</guid><title>Bài số " + std::to_string(i) +
-           "</title><link>https://tin.example/" + std::to_string(i) + ".html</link>" +
-           "<pubDate>Fri, 01 Jan 2038 05:58:00 +0700</pubDate></item>";
-  return xml + "</channel></rss>\n";
-}
 
 class DaemonTest : public ::testing::Test {
  protected:
