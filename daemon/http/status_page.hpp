@@ -21,9 +21,6 @@ struct FeedRow {
   std::time_t modified = 0;
 };
 
-/// Text safe inside HTML elements and quoted attributes.
-std::string html_escape(std::string_view text);
-
 /// The page: the health verdict with each failing source or sink and why,
 /// then the feeds.
 std::string status_page(const std::vector<FeedRow>& feeds, const Health& health);
