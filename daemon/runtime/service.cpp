@@ -8,7 +8,6 @@
 #include <chrono>
 #include <csignal>
 #include <ctime>
-#include <iostream>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -72,10 +71,7 @@ class Service {
     }
     Report report;
     auto built = daemon_->assemble(std::move(loaded), report);
-    if (!built || report.errors() > 0) {
-      std::cerr << report.text();
-      return 78;
-    }
+    if (!built || report.errors() > 0) return refused(report);
     for (const auto& d : report.diagnostics()) log::warning(d.str());
     listen_ = built->config().daemon.http.listen;  // `cfg` was moved into the assembly
     daemon_->install(std::move(built));
@@ -124,8 +120,17 @@ class Service {
     options.extra_plugin_path = options_.extra_plugin_path;
     Report report;
     Assembly::build(std::move(loaded), options, report);
-    std::cerr << report.text() << options_.config.string() << ": " << report.errors() << " error"
-              << (report.errors() == 1 ? "" : "s") << "; not starting\n";
+    return refused(report);
+  }
+
+  // Each problem through the log at its own priority: under systemd a
+  // refused start is an error in the journal (`journalctl -p err`), never
+  // a line at info priority on a bare stderr. EX_CONFIG: not restarted.
+  int refused(const Report& report) {
+    for (const auto& d : report.diagnostics())
+      (d.severity == config::Diagnostic::Severity::Error ? log::error : log::warning)(d.str(), {});
+    log::error(options_.config.string() + ": " + std::to_string(report.errors()) + " error" +
+               (report.errors() == 1 ? "" : "s") + "; not starting");
     return 78;
   }
 

@@ -57,4 +57,23 @@ TEST_F(LogLines, AJournalStreamThatIsNotStderrIsIgnored) {
   expect_timestamped(r.err);
 }
 
+// A start refused for a bad configuration goes through the log: each
+// problem an ERROR line with its place (under journald: priority 3, so
+// `journalctl -p err` shows why the service did not start), exit 78.
+TEST_F(LogLines, ARefusedStartLogsEachProblemAsAnError) {
+  const auto bad =
+      write("bad.yaml", "daemon:\n  state: " + (dir_ / "state.db").string() +
+                            "\n  http: {listen: \"\"}\nsources:\n  one:\n    plugin: rss\n"
+                            "    every: 10x\n    url: https://example.org/feed.xml\n"
+                            "sinks: {}\npipelines: {}\n");
+  const auto r = run_process({kBinary, "run", "-c", bad.string()});
+  ASSERT_EQ(r.exit_code, 78) << r.err;
+  expect_timestamped(r.err);
+  EXPECT_NE(r.err.find(" ERROR " + bad.string() + ":7:12: error: sources.one.every"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find(" ERROR " + bad.string() + ": 1 error; not starting"), std::string::npos)
+      << r.err;
+}
+
 }  // namespace
