@@ -93,6 +93,8 @@ class Service {
 
     auto& io = daemon_->environment().io();
     signals_ = std::make_unique<boost::asio::signal_set>(io, SIGTERM, SIGINT, SIGHUP);
+    // SIGUSR1's default action kills; here it asks for the status view.
+    signals_->add(SIGUSR1);
     wait_for_signal();
     start_watchdog();
     notify("READY=1\nSTATUS=" + status_line());
@@ -263,11 +265,51 @@ class Service {
            " sinks, " + std::to_string(c.pipelines.size()) + " pipelines";
   }
 
+  // SIGUSR1: what /healthz and /api/status say, in the log (for a host
+  // whose HTTP server is off): one line per source and sink, then the
+  // verdict naming what fails.
+  void log_status() {
+    if (!daemon_ || daemon_->engine() == nullptr) {
+      log::notice("status: " + status_line());
+      return;
+    }
+    try {
+      for (const auto& name : engine().sources()) {
+        const auto st = daemon_->store()->source_state(name);
+        log::notice("status: source", {{"source", name},
+                                       {"failures", std::to_string(st.failures)},
+                                       {"last_poll_ms", std::to_string(st.last_poll)},
+                                       {"last_success_ms", std::to_string(st.last_success)},
+                                       {"last_error", st.last_error}});
+      }
+      for (const auto& k : engine().sinks()) {
+        const auto c = daemon_->store()->counts(k.name);
+        log::notice("status: sink", {{"sink", k.name},
+                                     {"pending", std::to_string(c.pending)},
+                                     {"in_flight", std::to_string(c.in_flight)},
+                                     {"dead", std::to_string(c.dead)},
+                                     {"paused_until_ms", std::to_string(k.paused_until)}});
+      }
+      const http::Health h = health();
+      if (h.ok()) {
+        log::notice("status: healthy", {{"status", status_line()}});
+      } else {
+        for (const auto& p : h.failing)
+          log::warning("status: failing: " + p.reason, {{p.kind, p.name}});
+      }
+    } catch (const std::exception& e) {
+      // The state file busy or failing: the view is skipped, never the daemon.
+      log::error(std::string("status: cannot read the state file: ") + e.what());
+    }
+  }
+
   void wait_for_signal() {
     signals_->async_wait([this](const boost::system::error_code& ec, int signal) {
       if (ec) return;
       if (signal == SIGHUP) {
         reload();
+      } else if (signal == SIGUSR1) {
+        log_status();
       } else {
         shutdown(signal);
       }

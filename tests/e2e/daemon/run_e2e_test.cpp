@@ -298,7 +298,7 @@ TEST_F(RunE2e, ABrokenSourceDoesNotStopDelivery) {
 }
 
 // /healthz turns 503 naming a source after its third failed poll in a row,
-// and back to 200 once a poll succeeds. The three failures come from
+// and back to 200 once a poll succeeds; SIGUSR1 logs the same view. The three failures come from
 // `syndicd once` runs on the same state file (`every` is at least 10 s, so
 // three failed polls of a running daemon would take over a minute).
 TEST_F(RunE2e, HealthzNamesAFailingSourceUntilItRecovers) {
@@ -334,6 +334,14 @@ TEST_F(RunE2e, HealthzNamesAFailingSourceUntilItRecovers) {
   EXPECT_EQ(body.find("\"name\":\"tin\""), std::string::npos) << body;
   EXPECT_NE(http_get(base + "/").second.find("source down</td>"), std::string::npos);
   EXPECT_EQ(http_get(base + "/readyz").first, 200) << "failing is not unready";
+  // SIGUSR1 writes the same view to the log, and the daemon goes on.
+  daemon->signal(SIGUSR1);
+  ASSERT_TRUE(eventually([&] {
+    return log().find("status: failing: 3 polls failed in a row") != std::string::npos;
+  })) << log();
+  EXPECT_NE(log().find("status: source source=down failures=3"), std::string::npos) << log();
+  EXPECT_NE(log().find("status: sink sink=feed pending="), std::string::npos) << log();
+  EXPECT_EQ(http_get(base + "/livez").first, 200) << "SIGUSR1 must not kill";
   // The site comes back; the next poll (within `every`) succeeds.
   server_.set("/down.xml", FixtureServer::text(rss_feed(200, 1), "application/rss+xml"));
   ASSERT_TRUE(eventually([&] { return http_get(base + "/healthz").first == 200; }, 40s)) << log();
