@@ -33,7 +33,13 @@ Router make_router() {
   StatusSource status;
   status.status_json = [] { return std::string("{\"sources\":[]}"); };
   status.metrics_text = [] { return std::string("syndicd_up 1\n"); };
-  status.healthy = [] { return true; };
+  status.ready = [] { return true; };
+  // A failing source whose name and reason need escaping: /healthz's JSON
+  // and the status page's table are on the fuzzed paths too.
+  status.health = [] {
+    return Health{
+        {{"source", "tin-<b>\"", "HTTP 503 t\xE1\xBB\xAB m\xC3\xA1y ch\xE1\xBB\xA7 \xFF"}}};
+  };
   Router router(
       status, [] { return std::string("syndicd_http_requests_total 1\n"); }, 1 << 20);
   router.set_feeds({{"tin-tuc", feed_dir / "tin-tuc.xml"}, {"missing", feed_dir / "missing.xml"}});
