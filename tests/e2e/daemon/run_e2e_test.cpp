@@ -88,6 +88,13 @@ class RunE2e : public ::testing::Test {
     return done();
   }
 
+  // /down.xml answers 503: a site that is down.
+  void serve_down() {
+    syndicd::testing::Behaviour b;
+    b.status = 503;
+    server_.set("/down.xml", b);
+  }
+
   fs::path dir_;
   FixtureServer server_;
 };
@@ -273,11 +280,7 @@ TEST_F(RunE2e, TheLongestPauseOfDeliveriesInFlightTogetherHolds) {
 }
 
 TEST_F(RunE2e, ABrokenSourceDoesNotStopDelivery) {
-  server_.set("/down.xml", [] {
-    syndicd::testing::Behaviour b;
-    b.status = 503;
-    return b;
-  }());
+  serve_down();
   const fs::path p = dir_ / "two.yaml";
   std::ofstream(p) << "daemon:\n  state: " << (dir_ / "state.db").string()
                    << "\n  http: { listen: \"\" }\n  plugin_path: [" << SYNDICD_PLUGIN_DIR << ", "
@@ -298,15 +301,12 @@ TEST_F(RunE2e, ABrokenSourceDoesNotStopDelivery) {
 }
 
 // /healthz turns 503 naming a source after its third failed poll in a row,
-// and back to 200 once a poll succeeds; SIGUSR1 logs the same view. The three failures come from
-// `syndicd once` runs on the same state file (`every` is at least 10 s, so
-// three failed polls of a running daemon would take over a minute).
+// and back to 200 once a poll succeeds; SIGUSR1 logs the same view. The
+// three failures come from `syndicd once` runs on the same state file
+// (`every` is at least 10 s, so three failed polls of a running daemon
+// would take over a minute).
 TEST_F(RunE2e, HealthzNamesAFailingSourceUntilItRecovers) {
-  server_.set("/down.xml", [] {
-    syndicd::testing::Behaviour b;
-    b.status = 503;
-    return b;
-  }());
+  serve_down();
   const fs::path p = dir_ / "health.yaml";
   std::ofstream(p) << "daemon:\n  state: " << (dir_ / "state.db").string()
                    << "\n  http: { listen: \"127.0.0.1:0\" }\n  plugin_path: ["
