@@ -172,8 +172,15 @@ std::string resolve_srcset(std::string_view base, std::string_view srcset, bool*
     // candidate: it has no descriptor (the HTML srcset rules). Reading on
     // to the next comma took the next candidate for this one's descriptor,
     // so sanitising our own "a, b" output turned it into "a b" (fuzzing).
-    const bool ended = !url.empty() && url.back() == ',';
-    while (!url.empty() && url.back() == ',') url.remove_suffix(1);
+    //
+    // The URL parser drops trailing C0 controls, so "a,\0" is written as
+    // "a," and would read back as a candidate ended by its comma: decide
+    // on the URL as it will be written (fuzzing, again).
+    bool ended = false;
+    while (!url.empty() && (url.back() == ',' || static_cast<unsigned char>(url.back()) < ' ')) {
+      ended = ended || url.back() == ',';
+      url.remove_suffix(1);
+    }
     const size_t db = i;
     if (!ended)
       while (i < srcset.size() && srcset[i] != ',') ++i;

@@ -224,11 +224,15 @@ std::string resolve_srcset(std::string_view base, std::string_view srcset, bool*
     const size_t ub = i;
     while (i < srcset.size() && !is_space(srcset[i])) ++i;
     std::string_view url = srcset.substr(ub, i - ub);
-    // A trailing comma belongs to the list, not the URL. (The one change
-    // to this copy since 8ff3a62: such a candidate has no descriptor, the
-    // fix of a bug both had, found by fuzzing.)
-    const bool ended = !url.empty() && url.back() == ',';
-    while (!url.empty() && url.back() == ',') url.remove_suffix(1);
+    // A trailing comma belongs to the list, not the URL. (The changes to
+    // this copy since 8ff3a62: such a candidate has no descriptor, and
+    // trailing C0 controls, which the URL parser drops, do not hide the
+    // comma: fixes of bugs both had, found by fuzzing.)
+    bool ended = false;
+    while (!url.empty() && (url.back() == ',' || static_cast<unsigned char>(url.back()) < ' ')) {
+      ended = ended || url.back() == ',';
+      url.remove_suffix(1);
+    }
     const size_t db = i;
     if (!ended)
       while (i < srcset.size() && srcset[i] != ',') ++i;

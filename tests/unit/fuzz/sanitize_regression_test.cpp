@@ -23,4 +23,20 @@ TEST(FuzzRegression, SanitizeSrcsetCommaIsAFixedPoint) {
   }
 }
 
+// "x.jpg,\0 b.jpg 2x": the URL "x.jpg,\0" does not end in a comma, so
+// b.jpg was taken as its descriptor; the URL parser then dropped the \0
+// and wrote "x.jpg, b.jpg 2x", which reads back as two candidates.
+TEST(FuzzRegression, SanitizeSrcsetCommaBeforeAControlIsAFixedPoint) {
+  const std::string html = fixture("sanitize-srcset-comma-nul");
+  const std::string base = "https://example.vn/tin/bai.html";
+  for (const Markup m : {Markup::keep, Markup::article}) {
+    const std::string once = sanitize_html(html, base, m);
+    EXPECT_EQ(sanitize_html(once, base, m), once);
+  }
+  // Both candidates are kept, each resolved (article markup drops srcset).
+  EXPECT_NE(sanitize_html(html, base, Markup::keep)
+                .find("srcset=\"https://example.vn/tin/x.jpg, https://example.vn/tin/b.jpg 2x\""),
+            std::string::npos);
+}
+
 }  // namespace
