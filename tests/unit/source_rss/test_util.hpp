@@ -67,4 +67,10 @@ inline std::string warnings(const syndicd::rss::ParseResult& r) {
   return out;
 }
 
+// Article i of a parse, or an empty one (a failed expectation, not a crash).
+inline const syndicd::Article& at(const syndicd::rss::ParseResult& r, size_t i) {
+  static const syndicd::Article empty;
+  return i < r.articles.size() ? r.articles[i] : empty;
+}
+
 }  // namespace rss_test
