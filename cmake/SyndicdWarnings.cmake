@@ -35,3 +35,18 @@ function(syndicd_add_plugin target)
     LIBRARY_OUTPUT_DIRECTORY "${SYNDICD_BUILD_PLUGIN_DIR}")
   install(TARGETS ${target} LIBRARY DESTINATION "${SYNDICD_PLUGIN_INSTALL_DIR}")
 endfunction()
+
+# syndicd_add_plugin_library(<target> <src>...)
+# The host-free part of a built-in plugin, a static library that the plugin
+# and its unit tests share, so the tests exercise exactly the code the plugin
+# runs. PIC and hidden visibility: it is linked into a plugin's .so and must
+# leak nothing past the entry symbol. Its folder is its include directory.
+function(syndicd_add_plugin_library target)
+  add_library(${target} STATIC ${ARGN})
+  syndicd_warnings(${target})
+  set_target_properties(${target} PROPERTIES
+    POSITION_INDEPENDENT_CODE ON
+    CXX_VISIBILITY_PRESET hidden
+    VISIBILITY_INLINES_HIDDEN ON)
+  target_include_directories(${target} PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
+endfunction()
