@@ -14,6 +14,7 @@
 // in a URL: fetch errors name their URL and URLs reach the logs. Every
 // message the sink produces is also passed through redact().
 #include <syndicd/common/dates.hpp>
+#include <syndicd/common/file.hpp>
 #include <syndicd/common/template.hpp>
 #include <syndicd/options.hpp>
 #include <syndicd/plugin.hpp>
@@ -491,8 +492,8 @@ class FacebookSink final : public syndicd::Sink {
             job->stem = *stem;
             // The sidecar first: a reviewer's tool that sees the .txt can
             // rely on its .json being there, and it claims the name.
-            fb::write_file_atomically(job->dir / (job->stem + ".json"), job->json);
-            fb::write_file_atomically(job->dir / (job->stem + ".txt"), job->message);
+            common::write_file_atomically(job->dir / (job->stem + ".json"), job->json);
+            common::write_file_atomically(job->dir / (job->stem + ".txt"), job->message);
           } catch (const std::exception& e) {
             job->error = e.what();
           }

@@ -1,13 +1,7 @@
 #include "graph.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cctype>
-#include <cerrno>
-#include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -109,22 +103,6 @@ int json_int(const json& j, const char* key) {
   const auto it = j.find(key);
   return it != j.end() && it->is_number_integer() ? it->get<int>() : 0;
 }
-
-[[noreturn]] void fail(const std::filesystem::path& path, const std::string& what, int err) {
-  throw std::runtime_error("cannot write " + path.string() + ": " + what + ": " +
-                           std::strerror(err));
-}
-
-struct Fd {
-  int fd;
-  explicit Fd(int f) : fd(f) {}
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int release() { return std::exchange(fd, -1); }
-};
 
 }  // namespace
 
@@ -422,45 +400,6 @@ std::optional<std::string> choose_post_stem(const std::filesystem::path& dir,
     if (!free && !has_sidecar && !present(dir / (stem + ".txt"))) free = stem;
   }
   return free;
-}
-
-void write_file_atomically(const std::filesystem::path& path, std::string_view data) {
-  std::filesystem::path dir = path.parent_path();
-  if (dir.empty()) dir = ".";
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) fail(path, "creating directory " + dir.string(), ec.value());
-
-  // Hidden, so a newsroom's tools watching the directory never pick up a
-  // half-written post.
-  std::string tmp = (dir / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
-  Fd fd(::mkostemp(tmp.data(), O_CLOEXEC));
-  if (fd.fd < 0) fail(path, "creating " + tmp, errno);
-  struct Cleanup {
-    const std::string& name;
-    bool armed = true;
-    ~Cleanup() {
-      if (armed) ::unlink(name.c_str());
-    }
-  } cleanup{tmp};
-  for (size_t done = 0; done < data.size();) {
-    const ssize_t n = ::write(fd.fd, data.data() + done, data.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      fail(path, "writing " + tmp, errno);
-    }
-    done += static_cast<size_t>(n);
-  }
-  // mkstemp makes 0600; reviewers' tools run as other users.
-  if (::fchmod(fd.fd, 0644) != 0) fail(path, "chmod " + tmp, errno);
-  if (::fsync(fd.fd) != 0) fail(path, "fsync " + tmp, errno);
-  if (::close(fd.release()) != 0) fail(path, "closing " + tmp, errno);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) fail(path, "renaming " + tmp, errno);
-  cleanup.armed = false;
-  Fd dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (dfd.fd < 0) fail(path, "opening directory " + dir.string(), errno);
-  // Some file systems cannot fsync a directory (EINVAL).
-  if (::fsync(dfd.fd) != 0 && errno != EINVAL) fail(path, "fsync " + dir.string(), errno);
 }
 
 }  // namespace syndicd::facebook

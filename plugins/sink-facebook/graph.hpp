@@ -128,9 +128,4 @@ std::optional<std::string> find_post_stem(const std::filesystem::path& dir, cons
 std::optional<std::string> choose_post_stem(const std::filesystem::path& dir,
                                             const std::string& base, const std::string& id);
 
-/// Write `data` to `path` through a temporary file in the same directory,
-/// fsync'd and renamed, then fsync the directory (DESIGN.md §6). Creates
-/// missing directories. Throws std::runtime_error naming the path.
-void write_file_atomically(const std::filesystem::path& path, std::string_view data);
-
 }  // namespace syndicd::facebook

@@ -149,8 +149,8 @@ class RssSink final : public syndicd::Sink {
     host().run_in_worker(
         [batch, path = path_] {
           try {
-            syndicd::rss::write_file_atomically(path,
-                                                syndicd::rss::render(batch->channel, batch->items));
+            syndicd::common::write_file_atomically(
+                path, syndicd::rss::render(batch->channel, batch->items), "feed");
           } catch (const std::exception& e) {
             batch->error = e.what();
           }

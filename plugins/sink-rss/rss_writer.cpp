@@ -2,14 +2,9 @@
 
 #include <syndicd/common/sanitize.hpp>
 
-#include <fcntl.h>
-#include <sys/stat.h>
 #include <tinyxml2.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <nlohmann/json.hpp>
 #include <syndicd/common/dates.hpp>
 #include <syndicd/common/entities.hpp>
@@ -311,78 +306,6 @@ ItemList ItemList::from_json(std::string_view json, size_t max_items) {
   }
   list.sort_and_trim();
   return list;
-}
-
-// ---------------------------------------------------------------------------
-
-namespace {
-
-// strerror() is not thread-safe and this runs on the host's worker pool.
-std::string errno_text(int err) {
-  char buf[256];
-  return ::strerror_r(err, buf, sizeof buf);
-}
-
-[[noreturn]] void fail(const std::filesystem::path& path, const std::string& step, int err) {
-  throw WriteError("cannot write feed " + path.string() + ": " + step + ": " + errno_text(err));
-}
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  int release() { return std::exchange(fd_, -1); }
-
- private:
-  int fd_;
-};
-
-}  // namespace
-
-void write_file_atomically(const std::filesystem::path& path, std::string_view data) {
-  std::filesystem::path dir = path.parent_path();
-  if (dir.empty()) dir = ".";
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) fail(path, "creating directory " + dir.string(), ec.value());
-
-  std::string tmp = path.string() + ".tmp-XXXXXX";
-  Fd fd(::mkostemp(tmp.data(), O_CLOEXEC));
-  if (fd.get() < 0) fail(path, "creating " + tmp, errno);
-  // From here on a failure must not leave the temp file behind.
-  struct Cleanup {
-    const std::string& name;
-    bool armed = true;
-    ~Cleanup() {
-      if (armed) ::unlink(name.c_str());
-    }
-  } cleanup{tmp};
-
-  for (size_t done = 0; done < data.size();) {
-    const ssize_t n = ::write(fd.get(), data.data() + done, data.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      fail(path, "writing " + tmp, errno);
-    }
-    done += static_cast<size_t>(n);
-  }
-  // mkstemp makes 0600; a feed is meant to be read by a web server.
-  if (::fchmod(fd.get(), 0644) != 0) fail(path, "chmod " + tmp, errno);
-  if (::fsync(fd.get()) != 0) fail(path, "fsync " + tmp, errno);
-  if (::close(fd.release()) != 0) fail(path, "closing " + tmp, errno);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) fail(path, "renaming " + tmp, errno);
-  cleanup.armed = false;
-
-  Fd dfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (dfd.get() < 0) fail(path, "opening directory " + dir.string(), errno);
-  // Some file systems cannot fsync a directory (EINVAL); the rename is then
-  // as durable as they make it.
-  if (::fsync(dfd.get()) != 0 && errno != EINVAL) fail(path, "fsync " + dir.string(), errno);
 }
 
 }  // namespace syndicd::rss

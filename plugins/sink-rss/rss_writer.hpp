@@ -1,11 +1,13 @@
 // The pieces of the `rss` sink that need no host: turning articles into feed
 // items, the persistent item list (newest max_items, upsert by guid), the
-// RSS 2.0 renderer and the atomic file write.
+// RSS 2.0 renderer (the file itself is written by
+// common::write_file_atomically).
 //
 // A static library of its own so unit tests exercise exactly the code the
 // plugin runs, without going through the plugin ABI.
 #pragma once
 
+#include <syndicd/common/file.hpp>
 #include <syndicd/plugin.hpp>
 
 #include <cstddef>
@@ -99,17 +101,8 @@ class ItemList {
   std::vector<Item> items_;
 };
 
-/// A failed file write; what() names the path, the step and errno's text.
-class WriteError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-/// Write `data` to `path` so that readers see the old file or the new one,
-/// never a mix, and a crash keeps one of them: missing parent directories
-/// are created, the data goes to `path.tmp-XXXXXX` in the same directory,
-/// which is fsync'd, made 0644 and renamed over `path`; then the directory
-/// is fsync'd so the rename itself survives a power loss.
-void write_file_atomically(const std::filesystem::path& path, std::string_view data);
+/// The feed's file is written with common::write_file_atomically(path,
+/// render(...), "feed"), which throws this.
+using WriteError = syndicd::common::FileWriteError;
 
 }  // namespace syndicd::rss

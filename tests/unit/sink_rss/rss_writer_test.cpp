@@ -394,9 +394,9 @@ class RssAtomicWrite : public ::testing::Test {
 
 TEST_F(RssAtomicWrite, CreatesDirectoriesAndReplacesTheFile) {
   const fs::path file = dir_ / "a" / "b" / "feed.xml";
-  write_file_atomically(file, "first");
+  syndicd::common::write_file_atomically(file, "first", "feed");
   EXPECT_EQ(read(file), "first");
-  write_file_atomically(file, "second");
+  syndicd::common::write_file_atomically(file, "second", "feed");
   EXPECT_EQ(read(file), "second");
   // Readable by a web server; no temp file left behind.
   EXPECT_EQ(fs::status(file).permissions() & fs::perms::all,
@@ -416,7 +416,7 @@ TEST_F(RssAtomicWrite, FailureNamesThePathAndTheReason) {
   std::ofstream(dir_ / "blocker") << "x";
   const fs::path file = dir_ / "blocker" / "feed.xml";
   try {
-    write_file_atomically(file, "data");
+    syndicd::common::write_file_atomically(file, "data", "feed");
     FAIL() << "no error";
   } catch (const WriteError& e) {
     const std::string what = e.what();
