@@ -8,15 +8,7 @@ namespace syndicd::store {
 
 std::string encode_article(const Article& a) {
   nlohmann::json j;
-  j["id"] = a.id;
-  j["url"] = a.url;
-  j["title"] = a.title;
-  j["lead"] = a.lead;
-  j["body_html"] = a.body_html;
-  j["body_text"] = a.body_text;
-  j["author"] = a.author;
-  j["language"] = a.language;
-  j["source"] = a.source;
+  for (const Article::TextField& f : Article::kTextFields) j[f.name] = a.*f.member;
   j["published"] = a.published;
   j["updated"] = a.updated;
   j["flags"] = a.flags;
@@ -35,15 +27,8 @@ Article decode_article(const std::string& text) {
   try {
     const auto j = nlohmann::json::parse(text);
     Article a;
-    a.id = j.at("id").get<std::string>();
-    a.url = j.at("url").get<std::string>();
-    a.title = j.at("title").get<std::string>();
-    a.lead = j.at("lead").get<std::string>();
-    a.body_html = j.at("body_html").get<std::string>();
-    a.body_text = j.at("body_text").get<std::string>();
-    a.author = j.at("author").get<std::string>();
-    a.language = j.at("language").get<std::string>();
-    a.source = j.at("source").get<std::string>();
+    for (const Article::TextField& f : Article::kTextFields)
+      a.*f.member = j.at(f.name).get<std::string>();
     a.published = j.at("published").get<int64_t>();
     a.updated = j.at("updated").get<int64_t>();
     a.flags = j.at("flags").get<uint32_t>();

@@ -66,18 +66,31 @@ struct Article {
     return {};
   }
 
+  /// One text field: its name (that of the store's record and of the
+  /// preview JSON) and where it lives here and in the C view.
+  struct TextField {
+    const char* name;
+    std::string Article::*member;
+    syndicd_str syndicd_article::*c_member;
+  };
+  /// The text fields in their fixed order, for every conversion to walk:
+  /// a field added to the ABI is added here once.
+  static constexpr TextField kTextFields[] = {
+      {"id", &Article::id, &syndicd_article::id},
+      {"url", &Article::url, &syndicd_article::url},
+      {"title", &Article::title, &syndicd_article::title},
+      {"lead", &Article::lead, &syndicd_article::lead},
+      {"body_html", &Article::body_html, &syndicd_article::body_html},
+      {"body_text", &Article::body_text, &syndicd_article::body_text},
+      {"author", &Article::author, &syndicd_article::author},
+      {"language", &Article::language, &syndicd_article::language},
+      {"source", &Article::source, &syndicd_article::source},
+  };
+
   static Article from_c(const syndicd_article& a) {
     Article out;
     out.flags = a.flags;
-    out.id = copy(a.id);
-    out.url = copy(a.url);
-    out.title = copy(a.title);
-    out.lead = copy(a.lead);
-    out.body_html = copy(a.body_html);
-    out.body_text = copy(a.body_text);
-    out.author = copy(a.author);
-    out.language = copy(a.language);
-    out.source = copy(a.source);
+    for (const TextField& f : kTextFields) out.*f.member = copy(a.*f.c_member);
     out.published = a.published;
     out.updated = a.updated;
     for (size_t i = 0; i < a.image_count; ++i)
@@ -102,15 +115,7 @@ class ArticleView {
     for (const auto& [k, v] : a.extra) extra_.push_back({borrow(k), borrow(v)});
     c_.struct_size = sizeof(syndicd_article);
     c_.flags = a.flags;
-    c_.id = borrow(a.id);
-    c_.url = borrow(a.url);
-    c_.title = borrow(a.title);
-    c_.lead = borrow(a.lead);
-    c_.body_html = borrow(a.body_html);
-    c_.body_text = borrow(a.body_text);
-    c_.author = borrow(a.author);
-    c_.language = borrow(a.language);
-    c_.source = borrow(a.source);
+    for (const Article::TextField& f : Article::kTextFields) c_.*f.c_member = borrow(a.*f.member);
     c_.published = a.published;
     c_.updated = a.updated;
     c_.images = images_.data();
