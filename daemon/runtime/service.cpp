@@ -69,6 +69,13 @@ class Service {
       log::error(std::string("cannot start: ") + e.what());
       return 1;
     }
+    // The signals are ours from here on: a SIGTERM during the start (settling
+    // a crash, binding the HTTP port) waits on the loop for io.run() instead
+    // of killing the daemon with its default action (a test caught one).
+    // SIGUSR1's default action kills too; here it asks for the status view.
+    signals_ = std::make_unique<boost::asio::signal_set>(daemon_->environment().io(), SIGTERM,
+                                                         SIGINT, SIGHUP);
+    signals_->add(SIGUSR1);
     Report report;
     auto built = daemon_->assemble(std::move(loaded), report);
     if (!built || report.errors() > 0) return refused(report);
@@ -92,9 +99,6 @@ class Service {
     }
 
     auto& io = daemon_->environment().io();
-    signals_ = std::make_unique<boost::asio::signal_set>(io, SIGTERM, SIGINT, SIGHUP);
-    // SIGUSR1's default action kills; here it asks for the status view.
-    signals_->add(SIGUSR1);
     wait_for_signal();
     start_watchdog();
     notify("READY=1\nSTATUS=" + status_line());
