@@ -15,6 +15,8 @@ packages=(
   zlib1g-dev libbrotli-dev
   # tests, benchmarks, checks
   libgtest-dev libgmock-dev libbenchmark-dev clang-format python3 python3-feedparser systemd
+  # the status page's browser test (headless)
+  chromium
   # fuzz targets (scripts/fuzz.sh): clang 14, its libFuzzer and sanitizer runtimes
   clang libclang-rt-14-dev
 )

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it (.ci/run):
 #   1. dependencies (scripts/deps.sh; a no-op when all are installed)
-#   2. build/       optimised build (RelWithDebInfo) + ctest
+#   2. build/       optimised build (RelWithDebInfo) + ctest, then the browser
+#                   suite (the status page in headless chromium) as its own step
 #   3. clang-format check of every C/C++ file under daemon sdk common plugins tests bench fuzz
 #   4. build-asan/  AddressSanitizer + UBSan build + ctest
 #   5. build-fuzz/  the libFuzzer targets (clang): every seed and regression
@@ -77,10 +78,14 @@ totals() {
   echo "$((total - failed))/$total passed, $failed failed (${time:-?} s)"
 }
 
+# run_ctest DIR [LOG-NAME CTEST-ARGS...]: the tests without a label by
+# default; a labelled slow suite (browser) with its own log and arguments.
 run_ctest() {
-  local dir=$1 log=$1/ctest.log
+  local dir=$1 log=$1/${2:-ctest}.log
+  local args=(-LE browser)
+  (($# > 2)) && args=("${@:3}")
   set +e
-  ctest --test-dir "$dir" --output-on-failure -j "$test_jobs" 2>&1 | tee "$log"
+  ctest --test-dir "$dir" --output-on-failure -j "$test_jobs" "${args[@]}" 2>&1 | tee "$log"
   local rc=${PIPESTATUS[0]}
   set -e
   failure_note=$(totals "$log")
@@ -107,6 +112,11 @@ if want build; then
 
   begin "ctest (build/)"
   run_ctest build
+
+  # The status page in headless chromium; the screenshot is kept in
+  # build/test-artifacts/status-page.png.
+  begin "browser (build/, chromium)"
+  run_ctest build ctest-browser -L browser
 fi
 
 if want format; then
