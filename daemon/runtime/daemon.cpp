@@ -1,5 +1,6 @@
 #include "runtime/daemon.hpp"
 
+#include "runtime/engine_metrics.hpp"
 #include "store/crash_note.hpp"
 
 namespace syndicd::runtime {
@@ -77,6 +78,16 @@ Engine& Daemon::start_engine(EngineOptions options) {
   engine_ =
       std::make_unique<Engine>(*assembly_, *environment_, store, counters_, std::move(options));
   return *engine_;
+}
+
+std::string Daemon::metrics_text(int64_t now_ms) const {
+  MetricsInput input;
+  input.counters = &counters_;
+  input.engine = engine_.get();
+  input.config = assembly_ ? &assembly_->config() : nullptr;
+  input.store = store_.get();
+  input.now_ms = now_ms;
+  return engine_metrics_text(input);
 }
 
 void Daemon::retire() {

@@ -89,6 +89,8 @@ class Daemon {
 
   /// Every engine's counts, by source, pipeline and sink.
   const Counters& counters() const { return counters_; }
+  /// The daemon's part of /metrics (runtime/engine_metrics.hpp), at `now_ms`.
+  std::string metrics_text(int64_t now_ms) const;
 
  private:
   AssemblyOptions assembly_options() const;
