@@ -17,6 +17,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev clang-format python3 python3-feedparser systemd
   # the status page's browser test (headless)
   chromium
+  # promtool, which checks /metrics (tests/e2e/daemon/metrics_e2e_test.cpp)
+  prometheus
   # fuzz targets (scripts/fuzz.sh): clang 14, its libFuzzer and sanitizer runtimes
   clang libclang-rt-14-dev
 )

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "http/conditional.hpp"
+#include "http/exposition.hpp"
 #include "http/listen_address.hpp"
 #include "log/log.hpp"
 
@@ -83,33 +84,27 @@ struct ServerState {
 };
 
 std::string ServerState::own_metrics() const {
-  std::string out =
-      "# HELP syndicd_http_responses_total HTTP responses sent, by status code.\n"
-      "# TYPE syndicd_http_responses_total counter\n";
+  // Through the writer like the daemon's lines, so these are escaped and
+  // grouped by the same rules.
+  using Type = Exposition::Type;
+  Exposition out;
+  out.family("syndicd_http_responses_total", Type::counter, "HTTP responses sent, by status code.");
   for (const auto& [code, count] : responses)
-    out += "syndicd_http_responses_total{code=\"" + std::to_string(code) + "\"} " +
-           std::to_string(count) + "\n";
-  auto line = [&](const char* name, const char* type, const char* help, uint64_t value,
-                  const char* labels = "") {
-    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" +
-           name + labels + " " + std::to_string(value) + "\n";
-  };
-  line("syndicd_http_connections_open", "gauge", "HTTP connections being served now.", serving);
-  line("syndicd_http_connections_accepted_total", "counter", "HTTP connections served.",
-       connections_accepted);
-  out +=
-      "# HELP syndicd_http_connections_refused_total HTTP connections refused on arrival, by "
-      "the cap they met.\n"
-      "# TYPE syndicd_http_connections_refused_total counter\n"
-      "syndicd_http_connections_refused_total{limit=\"max_connections\"} " +
-      std::to_string(refused_total) +
-      "\n"
-      "syndicd_http_connections_refused_total{limit=\"max_connections_per_client\"} " +
-      std::to_string(refused_per_client) + "\n";
-  line("syndicd_http_read_timeouts_total", "counter",
-       "HTTP connections closed for idling too long or sending a request header too slowly.",
-       read_timeouts);
-  return out;
+    out.sample("syndicd_http_responses_total", {{"code", std::to_string(code)}}, count);
+  out.family("syndicd_http_connections_open", Type::gauge, "HTTP connections being served now.");
+  out.sample("syndicd_http_connections_open", static_cast<uint64_t>(serving));
+  out.family("syndicd_http_connections_accepted_total", Type::counter, "HTTP connections served.");
+  out.sample("syndicd_http_connections_accepted_total", connections_accepted);
+  out.family("syndicd_http_connections_refused_total", Type::counter,
+             "HTTP connections refused on arrival, by the cap they met.");
+  out.sample("syndicd_http_connections_refused_total", {{"limit", "max_connections"}},
+             refused_total);
+  out.sample("syndicd_http_connections_refused_total", {{"limit", "max_connections_per_client"}},
+             refused_per_client);
+  out.family("syndicd_http_read_timeouts_total", Type::counter,
+             "HTTP connections closed for idling too long or sending a request header too slowly.");
+  out.sample("syndicd_http_read_timeouts_total", read_timeouts);
+  return out.text();
 }
 
 }  // namespace detail

@@ -1,5 +1,6 @@
 #include "runtime/daemon.hpp"
 
+#include "runtime/engine_metrics.hpp"
 #include "store/crash_note.hpp"
 
 namespace syndicd::runtime {
@@ -16,6 +17,7 @@ Daemon::Daemon(DaemonOptions options) : options_(std::move(options)) {
     }
   }
   environment_ = std::make_unique<Environment>(options_.workers, store_.get());
+  fetch_counter_ = std::make_unique<FetchCounter>(*environment_->services().fetch, counters_);
   if (store_ && options_.retry_outcomes)
     outcomes_ = std::make_unique<store::RetryingStore>(*store_, environment_->io());
 }
@@ -24,6 +26,7 @@ Daemon::~Daemon() {
   engine_.reset();
   assembly_.reset();
   outcomes_.reset();
+  fetch_counter_.reset();
   environment_.reset();
   store_.reset();
 }
@@ -32,6 +35,7 @@ AssemblyOptions Daemon::assembly_options() const {
   AssemblyOptions options;
   options.extra_plugin_path = options_.extra_plugin_path;
   options.services = environment_->services();
+  options.services.fetch = fetch_counter_.get();
   return options;
 }
 
@@ -71,8 +75,19 @@ Settled Daemon::settle_previous_run(int64_t now) {
 Engine& Daemon::start_engine(EngineOptions options) {
   engine_.reset();
   store::Store& store = outcomes_ ? static_cast<store::Store&>(*outcomes_) : *store_;
-  engine_ = std::make_unique<Engine>(*assembly_, *environment_, store, std::move(options));
+  engine_ =
+      std::make_unique<Engine>(*assembly_, *environment_, store, counters_, std::move(options));
   return *engine_;
+}
+
+std::string Daemon::metrics_text(int64_t now_ms) const {
+  MetricsInput input;
+  input.counters = &counters_;
+  input.engine = engine_.get();
+  input.config = assembly_ ? &assembly_->config() : nullptr;
+  input.store = store_.get();
+  input.now_ms = now_ms;
+  return engine_metrics_text(input);
 }
 
 void Daemon::retire() {

@@ -5,6 +5,10 @@
 // all three. They are torn down in reverse: plugin instances hold the
 // environment's loop and fetcher, and both write to the store. `run`,
 // `once` and `preview` build through this, so none repeats the order.
+//
+// The daemon also keeps the counters (runtime/engine_counters.hpp) for the
+// life of the process: engines come and go (a reload may rebuild parts of
+// one), the counts go on.
 #pragma once
 
 #include <filesystem>
@@ -15,6 +19,8 @@
 #include "config/config.hpp"
 #include "runtime/assembly.hpp"
 #include "runtime/engine.hpp"
+#include "runtime/engine_counters.hpp"
+#include "runtime/engine_fetch_counter.hpp"
 #include "runtime/environment.hpp"
 #include "runtime/quarantine.hpp"
 #include "store/retrying_store.hpp"
@@ -81,13 +87,23 @@ class Daemon {
   Assembly* assembly() const { return assembly_.get(); }
   Engine* engine() const { return engine_.get(); }
 
+  /// Every engine's counts, by source, pipeline and sink.
+  const Counters& counters() const { return counters_; }
+  /// The daemon's part of /metrics (runtime/engine_metrics.hpp), at `now_ms`.
+  std::string metrics_text(int64_t now_ms) const;
+
  private:
   AssemblyOptions assembly_options() const;
 
   DaemonOptions options_;
+  // Before everything that counts into it, so it goes after them; fetches
+  // still queued hold entries of it (runtime/engine_fetch_counter.hpp).
+  Counters counters_;
   // In construction order; the destructor resets them in reverse.
   std::unique_ptr<store::SqliteStore> store_;
   std::unique_ptr<Environment> environment_;
+  /// In front of the environment's fetch service for every plugin instance.
+  std::unique_ptr<FetchCounter> fetch_counter_;
   std::unique_ptr<store::RetryingStore> outcomes_;
   std::unique_ptr<Assembly> assembly_;
   std::unique_ptr<Engine> engine_;

@@ -10,8 +10,8 @@ namespace syndicd::runtime {
 using std::chrono::milliseconds;
 
 Engine::Engine(Assembly& assembly, Environment& environment, store::Store& store,
-               EngineOptions options)
-    : context_(store, environment, std::move(options)) {
+               Counters& counters, EngineOptions options)
+    : context_(store, environment, counters, std::move(options)) {
   const auto pipelines = selected(assembly);
   add_sinks(assembly, pipelines);
   SourceScheduler::Hooks source_hooks;

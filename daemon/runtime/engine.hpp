@@ -20,7 +20,8 @@
 // then rebinds the rest to the new assembly's pipelines and starts runners
 // and workers for the new instances. A kept source keeps its schedule and
 // any poll in flight; a kept sink its deliveries in flight and its pause.
-// The counters (stats()) go on across reloads.
+// The counters are the Daemon's (runtime/engine_counters.hpp), so they go
+// on across reloads, and across engines.
 //
 // A sink may pause (a rate limit, a spent quota, refused credentials): the
 // delivery that met the pause waits, pending and uncounted, and the sink
@@ -52,7 +53,9 @@ namespace syndicd::runtime {
 
 class Engine {
  public:
-  Engine(Assembly& assembly, Environment& environment, store::Store& store, EngineOptions options);
+  /// Counts into `counters`, which must outlive the engine.
+  Engine(Assembly& assembly, Environment& environment, store::Store& store, Counters& counters,
+         EngineOptions options);
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
@@ -79,7 +82,8 @@ class Engine {
   void reload(Assembly& next, std::set<std::string> fresh, std::chrono::milliseconds deadline,
               std::function<void()> done);
 
-  const EngineStats& stats() const { return context_.stats; }
+  /// The sums of the daemon's counters (`once`'s summary, /api/status).
+  EngineStats stats() const { return context_.counters.totals(); }
 
   /// What /api/status and /metrics show of each sink and source.
   struct SinkView {

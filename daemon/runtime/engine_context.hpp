@@ -1,5 +1,5 @@
 // What the engine's parts share (runtime/engine.hpp): the store and loop
-// they work on, the options and counters of the run, the clock, and the
+// they work on, the options of the run, the daemon's counters, the clock, and the
 // state of the run they all look at — `once` or on a schedule, stopping or
 // not. The source scheduler (runtime/source_scheduler.hpp) and the sink
 // workers (runtime/sink_worker.hpp) each hold a reference to the engine's.
@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/engine_counters.hpp"
 #include "runtime/environment.hpp"
 #include "store/store.hpp"
 
@@ -34,24 +35,16 @@ struct EngineOptions {
   std::function<int64_t()> clock;
 };
 
-/// Counters for logs, `once`'s summary and /api/status.
-struct EngineStats {
-  uint64_t polls = 0, poll_failures = 0;
-  uint64_t articles_added = 0, articles_updated = 0, articles_seen = 0, articles_filtered = 0;
-  /// Articles with a field from a fallback (a guessed date, a body from the
-  /// baseline, no lead): a rise means a site's template changed.
-  uint64_t articles_guessed = 0;
-  uint64_t delivered = 0, retried = 0, dead = 0, reconciled = 0;
-};
-
 struct EngineContext {
-  EngineContext(store::Store& store, Environment& environment, EngineOptions options)
-      : store(store), environment(environment), options(std::move(options)) {}
+  EngineContext(store::Store& store, Environment& environment, Counters& counters,
+                EngineOptions options)
+      : store(store), environment(environment), counters(counters), options(std::move(options)) {}
 
   store::Store& store;
   Environment& environment;
+  /// The Daemon's (runtime/engine_counters.hpp): they outlive this engine.
+  Counters& counters;
   const EngineOptions options;
-  EngineStats stats;
 
   bool running = false;      ///< started (`once` or on a schedule)
   bool once = false;         ///< `once`: every source polled once, then drained

@@ -212,48 +212,7 @@ class Service {
     return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
   }
 
-  std::string metrics_text() const {
-    const auto& st = engine().stats();
-    std::string out;
-    auto counter = [&](const char* name, const char* help, uint64_t value) {
-      out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " counter\n" + name +
-             " " + std::to_string(value) + "\n";
-    };
-    counter("syndicd_polls_total", "Source polls started.", st.polls);
-    counter("syndicd_poll_failures_total", "Source polls that failed.", st.poll_failures);
-    counter("syndicd_articles_added_total", "New articles stored.", st.articles_added);
-    counter("syndicd_articles_updated_total", "Articles changed at the source.",
-            st.articles_updated);
-    counter("syndicd_articles_filtered_total", "Articles dropped by a filter.",
-            st.articles_filtered);
-    counter("syndicd_articles_guessed_total",
-            "Articles emitted with a field from a fallback (date, body or lead).",
-            st.articles_guessed);
-    counter("syndicd_delivered_total", "Deliveries made.", st.delivered);
-    counter("syndicd_retries_total", "Delivery attempts that failed and will be retried.",
-            st.retried);
-    out +=
-        "# HELP syndicd_deliveries Deliveries in the store by sink and state.\n# TYPE "
-        "syndicd_deliveries gauge\n";
-    for (const auto& k : engine().sinks()) {
-      const auto c = daemon_->store()->counts(k.name);
-      for (const auto& [state, n] :
-           {std::pair{"pending", c.pending}, std::pair{"in_flight", c.in_flight},
-            std::pair{"done", c.done}, std::pair{"dead", c.dead}})
-        out += "syndicd_deliveries{sink=\"" + k.name + "\",state=\"" + state + "\"} " +
-               std::to_string(n) + "\n";
-    }
-    out +=
-        "# HELP syndicd_sink_paused Whether a sink is paused (1) or running (0).\n# TYPE "
-        "syndicd_sink_paused gauge\n";
-    const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                               std::chrono::system_clock::now().time_since_epoch())
-                               .count();
-    for (const auto& k : engine().sinks())
-      out += "syndicd_sink_paused{sink=\"" + k.name + "\"} " +
-             (k.paused_until > now_ms ? "1" : "0") + "\n";
-    return out;
-  }
+  std::string metrics_text() const { return daemon_->metrics_text(now_ms()); }
 
   // An engine on the installed assembly, started; `fresh` sources poll soon.
   void start_engine(std::set<std::string> fresh = {}) {

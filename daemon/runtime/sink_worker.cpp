@@ -89,7 +89,7 @@ void SinkWorker::reconcile(std::function<void()> done) {
           const int64_t t2 = context_.now();
           if (found) {
             context_.store.mark_done(d.id, id, t2);
-            ++context_.stats.reconciled;
+            ++context_.counters.sink(name_).reconciled;
             log::notice("reconciled: the delivery was made before the stop", fields);
           } else {
             context_.store.release(d.id, t2, t2);
@@ -103,7 +103,7 @@ void SinkWorker::reconcile(std::function<void()> done) {
                         "was in flight when syndicd stopped; not retried, to avoid posting twice "
                         "(this sink cannot check what it already posted)",
                         t);
-        ++context_.stats.dead;
+        ++context_.counters.sink(name_).dead;
         log::warning("delivery interrupted by a stop parked as dead to avoid a double post",
                      fields);
         finish_one();
@@ -170,7 +170,7 @@ void SinkWorker::pump() {
         if (options.report)
           *options.report << "would deliver to " << name_ << ": " << d.article.title << " <"
                           << d.article.url << ">\n";
-        ++context_.stats.delivered;
+        ++context_.counters.sink(name_).delivered;
         continue;
       }
       ++in_flight_;
@@ -216,7 +216,7 @@ void SinkWorker::pump() {
 void SinkWorker::delivered(const store::Delivery& d, const syndicd_result& r) {
   --in_flight_;
   auto& store = context_.store;
-  auto& stats = context_.stats;
+  auto& stats = context_.counters.sink(name_);
   const int64_t t = context_.now();
   const std::string message = copy(r.message);
   const log::Fields fields{
@@ -235,6 +235,7 @@ void SinkWorker::delivered(const store::Delivery& d, const syndicd_result& r) {
       case Reason::delivered:
         store.mark_done(d.id, copy(r.external_id), t);
         ++stats.delivered;
+        stats.last_delivery = t;
         log::info("delivered",
                   {{"sink", name_}, {"url", d.article.url}, {"id", copy(r.external_id)}});
         break;

@@ -191,7 +191,7 @@ void SourceScheduler::poll(Source& s) {
   }
   s.added = s.updated = s.emitted = s.guessed = 0;
   s.store_failed = false;
-  ++context_.stats.polls;
+  ++context_.counters.source(s.name).polls;
   log::debug("poll", {{"source", s.name}});
   try {
     // The crash quarantine's mark, before any of the poll's work; the
@@ -223,18 +223,18 @@ syndicd_status SourceScheduler::accept(Source& s, const Article& emitted) {
   // arrives in the flags (abi.h).
   if (!guessed_fields(emitted.flags).empty() || emitted.published == SYNDICD_TIME_NONE) {
     ++s.guessed;
-    ++context_.stats.articles_guessed;
+    ++context_.counters.source(s.name).articles_guessed;
   }
   // The state file refused an article of this poll: the poll is lost (its
   // validators are not kept) and each further try would wait on the loop.
   if (s.store_failed) return SYNDICD_ERR_TRANSIENT;
-  auto& stats = context_.stats;
   const int64_t t = context_.now();
   try {
     for (auto* p : s.pipelines) {
+      auto& stats = context_.counters.articles(s.name, p->name());
       pipeline::Prepared prepared = p->prepare(emitted, t);
       if (prepared.dropped) {
-        ++stats.articles_filtered;
+        ++stats.filtered;
         log::debug("filtered", {{"pipeline", p->name()},
                                 {"url", prepared.article.url},
                                 {"reason", *prepared.dropped}});
@@ -251,15 +251,15 @@ syndicd_status SourceScheduler::accept(Source& s, const Article& emitted) {
       switch (context_.store.record(record, p->config().to, redeliver, t)) {
         case store::Recorded::added:
           ++s.added;
-          ++stats.articles_added;
+          ++stats.added;
           break;
         case store::Recorded::updated:
           ++s.updated;
-          ++stats.articles_updated;
+          ++stats.updated;
           break;
         case store::Recorded::unchanged:
         case store::Recorded::duplicate:
-          ++stats.articles_seen;
+          ++stats.seen;
           break;
       }
     }
@@ -317,7 +317,7 @@ void SourceScheduler::poll_done(Source& s, syndicd_status status, const std::str
     // The streak goes on from the state file's: `once` runs on the same
     // file start with none of their own, and /healthz counts the streak.
     s.failures = std::max(s.failures, st.failures) + 1;
-    ++context_.stats.poll_failures;
+    ++context_.counters.source(s.name).poll_failures;
     context_.failed = true;
     st.last_error = message;
   }
@@ -352,7 +352,7 @@ void SourceScheduler::poll_done(Source& s, syndicd_status status, const std::str
 // state); the poll is repeated soon — the articles not stored are fetched
 // again, their validators were not kept — doubling up to `every`.
 void SourceScheduler::store_failed(Source& s) {
-  ++context_.stats.poll_failures;
+  ++context_.counters.source(s.name).poll_failures;
   context_.failed = true;
   ++s.store_failures;
   try {
