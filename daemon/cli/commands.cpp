@@ -153,6 +153,8 @@ int cmd_plugins(const Args& args) {
   const auto problems =
       registry.load_path(runtime::plugin_search_path(extra_paths(args), configured));
   for (const auto& p : problems) std::cerr << "error: " << p << "\n";
+  if (auto warning = runtime::missing_default_plugin_dir(configured))
+    std::cerr << "warning: " << *warning << "\n";
 
   if (auto name = args.get("describe")) {
     auto found = registry.find_any(*name);

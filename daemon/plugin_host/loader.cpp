@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <system_error>
 
@@ -187,7 +188,32 @@ std::vector<fs::path> default_plugin_path() {
     auto rel = self.lexically_relative(build_root);
     if (!rel.empty() && *rel.begin() != "..") return {build_dir};
   }
+  // Installed: the plugins where the install put them relative to the
+  // binary, so a relocated or DESTDIR-staged tree runs with its own; else the
+  // configured absolute directory. One of them only: both may exist (a
+  // staged tree on a machine with syndicd installed) and hold the same
+  // plugins, which would load twice.
+  if (!ec) {
+    const fs::path beside =
+        (self.parent_path() / SYNDICD_PLUGIN_DIR_FROM_BINARY).lexically_normal();
+    if (fs::is_directory(beside, ec)) return {beside};
+  }
   return {fs::path(SYNDICD_DEFAULT_PLUGIN_DIR)};
+}
+
+std::vector<fs::path> environment_plugin_path() {
+  std::vector<fs::path> out;
+  const char* value = std::getenv("SYNDICD_PLUGIN_PATH");
+  if (value == nullptr) return out;
+  std::string_view rest = value;
+  while (!rest.empty()) {
+    const auto colon = rest.find(':');
+    const std::string_view part = rest.substr(0, colon);
+    if (!part.empty()) out.emplace_back(std::string(part));
+    if (colon == std::string_view::npos) break;
+    rest.remove_prefix(colon + 1);
+  }
+  return out;
 }
 
 }  // namespace syndicd::plugin_host

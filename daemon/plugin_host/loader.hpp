@@ -62,7 +62,13 @@ class Registry {
 };
 
 /// The directories searched when the config names none: the build tree's
-/// plugin folder when running from a build tree, else the installed one.
+/// plugin folder when running from a build tree, else the installed one
+/// found relative to the executable, else the one configured at build time
+/// (which may not exist: a missing default is a warning, not an error).
 std::vector<std::filesystem::path> default_plugin_path();
+
+/// The directories of $SYNDICD_PLUGIN_PATH (colon-separated), searched
+/// besides the others: an operator's or a test's extra plugins.
+std::vector<std::filesystem::path> environment_plugin_path();
 
 }  // namespace syndicd::plugin_host

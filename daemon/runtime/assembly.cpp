@@ -33,13 +33,29 @@ std::string Report::text() const {
   return out;
 }
 
+std::optional<std::string> missing_default_plugin_dir(const std::vector<std::string>& configured) {
+  if (!configured.empty()) return std::nullopt;
+  std::error_code ec;
+  for (const auto& dir : plugin_host::default_plugin_path())
+    if (!fs::is_directory(dir, ec))
+      return dir.string() +
+             ": default plugin directory not found; plugins come only from --plugin-path and "
+             "SYNDICD_PLUGIN_PATH";
+  return std::nullopt;
+}
+
 std::vector<fs::path> plugin_search_path(const std::vector<fs::path>& extra,
                                          const std::vector<std::string>& configured) {
   std::vector<fs::path> out = extra;
+  for (auto& p : plugin_host::environment_plugin_path()) out.push_back(std::move(p));
   if (!configured.empty()) {
     for (const auto& p : configured) out.emplace_back(p);
   } else {
-    for (auto& p : plugin_host::default_plugin_path()) out.push_back(std::move(p));
+    // A default directory that is not there holds no plugins; it is not an
+    // error when the others hold them (Assembly::load_plugins warns).
+    std::error_code ec;
+    for (auto& p : plugin_host::default_plugin_path())
+      if (fs::is_directory(p, ec)) out.push_back(std::move(p));
   }
   return out;
 }
@@ -105,6 +121,8 @@ void Assembly::load_plugins(const AssemblyOptions& options, Report& report) {
   for (const auto& problem :
        registry_->load_path(plugin_search_path(options.extra_plugin_path, configured)))
     report.add({config::Diagnostic::Severity::Error, where, "daemon.plugin_path", problem});
+  if (auto warning = missing_default_plugin_dir(configured))
+    report.add({config::Diagnostic::Severity::Warning, where, "daemon.plugin_path", *warning});
 }
 
 std::shared_ptr<plugin_host::Instance> Assembly::adoptable(

@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -102,9 +103,15 @@ class Assembly {
   std::map<std::string, std::unique_ptr<pipeline::Pipeline>> pipelines_;
 };
 
-/// Paths to search: --plugin-path first, then daemon.plugin_path, else the
-/// default (build tree or installed plugin directory).
+/// Paths to search: --plugin-path first, then $SYNDICD_PLUGIN_PATH, then
+/// daemon.plugin_path, else the default (build tree or installed plugin
+/// directory) when it exists.
 std::vector<std::filesystem::path> plugin_search_path(
     const std::vector<std::filesystem::path>& extra, const std::vector<std::string>& configured);
+
+/// What to warn of when the config names no plugin_path and the default
+/// directory is missing (a relocated binary run with --plugin-path): the
+/// message, or nullopt.
+std::optional<std::string> missing_default_plugin_dir(const std::vector<std::string>& configured);
 
 }  // namespace syndicd::runtime

@@ -6,6 +6,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <vector>
+
+#include <stdlib.h>
 
 namespace fs = std::filesystem;
 using syndicd::plugin_host::Registry;
@@ -141,6 +144,24 @@ TEST(Loader, ExplainMissingSuggests) {
   EXPECT_EQ(registry.explain_missing(SYNDICD_KIND_SINK, "facebok"),
             "no sink plugin named \"facebok\"; did you mean \"facebook\"? (available: facebook, "
             "rss, youtube)");
+}
+
+// $SYNDICD_PLUGIN_PATH is a colon-separated list; empty entries (a trailing
+// or doubled colon) name no directory rather than the current one.
+TEST(Loader, EnvironmentPluginPathSplitsOnColons) {
+  using syndicd::plugin_host::environment_plugin_path;
+  ::unsetenv("SYNDICD_PLUGIN_PATH");
+  EXPECT_TRUE(environment_plugin_path().empty());
+  ::setenv("SYNDICD_PLUGIN_PATH", "/a/b::/c:", 1);
+  EXPECT_EQ(environment_plugin_path(), (std::vector<fs::path>{"/a/b", "/c"}));
+  ::setenv("SYNDICD_PLUGIN_PATH", "", 1);
+  EXPECT_TRUE(environment_plugin_path().empty());
+  ::unsetenv("SYNDICD_PLUGIN_PATH");
+}
+
+// From the build tree the default is the build's own plugin folder.
+TEST(Loader, DefaultPluginPathInABuildTreeIsTheBuildFolder) {
+  EXPECT_EQ(syndicd::plugin_host::default_plugin_path(), (std::vector<fs::path>{kBuiltins}));
 }
 
 }  // namespace
