@@ -76,9 +76,9 @@ class Loader {
     problems_.push_back({Diagnostic::Severity::Warning, mark, path, std::move(message)});
   }
 
-  // ${env:NAME}, ${file:PATH}, ${config_dir}; $${ is a literal ${. The
-  // values of env and file expansions are secrets: `secret` is set and they
-  // never appear in a message.
+  // ${env:NAME}, ${file:PATH}, ${credential:NAME}, ${config_dir}; $${ is a
+  // literal ${. The values of env, file and credential expansions are secrets: `secret` is set and
+  // they never appear in a message.
   std::string expand(const std::string& in, const Mark& mark, const std::string& path,
                      bool& secret) {
     std::string out;
@@ -122,13 +122,39 @@ class Loader {
         std::string value;
         if (read_secret(expr.substr(5), mark, path, value)) out += value;
         secret = true;
+      } else if (expr.starts_with("credential:")) {
+        std::string value;
+        if (read_credential(expr.substr(11), mark, path, value)) out += value;
+        secret = true;
       } else {
         error(mark, path,
               "unknown expansion \"${" + expr +
-                  "}\" (use ${env:NAME}, ${file:PATH} or ${config_dir})");
+                  "}\" (use ${env:NAME}, ${file:PATH}, ${credential:NAME} or ${config_dir})");
       }
     }
     return out;
+  }
+
+  // A systemd credential (LoadCredential=NAME:PATH, SetCredential=): the
+  // file NAME in $CREDENTIALS_DIRECTORY, which systemd makes readable by the
+  // service's (dynamic) user only, so a root-only secret reaches the daemon
+  // without loosening its mode.
+  bool read_credential(const std::string& name, const Mark& mark, const std::string& path,
+                       std::string& value) {
+    if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos) {
+      error(mark, path, "${credential:" + name + "} needs a credential name (no '/')");
+      return false;
+    }
+    const char* dir = std::getenv("CREDENTIALS_DIRECTORY");
+    if (dir == nullptr || *dir == '\0') {
+      error(mark, path,
+            "${credential:" + name +
+                "}: $CREDENTIALS_DIRECTORY is not set (systemd sets it for a unit with "
+                "LoadCredential=" +
+                name + ":PATH)");
+      return false;
+    }
+    return read_secret((fs::path(dir) / name).string(), mark, path, value);
   }
 
   bool read_secret(const std::string& name, const Mark& mark, const std::string& path,

@@ -288,7 +288,8 @@ class Validator {
     }
     if ((f.flags & SYNDICD_FIELD_SECRET) && !node.secret && !node.scalar.empty()) {
       error(mark, shown,
-            "secrets are not written in the configuration file; use ${file:PATH} or ${env:NAME}");
+            "secrets are not written in the configuration file; use ${file:PATH}, "
+            "${credential:NAME} or ${env:NAME}");
       return;
     }
     current_shown_ = shown;
@@ -417,7 +418,7 @@ void describe_fields(const syndicd_field* schema, int indent, int depth, std::st
     if (f->default_value != nullptr && !(f->flags & SYNDICD_FIELD_SECRET))
       notes.push_back("default: " + shown_default(f->default_value));
     if (f->flags & SYNDICD_FIELD_SECRET)
-      notes.emplace_back("secret: give it as ${file:PATH} or ${env:NAME}");
+      notes.emplace_back("secret: give it as ${file:PATH}, ${credential:NAME} or ${env:NAME}");
     if ((f->flags & SYNDICD_FIELD_SHORTHAND) && f->children && f->children->name)
       notes.push_back(std::string("a plain string sets ") + f->children->name);
     // The capabilities (abi.h): what the daemon does with the key's value.

@@ -208,8 +208,37 @@ TEST_F(ConfigTest, ExpansionErrors) {
                 ": No such file or directory");
   expect(r,
          "4:25: error: sinks.c.token: unknown expansion \"${vault:x}\" (use ${env:NAME}, "
-         "${file:PATH} or "
-         "${config_dir})");
+         "${file:PATH}, ${credential:NAME} or ${config_dir})");
+}
+
+// systemd's LoadCredential= puts the secret in $CREDENTIALS_DIRECTORY.
+TEST_F(ConfigTest, CredentialExpansionReadsTheCredentialsDirectory) {
+  fs::create_directories(dir_ / "creds");
+  std::ofstream(dir_ / "creds" / "fb-token") << "tok-from-credential-789\n";
+  fs::permissions(dir_ / "creds" / "fb-token", fs::perms::owner_read);
+  ::setenv("CREDENTIALS_DIRECTORY", (dir_ / "creds").c_str(), 1);
+  auto r = load("sinks:\n  a: {plugin: x, token: \"${credential:fb-token}\"}\n");
+  ASSERT_TRUE(r.config.has_value()) << all(r);
+  const Node::Entry* a = r.config->sinks.at("a").body.find("token");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->value.scalar, "tok-from-credential-789");
+  EXPECT_TRUE(a->value.secret);
+
+  auto bad = load(
+      "sinks:\n"
+      "  a: {plugin: x, token: \"${credential:../etc/passwd}\"}\n"
+      "  b: {plugin: x, token: \"${credential:missing}\"}\n");
+  expect(bad,
+         "2:25: error: sinks.a.token: ${credential:../etc/passwd} needs a credential name (no "
+         "'/')");
+  expect(bad, "3:25: error: sinks.b.token: cannot read " + (dir_ / "creds" / "missing").string() +
+                  ": No such file or directory");
+
+  ::unsetenv("CREDENTIALS_DIRECTORY");
+  auto unset = load("sinks:\n  a: {plugin: x, token: \"${credential:fb-token}\"}\n");
+  expect(unset,
+         "2:25: error: sinks.a.token: ${credential:fb-token}: $CREDENTIALS_DIRECTORY is not set "
+         "(systemd sets it for a unit with LoadCredential=fb-token:PATH)");
 }
 
 TEST_F(ConfigTest, WorldReadableSecretFileWarns) {
@@ -388,8 +417,7 @@ TEST_F(SchemaTest, EachTypeErrorNamesPosition) {
            ":7:14: error: sinks.s.enabled: \"maybe\" is not true or false",
            ":8:12: error: sinks.s.limit: \"8 MiB\" is not a size (write e.g. 512KiB, 8MiB, 1GiB)",
            ":9:12: error: sinks.s.token: secrets are not written in the configuration file; use "
-           "${file:PATH} "
-           "or ${env:NAME}",
+           "${file:PATH}, ${credential:NAME} or ${env:NAME}",
            ":10:11: error: sinks.s.tags: expected a list of strings, found a map",
            ":11:28: error: sinks.s.published.fromat: unknown key \"fromat\"; did you mean "
            "\"format\"?",
@@ -416,7 +444,8 @@ TEST(Schema, DescribeAndCheck) {
   EXPECT_NE(text.find("  mode  (one of: api | directory; default: api)\n"), std::string::npos)
       << text;
   EXPECT_NE(text.find("  max  (integer; 1 to 500; default: 20)\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("  token  (string; secret: give it as ${file:PATH} or ${env:NAME})\n"),
+  EXPECT_NE(text.find("  token  (string; secret: give it as ${file:PATH}, ${credential:NAME} or "
+                      "${env:NAME})\n"),
             std::string::npos)
       << text;
   EXPECT_NE(
