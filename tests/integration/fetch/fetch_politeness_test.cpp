@@ -136,16 +136,21 @@ TEST_F(FetchTest, DelayBetweenRequestsToOneHost) {
   make(s);
   server_.set("/page", FixtureServer::text("p"));
   int done = 0;
-  for (int i = 0; i < 3; ++i) {
+  for (int i = 0; i < 4; ++i) {
     fetch::Request req;
     req.url = server_.url("/page");
     fetcher_->fetch(req, [&](fetch::Response) { ++done; });
   }
-  run_until([&] { return done == 3; });
+  run_until([&] { return done == 4; });
   auto times = server_.arrivals("/page");
-  ASSERT_EQ(times.size(), 3u);
-  EXPECT_GE(times[1] - times[0], 240ms);
+  ASSERT_EQ(times.size(), 4u);
+  // The delay runs from one start to the next. The server sees arrivals:
+  // the first request's also waits for its connection, which the later
+  // ones reuse, so under load its gap to the second looks shorter than the
+  // delay. Between warm requests the lag is the same and cancels out.
+  EXPECT_GE(times[1] - times[0], 150ms);
   EXPECT_GE(times[2] - times[1], 240ms);
+  EXPECT_GE(times[3] - times[2], 240ms);
 }
 
 TEST_F(FetchTest, DefaultPerHostCapIsTwo) {
