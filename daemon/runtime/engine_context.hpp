@@ -29,8 +29,6 @@ struct EngineOptions {
   /// Deliver nothing: list what would be delivered on `report` instead.
   bool dry_run = false;
   std::ostream* report = nullptr;
-  /// Sources to poll soon whatever their last poll was (changed by a reload).
-  std::set<std::string> fresh_sources;
   /// Wall clock in ms (tests move it); default: the system clock.
   std::function<int64_t()> clock;
 };

@@ -214,12 +214,9 @@ class Service {
 
   std::string metrics_text() const { return daemon_->metrics_text(now_ms()); }
 
-  // An engine on the installed assembly, started; `fresh` sources poll soon.
-  void start_engine(std::set<std::string> fresh = {}) {
-    EngineOptions options;
-    options.fresh_sources = std::move(fresh);
-    daemon_->start_engine(options).start();
-  }
+  // An engine on the installed assembly, started. A reload does not come
+  // back here: the engine reloads in place (Engine::reload).
+  void start_engine() { daemon_->start_engine(EngineOptions{}).start(); }
 
   std::string status_line() const {
     if (!daemon_ || !daemon_->assembly()) return "starting";

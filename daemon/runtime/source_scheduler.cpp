@@ -88,7 +88,7 @@ void SourceScheduler::poll_all() {
 }
 
 void SourceScheduler::start() {
-  for (auto& [name, s] : sources_) arm(*s, context_.options.fresh_sources.count(name) > 0);
+  for (auto& [name, s] : sources_) arm(*s, false);
 }
 
 void SourceScheduler::arm(Source& s, bool fresh) {

@@ -52,7 +52,7 @@ class SourceScheduler {
   /// `once`: poll every source now; each end is reported to once_poll_ended.
   void poll_all();
   /// `run`: arm each source's timer, resuming the schedule a restart
-  /// interrupted (options.fresh_sources poll soon, out of any hold).
+  /// interrupted. (Sources a reload changed are armed fresh by rebind.)
   void start();
   /// No more polls: the timers are cancelled.
   void stop();
