@@ -19,20 +19,7 @@ cd "$repo"
 build_dir=${1:-build}
 shift $(($# > 0 ? 1 : 0))
 
-if [[ -z ${CCACHE_DIR:-} ]]; then
-  if mkdir -p /var/cache/syndicd-ccache 2>/dev/null && [[ -w /var/cache/syndicd-ccache ]]; then
-    CCACHE_DIR=/var/cache/syndicd-ccache
-  else
-    CCACHE_DIR=${XDG_CACHE_HOME:-$HOME/.cache}/syndicd-ccache
-  fi
-fi
-export CCACHE_DIR
-# Hits across build directories and clones: paths under the repository are
-# hashed relative to it, and the working directory is left out of the hash
-# (it only ends up in debug info).
-export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$repo}
-export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
-mkdir -p "$CCACHE_DIR"
+source "$repo/scripts/ccache-env.sh"
 
 launcher=()
 if command -v ccache >/dev/null; then

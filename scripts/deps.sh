@@ -21,6 +21,9 @@ packages=(
   prometheus
   # fuzz targets (scripts/fuzz.sh): clang 14, its libFuzzer and sanitizer runtimes
   clang libclang-rt-14-dev
+  # the Debian package (scripts/package.sh): dpkg-buildpackage, the man
+  # pages (pandoc), lintian
+  debhelper dpkg-dev pandoc lintian
 )
 
 # One dpkg-query for all: packages it does not know are simply not listed.

@@ -7,6 +7,9 @@
 #   4. build-asan/  AddressSanitizer + UBSan build + ctest
 #   5. build-fuzz/  the libFuzzer targets (clang): every seed and regression
 #                   input replayed through each, then each fuzzed briefly
+#   6. build-deb/   the Debian packages (scripts/package.sh, lintian), then,
+#                   as root only, installed with apt and run as shipped
+#                   (scripts/package-check.sh)
 # Stops at the first failure and prints a summary either way.
 #
 #   bash scripts/test.sh
@@ -15,7 +18,7 @@
 # default nproc), CCACHE_DIR (see scripts/build.sh), SYNDICD_FUZZ_SECONDS
 # (fuzzing time per target in step 5, default 10; 12 targets),
 # SYNDICD_TEST_ONLY (run one group of steps alone: deps, build (build + ctest),
-# format, asan (build + ctest), fuzz; default all).
+# format, asan (build + ctest), fuzz, package; default all).
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -55,9 +58,9 @@ failure_note=""
 # SYNDICD_TEST_ONLY=GROUP: e.g. to time one step, or rerun it after a fix.
 only=${SYNDICD_TEST_ONLY:-}
 case $only in
-  "" | deps | build | format | asan | fuzz) ;;
+  "" | deps | build | format | asan | fuzz | package) ;;
   *)
-    echo "test.sh: SYNDICD_TEST_ONLY=$only: expected deps, build, format, asan or fuzz" >&2
+    echo "test.sh: SYNDICD_TEST_ONLY=$only: expected deps, build, format, asan, fuzz or package" >&2
     exit 2
     ;;
 esac
@@ -162,3 +165,17 @@ if want fuzz; then
   done_step "$replayed, $fuzz_targets targets fuzzed ${fuzz_seconds}s each"
   failure_note=""
 fi
+
+if want package; then
+  begin "package (build-deb/, lintian)"
+  bash scripts/package.sh
+  done_step "$(ls build-deb/*.deb | wc -l) .debs, lintian: no errors"
+
+  # Installing is for a machine that is there to be tested (CI runs as root).
+  if ((EUID == 0)); then
+    begin "package install + demo (apt)"
+    bash scripts/package-check.sh
+    done_step
+  fi
+fi
+
