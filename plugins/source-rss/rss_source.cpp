@@ -4,6 +4,10 @@
 // nothing new), then decoding and parsing on the host's worker pool, then
 // one emit per item. The parsing itself lives in feed_parser (a pure
 // function the unit tests call directly).
+//
+// A `url` that answers with an HTML page is read for the feeds it
+// announces (discover.hpp): the source follows one, remembers it, and
+// polls it from then on; it looks again when that feed is gone.
 #include <syndicd/common/dates.hpp>
 #include <syndicd/options.hpp>
 #include <syndicd/plugin.hpp>
@@ -13,6 +17,7 @@
 #include <memory>
 #include <string>
 
+#include "discover.hpp"
 #include "feed_parser.hpp"
 
 namespace {
@@ -29,6 +34,7 @@ struct Limits {
 // The section, one declaration per key (syndicd/options.hpp).
 struct Settings {
   std::string url;
+  std::string feed_title;
   std::string timezone;
   std::string language;
   int64_t max_items = 0;
@@ -61,7 +67,12 @@ constexpr syndicd::Options kOptions{
     key::url("url", &Settings::url)
         .required()
         .local_files()
-        .describe("Feed URL (http, https, or file:// for offline work)."),
+        .describe("Feed URL (http, https, or file:// for offline work). An HTML page works "
+                  "too: the source follows the feed it announces (<link rel=\"alternate\" "
+                  "type=\"application/rss+xml\">) and says which in the log."),
+    key::text("feed_title", &Settings::feed_title)
+        .describe("With an HTML page as url: follow the announced feed whose title contains "
+                  "this text (case-insensitive), not the first."),
     key::text("timezone", &Settings::timezone)
         .timezone()
         .defaults_to("+07:00")
@@ -115,6 +126,7 @@ class RssSource final : public syndicd::Source {
   RssSource(syndicd::Host host, const syndicd::Config& config) : Source(host) {
     const Settings settings = kOptions.read(config);
     url_ = settings.url;
+    feed_title_ = settings.feed_title;
     const auto offset = syndicd::common::parse_utc_offset(settings.timezone);
     if (!offset)
       throw syndicd::ConfigError(kOptions.path(&Settings::timezone),
@@ -130,21 +142,7 @@ class RssSource final : public syndicd::Source {
     options_.limits.max_depth = static_cast<size_t>(settings.limits.max_depth);
   }
 
-  void poll(syndicd::Poll poll) override {
-    syndicd::FetchOptions fetch;
-    // Raw bytes: the feed's charset is decided here (decode_feed_bytes),
-    // because a wrong encoding declaration is too common to trust.
-    fetch.flags = SYNDICD_FETCH_CONDITIONAL | SYNDICD_FETCH_RAW;
-    host().fetch(url_, fetch, [this, poll](const syndicd::FetchResponse& r) {
-      // The host swallows exceptions from callbacks, which would leave the
-      // poll open forever: end it here instead.
-      try {
-        fetched(poll, r);
-      } catch (const std::exception& e) {
-        poll.fail(SYNDICD_ERR_INTERNAL, "feed " + url_ + ": " + e.what());
-      }
-    });
-  }
+  void poll(syndicd::Poll poll) override { fetch(poll, discovered_.empty() ? url_ : discovered_); }
 
  private:
   struct Job {
@@ -155,16 +153,73 @@ class RssSource final : public syndicd::Source {
     std::string crashed;  // what() of an exception in the worker
   };
 
-  void fetched(const syndicd::Poll& poll, const syndicd::FetchResponse& r) {
+  void fetch(const syndicd::Poll& poll, const std::string& url) {
+    syndicd::FetchOptions fetch;
+    // Raw bytes: the feed's charset is decided here (decode_feed_bytes),
+    // because a wrong encoding declaration is too common to trust.
+    fetch.flags = SYNDICD_FETCH_CONDITIONAL | SYNDICD_FETCH_RAW;
+    host().fetch(url, fetch, [this, poll, url](const syndicd::FetchResponse& r) {
+      // The host swallows exceptions from callbacks, which would leave the
+      // poll open forever: end it here instead.
+      try {
+        fetched(poll, url, r);
+      } catch (const std::exception& e) {
+        poll.fail(SYNDICD_ERR_INTERNAL, "feed " + url + ": " + e.what());
+      }
+    });
+  }
+
+  // `url` answered with an HTML page: follow the feed it announces, in the
+  // same poll. Only the configured url is read this way; a discovered feed
+  // that turns out to be a page is an error, never a chain of pages.
+  void discover(const syndicd::Poll& poll, const syndicd::FetchResponse& r) {
+    const std::string page = r.url.empty() ? url_ : r.url;
+    const auto links = syndicd::rss::feed_links(r.body, page);
+    const auto chosen = syndicd::rss::choose_feed(links, feed_title_);
+    if (!chosen) {
+      std::string message = "feed " + url_ + " is an HTML page that announces ";
+      if (links.empty()) {
+        message +=
+            "no feed (<link rel=\"alternate\" type=\"application/rss+xml\">); give the "
+            "feed's own URL";
+      } else {
+        message += "no feed titled \"" + feed_title_ + "\" (feed_title); it announces:";
+        for (const auto& l : links) message += " \"" + l.title + "\" " + l.url + ";";
+        message.pop_back();
+      }
+      poll.fail(SYNDICD_ERR_PERMANENT, message);
+      return;
+    }
+    discovered_ = chosen->url;
+    host().info("feed " + url_ + " is an HTML page; following the feed it announces: " +
+                discovered_ + (chosen->title.empty() ? "" : " (\"" + chosen->title + "\")") +
+                (links.size() > 1
+                     ? "; it announces " + std::to_string(links.size()) + " (feed_title chooses)"
+                     : ""));
+    fetch(poll, discovered_);
+  }
+
+  void fetched(const syndicd::Poll& poll, const std::string& url, const syndicd::FetchResponse& r) {
+    const bool following = url != url_;
+    if (following && (r.error != SYNDICD_FETCH_E_NONE || r.status == 404 || r.status == 410)) {
+      // The announced feed is gone or unreachable: look at the page again
+      // next poll, which may announce a new one.
+      discovered_.clear();
+    }
+    // Errors of a followed feed name the page that announced it too.
+    const std::string feed = "feed " + url + (following ? " (announced by " + url_ + ")" : "");
     if (r.error != SYNDICD_FETCH_E_NONE) {
       std::string message = r.error_message.empty() ? "fetch failed" : r.error_message;
-      if (message.find(url_) == std::string::npos) message = "feed " + url_ + ": " + message;
+      if (message.find(url) == std::string::npos)
+        message = feed + ": " + message;
+      else if (following)
+        message += " (announced by " + url_ + ")";
       poll.fail(permanent_fetch_error(r.error) ? SYNDICD_ERR_PERMANENT : SYNDICD_ERR_TRANSIENT,
                 message);
       return;
     }
     if (r.not_modified) {
-      host().debug("feed " + url_ + " not modified");
+      host().debug("feed " + url + " not modified");
       poll.complete();
       return;
     }
@@ -172,7 +227,13 @@ class RssSource final : public syndicd::Source {
       const syndicd_status status = r.status == 429                      ? SYNDICD_ERR_RATE_LIMITED
                                     : r.status >= 500 || r.status == 408 ? SYNDICD_ERR_TRANSIENT
                                                                          : SYNDICD_ERR_PERMANENT;
-      poll.fail(status, "feed " + url_ + " answered HTTP " + std::to_string(r.status));
+      poll.fail(status, feed + " answered HTTP " + std::to_string(r.status));
+      return;
+    }
+    if (syndicd::rss::looks_like_html(r.body, r.content_type)) {
+      if (!following) return discover(poll, r);
+      discovered_.clear();
+      poll.fail(SYNDICD_ERR_PERMANENT, feed + " is an HTML page, not a feed");
       return;
     }
     auto job = std::make_shared<Job>();
@@ -180,7 +241,7 @@ class RssSource final : public syndicd::Source {
     job->charset = r.charset;
     job->options = options_;
     // Links resolve against where the feed really is, after redirects.
-    job->options.feed_url = r.url.empty() ? url_ : r.url;
+    job->options.feed_url = r.url.empty() ? url : r.url;
     job->options.now_ms = host().now();
     host().run_in_worker(
         [job] {
@@ -219,6 +280,9 @@ class RssSource final : public syndicd::Source {
   }
 
   std::string url_;
+  std::string feed_title_;
+  /// The feed the page at url_ announced, once followed; empty otherwise.
+  std::string discovered_;
   syndicd::rss::ParseOptions options_;
 };
 

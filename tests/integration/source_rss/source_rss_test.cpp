@@ -340,7 +340,25 @@ TEST(RssPlugin, UnreachableUrlIsTransientAndNamesTheUrl) {
   EXPECT_NE(r.message.find(url), std::string::npos) << r.message;
 }
 
-TEST(RssPlugin, HtmlPageIsAPermanentError) {
+TEST(RssPlugin, HtmlPageWithoutFeedsIsAPermanentError) {
+  FixtureServer server;
+  server.set("/index.html",
+             FixtureServer::text("<!DOCTYPE html><html><head><title>Trang</title></head></html>",
+                                 "text/html; charset=utf-8"));
+  RssHarness h;
+  const std::string url = server.url("/index.html");
+  ASSERT_EQ(h.create("    url: " + url + "\n"), std::vector<std::string>{});
+  auto r = h.poll();
+  ASSERT_TRUE(r.status);
+  EXPECT_EQ(*r.status, SYNDICD_ERR_PERMANENT);
+  EXPECT_EQ(r.message, "feed " + url +
+                           " is an HTML page that announces no feed (<link rel=\"alternate\" "
+                           "type=\"application/rss+xml\">); give the feed's own URL");
+  EXPECT_TRUE(r.articles.empty());
+}
+
+// The page announces a feed that is not there: the error names both.
+TEST(RssPlugin, AnAnnouncedFeedThatIsMissingNamesThePage) {
   FixtureServer server;
   server.set("/index.html", FixtureServer::text(read_file(kFeeds + "not-a-feed.html"),
                                                 "text/html; charset=utf-8"));
@@ -351,8 +369,55 @@ TEST(RssPlugin, HtmlPageIsAPermanentError) {
   ASSERT_TRUE(r.status);
   EXPECT_EQ(*r.status, SYNDICD_ERR_PERMANENT);
   EXPECT_EQ(r.message,
-            "feed " + url + " could not be read: not a feed: the document is an HTML page");
-  EXPECT_TRUE(r.articles.empty());
+            "feed " + server.url("/feed.rss") + " (announced by " + url + ") answered HTTP 404");
+}
+
+// Feed discovery over HTTP: the page is read once, the feed it announces is
+// polled from then on (conditional GET and all), and when that feed is gone
+// the next poll reads the page again.
+TEST(RssPlugin, FollowsTheFeedAPageAnnouncesAndKeepsIt) {
+  FixtureServer server;
+  server.set("/", FixtureServer::text("<!DOCTYPE html><html><head>"
+                                      "<link rel=\"alternate\" type=\"application/rss+xml\" "
+                                      "title=\"Tin\" href=\"/rss/tin.rss\"></head></html>",
+                                      "text/html; charset=utf-8"));
+  server.set("/rss/tin.rss", feed_behaviour(kSite + "feed.rss", "application/rss+xml"));
+  RssHarness h;
+  ASSERT_EQ(h.create("    url: " + server.url("/") + "\n"), std::vector<std::string>{});
+  auto first = h.poll();
+  ASSERT_TRUE(first.status);
+  EXPECT_EQ(*first.status, SYNDICD_OK) << first.message;
+  expect_thainguyen(first.articles);
+  auto second = h.poll();
+  ASSERT_TRUE(second.status);
+  EXPECT_EQ(*second.status, SYNDICD_OK) << second.message;
+  EXPECT_TRUE(second.articles.empty());  // 304 from the remembered feed
+  EXPECT_EQ(server.hits("/"), 1);
+  EXPECT_EQ(server.hits("/rss/tin.rss"), 2);
+
+  Behaviour gone;
+  gone.status = 404;
+  server.set("/rss/tin.rss", gone);
+  auto third = h.poll();
+  ASSERT_TRUE(third.status);
+  EXPECT_EQ(*third.status, SYNDICD_ERR_PERMANENT);
+  server.set("/rss/tin.rss", feed_behaviour(kSite + "feed.rss", "application/rss+xml"));
+  auto fourth = h.poll();
+  ASSERT_TRUE(fourth.status);
+  EXPECT_EQ(*fourth.status, SYNDICD_OK) << fourth.message;
+  EXPECT_EQ(server.hits("/"), 2);  // looked at the page again
+}
+
+// A feed served as text/html is still read as a feed: the markup decides.
+TEST(RssPlugin, AFeedLabelledTextHtmlIsAFeed) {
+  FixtureServer server;
+  server.set("/feed", FixtureServer::text(read_file(kSite + "feed.rss"), "text/html"));
+  RssHarness h;
+  ASSERT_EQ(h.create("    url: " + server.url("/feed") + "\n"), std::vector<std::string>{});
+  auto r = h.poll();
+  ASSERT_TRUE(r.status);
+  EXPECT_EQ(*r.status, SYNDICD_OK) << r.message;
+  expect_thainguyen(r.articles);
 }
 
 // A document past the limits of one feed (FeedLimits' defaults) is refused
