@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <syndicd/common/feed_files.hpp>
+
 #include <cerrno>
 #include <cstring>
 
@@ -17,7 +19,6 @@ namespace bhttp = boost::beast::http;
 
 namespace {
 
-constexpr std::string_view kFeedType = "application/rss+xml; charset=utf-8";
 constexpr std::string_view kText = "text/plain; charset=utf-8";
 
 Reply not_found(std::string message = "not found\n") {
@@ -114,14 +115,16 @@ Reply Router::respond(const Request& request) const {
     reply.content_type = "application/json";
     return reply;
   }
-  constexpr std::string_view prefix = "/feeds/", suffix = ".xml";
-  if (target.size() > prefix.size() + suffix.size() && target.starts_with(prefix) &&
-      target.ends_with(suffix)) {
-    // Never decoded: "%2e%2e" or "a%2Fb" contain '%' and are simply not names.
-    const auto name = target.substr(prefix.size(), target.size() - prefix.size() - suffix.size());
-    if (!valid_feed_name(name)) return not_found();
-    return feed(request, name);
-  }
+  constexpr std::string_view prefix = common::kFeedsPath;
+  if (target.starts_with(prefix))
+    for (const auto& format : common::kFeedFormats) {
+      const std::string_view suffix = format.url_suffix;
+      if (target.size() <= prefix.size() + suffix.size() || !target.ends_with(suffix)) continue;
+      // Never decoded: "%2e%2e" or "a%2Fb" contain '%' and are simply not names.
+      const auto name = target.substr(prefix.size(), target.size() - prefix.size() - suffix.size());
+      if (!valid_feed_name(name)) return not_found();
+      return feed(request, name, format);
+    }
   return not_found();
 }
 
@@ -152,10 +155,11 @@ Reply Router::status_page() const {
   return reply;
 }
 
-Reply Router::feed(const Request& request, std::string_view name) const {
+Reply Router::feed(const Request& request, std::string_view name,
+                   const common::FeedFormat& format) const {
   const auto it = feeds_.find(name);
   if (it == feeds_.end()) return not_found("no feed named " + std::string(name) + "\n");
-  const std::filesystem::path& file = it->second;
+  const std::filesystem::path file = common::feed_file(it->second, format);
   // Blocking open/fstat on the loop, on purpose: the feed is a small local
   // file the daemon wrote itself, normally in the page cache, and file_body
   // reads it 4 KiB at a time while sending, so no response holds a whole
@@ -165,7 +169,9 @@ Reply Router::feed(const Request& request, std::string_view name) const {
   if (fd < 0) {
     const int error = errno;
     if (error == ENOENT || error == ENOTDIR)
-      return not_found("feed " + std::string(name) + " has not been written yet\n");
+      return not_found("feed " + std::string(name) + " has not been written yet (no " +
+                       std::string(name) + std::string(format.url_suffix) + ": is " +
+                       std::string(format.name) + " in the sink's formats?)\n");
     log::warning(
         "http: cannot open a feed file",
         {{"feed", std::string(name)}, {"file", file.string()}, {"error", std::strerror(error)}});
@@ -218,7 +224,7 @@ Reply Router::feed(const Request& request, std::string_view name) const {
     reply.empty = true;
     return reply;
   }
-  reply.content_type = kFeedType;
+  reply.content_type = format.content_type;
   reply.file = std::move(body_file);
   reply.file_size = size;
   return reply;

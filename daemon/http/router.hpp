@@ -1,8 +1,10 @@
 // What the HTTP server answers to a request it has read (DESIGN.md §7):
 //
-//   GET|HEAD /feeds/<name>.xml  a feed file, with a strong ETag and
-//                               Last-Modified; 304 on If-None-Match /
-//                               If-Modified-Since
+//   GET|HEAD /feeds/<name>.xml  a feed file (RSS 2.0; .atom: Atom 1.0,
+//            /feeds/<name>.atom .json: JSON Feed 1.1, the files beside it
+//            /feeds/<name>.json named by common/feed_files.hpp), with a
+//                               strong ETag and Last-Modified; 304 on
+//                               If-None-Match / If-Modified-Since
 //   GET|HEAD /livez             200 "ok": the loop answers
 //   GET|HEAD /readyz            200 "ready", or 503 while not (starting,
 //                               stopping)
@@ -22,6 +24,7 @@
 
 #include <boost/beast/core/file.hpp>
 #include <boost/beast/http/status.hpp>
+#include <syndicd/common/feed_files.hpp>
 
 #include <cstdint>
 #include <filesystem>
@@ -37,7 +40,8 @@
 
 namespace syndicd::http {
 
-/// One feed file, served as /feeds/<name>.xml (name: a sink's name).
+/// One feed, served as /feeds/<name>.xml (name: a sink's name) from `file`,
+/// and as .atom and .json from the files common::feed_file() puts beside it.
 struct Feed {
   std::string name;
   std::filesystem::path file;
@@ -108,7 +112,7 @@ class Router {
  private:
   Reply status_page() const;
   Health current_health() const;
-  Reply feed(const Request& request, std::string_view name) const;
+  Reply feed(const Request& request, std::string_view name, const common::FeedFormat& format) const;
 
   StatusSource status_;
   std::function<std::string()> own_metrics_;
