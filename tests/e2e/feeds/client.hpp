@@ -1,6 +1,6 @@
 // A feed reader's side of one request to the daemon: libcurl with the
 // headers given, and what came back (status, headers, body as sent on the
-// wire, never decoded, so a test sees the compressed bytes).
+// wire unless asked to decode, so a test sees the compressed bytes).
 #pragma once
 
 #include <curl/curl.h>
@@ -21,9 +21,13 @@ struct Fetched {
   }
 };
 
-inline Fetched fetch(const std::string& url, const std::vector<std::string>& request_headers = {}) {
+/// `decode`: let libcurl send its own Accept-Encoding (gzip, br) and decode
+/// the body, as a reader built on it does.
+inline Fetched fetch(const std::string& url, const std::vector<std::string>& request_headers = {},
+                     bool decode = false) {
   Fetched out;
   CURL* c = curl_easy_init();
+  if (decode) curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
   curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);

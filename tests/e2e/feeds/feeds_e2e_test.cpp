@@ -2,7 +2,8 @@
 // `formats`, `hub` and `path` values with their file:line:col, and a running
 // daemon serves RSS 2.0, Atom 1.0 and JSON Feed 1.1 under /feeds/ with each
 // format's Content-Type, ETag and 304, Vietnamese text in NFC, the default
-// description and the self and hub links, read back by Python feedparser.
+// description and the self and hub links, read back by Python feedparser,
+// compressed (gzip, br) for the readers that ask.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -43,6 +44,10 @@ std::string source_feed() {
 
 class FeedsE2e : public syndicd::testing::ScratchTest {
  protected:
+  void TearDown() override {
+    daemon_.reset();  // before its files are removed
+    ScratchTest::TearDown();
+  }
   void SetUp() override {
     ScratchTest::SetUp();
     server_.set("/source.xml", FixtureServer::text(source_feed(), "application/rss+xml"));
@@ -81,6 +86,19 @@ class FeedsE2e : public syndicd::testing::ScratchTest {
       bool all = true;
       for (const auto& f : files) all = all && fs::exists(f);
       if (all) return true;
+      std::this_thread::sleep_for(50ms);
+    }
+    return false;
+  }
+  // Waits (bounded) until the last write holds both articles: the files do
+  // not change after that, so validators stay put.
+  bool wait_for_both(const std::string& base) {
+    for (int i = 0; i < 300; ++i) {
+      const auto j = nlohmann::json::parse(fetch(base + ".json").body, nullptr, false);
+      if (j.is_object() && j.value("items", nlohmann::json::array()).size() == 2) {
+        std::this_thread::sleep_for(200ms);  // the RSS and Atom files of that write
+        return true;
+      }
       std::this_thread::sleep_for(50ms);
     }
     return false;
@@ -150,13 +168,8 @@ TEST_F(FeedsE2e, ServesEveryFormatWithItsTypeAndValidators) {
   ASSERT_TRUE(
       wait_for({dir_ / "out" / "feed.xml", dir_ / "out" / "feed.atom", dir_ / "out" / "feed.json"}))
       << log();
-  // Both articles in one write: wait until the JSON Feed holds them.
   const std::string base = "http://127.0.0.1:" + std::to_string(port) + "/feeds/feed";
-  for (int i = 0; i < 300; ++i) {
-    const auto j = nlohmann::json::parse(fetch(base + ".json").body, nullptr, false);
-    if (j.is_object() && j.value("items", nlohmann::json::array()).size() == 2) break;
-    std::this_thread::sleep_for(50ms);
-  }
+  ASSERT_TRUE(wait_for_both(base)) << log();
   const std::pair<std::string, std::string> formats[] = {
       {".xml", "application/rss+xml; charset=utf-8"},
       {".atom", "application/atom+xml; charset=utf-8"},
@@ -251,6 +264,43 @@ TEST_F(FeedsE2e, PublicUrlGivesTheSelfLinksAndSelfUrlOverridesIt) {
   ASSERT_TRUE(wait_for({dir_ / "out" / "feed.json"})) << log();
   EXPECT_EQ(nlohmann::json::parse(read_text((dir_ / "out" / "feed.json").string())).at("feed_url"),
             "https://mine.example/tin.json");
+}
+
+TEST_F(FeedsE2e, CompressesForReadersThatTakeIt) {
+  const uint16_t port =
+      start(config("    listen: \"127.0.0.1:0\"\n", "    formats: [rss, atom, json]\n"));
+  ASSERT_NE(port, 0);
+  const std::string base = "http://127.0.0.1:" + std::to_string(port) + "/feeds/feed";
+  ASSERT_TRUE(wait_for_both(base)) << log();
+  for (const std::string suffix : {".xml", ".atom", ".json"}) {
+    const auto plain = fetch(base + suffix);
+    EXPECT_EQ(plain.header("content-encoding"), "") << suffix;
+    EXPECT_EQ(plain.header("vary"), "Accept-Encoding") << suffix;
+    std::set<std::string> etags = {plain.header("etag")};
+    for (const std::string coding : {"gzip", "br"}) {
+      const auto coded = fetch(base + suffix, {"Accept-Encoding: " + coding});
+      EXPECT_EQ(coded.status, 200) << suffix << " " << coding;
+      EXPECT_EQ(coded.header("content-encoding"), coding) << suffix;
+      EXPECT_EQ(coded.header("vary"), "Accept-Encoding") << suffix;
+      EXPECT_LT(coded.body.size(), plain.body.size()) << suffix << " " << coding;
+      etags.insert(coded.header("etag"));
+      // The coded representation's own tag gives 304 for that coding.
+      const auto again = fetch(
+          base + suffix, {"Accept-Encoding: " + coding, "If-None-Match: " + coded.header("etag")});
+      EXPECT_EQ(again.status, 304) << suffix << " " << coding;
+      EXPECT_EQ(again.header("vary"), "Accept-Encoding") << suffix;
+    }
+    EXPECT_EQ(etags.size(), 3u) << suffix;
+    // q-values: br refused, gzip taken; everything refused, identity.
+    EXPECT_EQ(
+        fetch(base + suffix, {"Accept-Encoding: br;q=0, gzip;q=0.5"}).header("content-encoding"),
+        "gzip");
+    EXPECT_EQ(fetch(base + suffix, {"Accept-Encoding: *;q=0"}).header("content-encoding"), "");
+    // libcurl as a reader uses it: what it decodes is the plain file.
+    const auto decoded = fetch(base + suffix, {}, /*decode=*/true);
+    EXPECT_FALSE(decoded.header("content-encoding").empty()) << suffix;
+    EXPECT_EQ(decoded.body, plain.body) << suffix;
+  }
 }
 
 }  // namespace
