@@ -30,6 +30,7 @@
 #include "atom_writer.hpp"
 #include "json_feed_writer.hpp"
 #include "rss_writer.hpp"
+#include "websub_publisher.hpp"
 
 namespace {
 
@@ -75,7 +76,9 @@ constexpr syndicd::Options kOptions{
                   "\".atom\" and \".json\"; served as /feeds/<sink>.xml, .atom, .json."),
     key::list("hub", &Settings::hubs)
         .describe("WebSub hub URL(s): advertised as rel=hub in every format (`hubs` in JSON "
-                  "Feed)."),
+                  "Feed), and told of each rewrite (POST hub.mode=publish, hub.url=<each feed's "
+                  "URL>), retried with backoff. Needs the feeds' URLs: `self_url` ending in "
+                  "\".xml\", or daemon.http.public_url."),
     key::integer("max_items", &Settings::max_items)
         .defaults_to("50")
         .range(1, 10000)
@@ -120,6 +123,21 @@ class RssSink final : public syndicd::Sink {
             "hub[" + std::to_string(i) + "]",
             "\"" + settings.hubs[i] + "\" is not an http:// or https:// URL");
       channel_.hubs.push_back(settings.hubs[i]);
+    }
+    if (!channel_.hubs.empty()) {
+      // The hub is told which URLs changed: those of the files written.
+      std::vector<std::string> topics;
+      for (const auto& [format, file] : outputs_) {
+        const std::string& url = format->name == "atom"   ? channel_.atom_self_url
+                                 : format->name == "json" ? channel_.json_feed_url
+                                                          : channel_.self_url;
+        if (!url.empty()) topics.push_back(url);
+      }
+      if (topics.empty())
+        throw syndicd::ConfigError("hub",
+                                   "a hub must be told the feeds' URLs: set self_url (ending in "
+                                   "\".xml\") or daemon.http.public_url");
+      publisher_.emplace(host, channel_.hubs, std::move(topics));
     }
     channel_.language = settings.language;
     const int64_t ttl_ms = settings.ttl ? settings.ttl->count() : 0;
@@ -250,6 +268,8 @@ class RssSink final : public syndicd::Sink {
             else
               delivery.fail(SYNDICD_ERR_TRANSIENT, batch->error);
           }
+          // Once the files are whole: the hub fetches them at once.
+          if (batch->error.empty() && publisher_) publisher_->published();
           if (!waiting_.empty()) start_write();
         });
   }
@@ -261,6 +281,7 @@ class RssSink final : public syndicd::Sink {
   std::optional<syndicd::rss::ItemList> items_;
   std::vector<Waiting> waiting_;
   bool writing_ = false;
+  std::optional<syndicd::rss::WebSubPublisher> publisher_;
 };
 
 }  // namespace
