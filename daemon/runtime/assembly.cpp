@@ -203,7 +203,13 @@ void Assembly::assemble(syndicd_kind kind, const config::PluginSection& section,
     return;
   }
   auto& instances = kind == SYNDICD_KIND_SOURCE ? sources_ : sinks_;
-  if (running != nullptr) {
+  // A published sink's self_url may come from daemon.http.public_url
+  // (default_self_url above): a new one needs a new instance, even for the
+  // very same section.
+  const bool public_url_moved =
+      running != nullptr && kind == SYNDICD_KIND_SINK && !caps.published.empty() &&
+      running->config_.daemon.http.public_url != config_.daemon.http.public_url;
+  if (running != nullptr && !public_url_moved) {
     // Compared after allow_file was decided above, as it was for `running`.
     if (auto kept = running->adoptable(kind, section, *plugin)) {
       // Said in the log: an operator (and the e2e tests) can tell what a

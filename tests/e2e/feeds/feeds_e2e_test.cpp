@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -264,6 +265,36 @@ TEST_F(FeedsE2e, PublicUrlGivesTheSelfLinksAndSelfUrlOverridesIt) {
   ASSERT_TRUE(wait_for({dir_ / "out" / "feed.json"})) << log();
   EXPECT_EQ(nlohmann::json::parse(read_text((dir_ / "out" / "feed.json").string())).at("feed_url"),
             "https://mine.example/tin.json");
+}
+
+TEST_F(FeedsE2e, ReloadWithANewPublicUrlRecreatesTheSink) {
+  const auto cfg = config("    listen: \"127.0.0.1:0\"\n    public_url: https://old.example\n",
+                          "    formats: [rss, json]\n");
+  ASSERT_NE(start(cfg), 0);
+  ASSERT_TRUE(wait_for({dir_ / "out" / "feed.json"})) << log();
+  const std::string same_sink = read_text(cfg.string());
+  std::string moved = same_sink;
+  moved.replace(moved.find("https://old.example"), 19, "https://new.example");
+  std::ofstream(cfg) << moved;
+  daemon_->signal(SIGHUP);
+  const auto end = std::chrono::steady_clock::now() + 20s;
+  while (log().find("configuration reloaded") == std::string::npos &&
+         std::chrono::steady_clock::now() < end)
+    std::this_thread::sleep_for(50ms);
+  // The sink section is unchanged, yet its self_url is not.
+  EXPECT_NE(log().find("reload: creating a plugin instance section=sinks.feed"), std::string::npos)
+      << log();
+
+  // An unchanged public_url keeps the running instance.
+  const size_t before = log().size();
+  daemon_->signal(SIGHUP);
+  const auto end2 = std::chrono::steady_clock::now() + 20s;
+  while (log().find("configuration reloaded", before) == std::string::npos &&
+         std::chrono::steady_clock::now() < end2)
+    std::this_thread::sleep_for(50ms);
+  EXPECT_NE(log().find("reload: keeping the running plugin instance section=sinks.feed", before),
+            std::string::npos)
+      << log().substr(before);
 }
 
 TEST_F(FeedsE2e, CompressesForReadersThatTakeIt) {
