@@ -151,6 +151,15 @@ TEST_F(FeedsE2e, CheckRefusesBadFeedKeysWithTheirPlace) {
       std::string::npos)
       << r.err;
 
+  const auto file_url = config("    listen: \"\"\n    public_url: file:///srv/feeds\n", "");
+  r = run_process({kBinary, "check", "-c", file_url.string()});
+  EXPECT_EQ(r.exit_code, 78) << r.err;
+  EXPECT_NE(r.err.find(file_url.string() +
+                       ":7:17: error: daemon.http.public_url: \"file:///srv/feeds\" is not an "
+                       "http:// or https:// URL"),
+            std::string::npos)
+      << r.err;
+
   const auto good = config("    listen: \"\"\n",
                            "    formats: [rss, atom, json]\n"
                            "    self_url: https://tin.example/feeds/feed.xml\n"
