@@ -15,6 +15,8 @@ packages=(
   zlib1g-dev libbrotli-dev
   # tests, benchmarks, checks
   libgtest-dev libgmock-dev libbenchmark-dev clang-format python3 python3-feedparser systemd
+  # a second feed reader for the rss sink's output (tests/integration/sink_rss)
+  sfeed
   # the status page's browser test (headless)
   chromium
   # promtool, which checks /metrics (tests/e2e/daemon/metrics_e2e_test.cpp)

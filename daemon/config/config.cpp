@@ -1,6 +1,7 @@
 #include "config/config.hpp"
 
 #include <yaml-cpp/yaml.h>
+#include <syndicd/common/url.hpp>
 
 #include <algorithm>
 #include <cerrno>
@@ -87,6 +88,11 @@ class Builder {
     if (!d.http.listen.empty() && d.http.listen.rfind(':') == std::string::npos)
       error(values->mark("http.listen"), "daemon.http.listen",
             "\"" + d.http.listen + "\" is not ADDRESS:PORT (e.g. 127.0.0.1:8088)");
+    // Readers fetch the feeds at this URL; a file:// one would name a file
+    // on their own machine.
+    if (!d.http.public_url.empty() && !common::is_http_url(d.http.public_url))
+      error(values->mark("http.public_url"), "daemon.http.public_url",
+            "\"" + d.http.public_url + "\" is not an http:// or https:// URL");
     // The request line is part of the header: a longer line limit could
     // never be reached.
     if (d.http.max_request_line > d.http.max_header_bytes)

@@ -4,10 +4,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <syndicd/common/feed_files.hpp>
+
 #include <cerrno>
 #include <cstring>
 
 #include "http/conditional.hpp"
+#include "http/content_coding.hpp"
 #include "http/status_page.hpp"
 #include "log/log.hpp"
 
@@ -17,11 +20,28 @@ namespace bhttp = boost::beast::http;
 
 namespace {
 
-constexpr std::string_view kFeedType = "application/rss+xml; charset=utf-8";
 constexpr std::string_view kText = "text/plain; charset=utf-8";
 
 Reply not_found(std::string message = "not found\n") {
   return text_reply(bhttp::status::not_found, std::move(message));
+}
+
+// Larger feeds go out as they are: compressing runs on the loop, and past
+// a few MiB (far beyond max_items of articles) it would hold up every other
+// client for too long, even once per version.
+constexpr uint64_t kMaxCodedBytes = 4 * 1024 * 1024;
+
+// The whole open file: `size` bytes from its start.
+std::optional<std::string> read_all(int fd, uint64_t size) {
+  std::string out(size, '\0');
+  size_t done = 0;
+  while (done < out.size()) {
+    const ssize_t n = ::pread(fd, out.data() + done, out.size() - done, static_cast<off_t>(done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return std::nullopt;  // an error, or the file shrank under us
+    done += static_cast<size_t>(n);
+  }
+  return out;
 }
 
 }  // namespace
@@ -52,6 +72,26 @@ Router::Router(StatusSource status, std::function<std::string()> own_metrics,
       own_metrics_(std::move(own_metrics)),
       max_feed_bytes_(max_feed_bytes) {}
 
+const std::string* Router::coded_body(const std::filesystem::path& file, std::string_view etag,
+                                      std::string_view coding, int fd, uint64_t size) const {
+  const std::string key = file.string() + '\n' + std::string(coding);
+  if (const auto it = coded_.find(key); it != coded_.end() && it->second.identity_etag == etag)
+    return &it->second.body;
+  const auto plain = read_all(fd, size);
+  if (!plain) return nullptr;
+  try {
+    CodedBody made{std::string(etag), coding == "br" ? brotli(*plain) : gzip(*plain)};
+    // One entry per file and coding: a new version replaces the old one.
+    auto& slot = coded_[key];
+    slot = std::move(made);
+    return &slot.body;
+  } catch (const std::exception& e) {
+    log::warning("http: cannot compress a feed; sending it as it is",
+                 {{"file", file.string()}, {"coding", std::string(coding)}, {"error", e.what()}});
+    return nullptr;
+  }
+}
+
 void Router::set_feeds(std::vector<Feed> feeds) {
   std::map<std::string, std::filesystem::path, std::less<>> next;
   for (auto& feed : feeds) {
@@ -64,6 +104,7 @@ void Router::set_feeds(std::vector<Feed> feeds) {
       log::warning("http: feed named twice; serving the first", {{"feed", feed.name}});
   }
   feeds_ = std::move(next);
+  coded_.clear();
 }
 
 void Router::release() {
@@ -114,14 +155,16 @@ Reply Router::respond(const Request& request) const {
     reply.content_type = "application/json";
     return reply;
   }
-  constexpr std::string_view prefix = "/feeds/", suffix = ".xml";
-  if (target.size() > prefix.size() + suffix.size() && target.starts_with(prefix) &&
-      target.ends_with(suffix)) {
-    // Never decoded: "%2e%2e" or "a%2Fb" contain '%' and are simply not names.
-    const auto name = target.substr(prefix.size(), target.size() - prefix.size() - suffix.size());
-    if (!valid_feed_name(name)) return not_found();
-    return feed(request, name);
-  }
+  constexpr std::string_view prefix = common::kFeedsPath;
+  if (target.starts_with(prefix))
+    for (const auto& format : common::kFeedFormats) {
+      const std::string_view suffix = format.url_suffix;
+      if (target.size() <= prefix.size() + suffix.size() || !target.ends_with(suffix)) continue;
+      // Never decoded: "%2e%2e" or "a%2Fb" contain '%' and are simply not names.
+      const auto name = target.substr(prefix.size(), target.size() - prefix.size() - suffix.size());
+      if (!valid_feed_name(name)) return not_found();
+      return feed(request, name, format);
+    }
   return not_found();
 }
 
@@ -152,10 +195,11 @@ Reply Router::status_page() const {
   return reply;
 }
 
-Reply Router::feed(const Request& request, std::string_view name) const {
+Reply Router::feed(const Request& request, std::string_view name,
+                   const common::FeedFormat& format) const {
   const auto it = feeds_.find(name);
   if (it == feeds_.end()) return not_found("no feed named " + std::string(name) + "\n");
-  const std::filesystem::path& file = it->second;
+  const std::filesystem::path file = common::feed_file(it->second, format);
   // Blocking open/fstat on the loop, on purpose: the feed is a small local
   // file the daemon wrote itself, normally in the page cache, and file_body
   // reads it 4 KiB at a time while sending, so no response holds a whole
@@ -165,7 +209,9 @@ Reply Router::feed(const Request& request, std::string_view name) const {
   if (fd < 0) {
     const int error = errno;
     if (error == ENOENT || error == ENOTDIR)
-      return not_found("feed " + std::string(name) + " has not been written yet\n");
+      return not_found("feed " + std::string(name) + " has not been written yet (no " +
+                       std::string(name) + std::string(format.url_suffix) + ": is " +
+                       std::string(format.name) + " in the sink's formats?)\n");
     log::warning(
         "http: cannot open a feed file",
         {{"feed", std::string(name)}, {"file", file.string()}, {"error", std::strerror(error)}});
@@ -191,7 +237,15 @@ Reply Router::feed(const Request& request, std::string_view name) const {
   }
   const int64_t mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 +
                            static_cast<int64_t>(st.st_mtim.tv_nsec);
-  const std::string etag = entity_tag(size, mtime_ns, static_cast<uint64_t>(st.st_ino));
+  const std::string identity_etag = entity_tag(size, mtime_ns, static_cast<uint64_t>(st.st_ino));
+  // A compressed body when the client takes one: its own strong tag, as its
+  // bytes differ, and Vary so caches keep the codings apart.
+  const auto accept = request[bhttp::field::accept_encoding];
+  const std::string_view coding =
+      size <= kMaxCodedBytes ? choose_coding(std::string_view(accept.data(), accept.size())) : "";
+  const std::string* coded =
+      coding.empty() ? nullptr : coded_body(file, identity_etag, coding, fd, size);
+  const std::string etag = coded ? coded_entity_tag(identity_etag, coding) : identity_etag;
 
   // If-None-Match wins over If-Modified-Since when both are sent (RFC 9110 §13.2.2).
   bool not_modified = false;
@@ -212,13 +266,19 @@ Reply Router::feed(const Request& request, std::string_view name) const {
   reply.headers = {{"ETag", etag},
                    {"Last-Modified", http_date(st.st_mtim.tv_sec)},
                    // Caches may keep it but must ask again; the ETag makes asking cheap.
-                   {"Cache-Control", "no-cache"}};
+                   {"Cache-Control", "no-cache"},
+                   {"Vary", "Accept-Encoding"}};
   if (not_modified) {
     reply.status = bhttp::status::not_modified;
     reply.empty = true;
     return reply;
   }
-  reply.content_type = kFeedType;
+  reply.content_type = format.content_type;
+  if (coded) {
+    reply.headers.emplace_back("Content-Encoding", std::string(coding));
+    reply.body = *coded;
+    return reply;
+  }
   reply.file = std::move(body_file);
   reply.file_size = size;
   return reply;

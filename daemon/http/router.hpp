@@ -1,8 +1,12 @@
 // What the HTTP server answers to a request it has read (DESIGN.md §7):
 //
-//   GET|HEAD /feeds/<name>.xml  a feed file, with a strong ETag and
-//                               Last-Modified; 304 on If-None-Match /
-//                               If-Modified-Since
+//   GET|HEAD /feeds/<name>.xml  a feed file (RSS 2.0; .atom: Atom 1.0,
+//            /feeds/<name>.atom .json: JSON Feed 1.1, the files beside it
+//            /feeds/<name>.json named by common/feed_files.hpp), with a
+//                               strong ETag and Last-Modified; 304 on
+//                               If-None-Match / If-Modified-Since; br or
+//                               gzip by Accept-Encoding (each its own
+//                               ETag), compressed once per file version
 //   GET|HEAD /livez             200 "ok": the loop answers
 //   GET|HEAD /readyz            200 "ready", or 503 while not (starting,
 //                               stopping)
@@ -22,6 +26,7 @@
 
 #include <boost/beast/core/file.hpp>
 #include <boost/beast/http/status.hpp>
+#include <syndicd/common/feed_files.hpp>
 
 #include <cstdint>
 #include <filesystem>
@@ -37,7 +42,8 @@
 
 namespace syndicd::http {
 
-/// One feed file, served as /feeds/<name>.xml (name: a sink's name).
+/// One feed, served as /feeds/<name>.xml (name: a sink's name) from `file`,
+/// and as .atom and .json from the files common::feed_file() puts beside it.
 struct Feed {
   std::string name;
   std::filesystem::path file;
@@ -108,12 +114,24 @@ class Router {
  private:
   Reply status_page() const;
   Health current_health() const;
-  Reply feed(const Request& request, std::string_view name) const;
+  Reply feed(const Request& request, std::string_view name, const common::FeedFormat& format) const;
+  // The `coding` of the open file `fd` whose identity tag is `etag`, made
+  // on the first request for this version and kept; nullptr when it cannot
+  // be made (the file is then sent as it is).
+  const std::string* coded_body(const std::filesystem::path& file, std::string_view etag,
+                                std::string_view coding, int fd, uint64_t size) const;
 
   StatusSource status_;
   std::function<std::string()> own_metrics_;
   uint64_t max_feed_bytes_;
   std::map<std::string, std::filesystem::path, std::less<>> feeds_;
+  struct CodedBody {
+    std::string identity_etag;  ///< the file version it was made from
+    std::string body;
+  };
+  // By file and coding. Mutable: a cache filled by respond(), which only
+  // ever runs on the loop thread.
+  mutable std::map<std::string, CodedBody, std::less<>> coded_;
 };
 
 }  // namespace syndicd::http

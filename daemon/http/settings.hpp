@@ -16,7 +16,8 @@ struct Options;
 
 /// `daemon.http`, as configured.
 struct HttpKeys {
-  std::string listen;  ///< "127.0.0.1:8088"; empty: no HTTP server
+  std::string listen;      ///< "127.0.0.1:8088"; empty: no HTTP server
+  std::string public_url;  ///< "https://example.org"; empty: unknown
   std::size_t max_connections = 0;
   std::size_t max_connections_per_client = 0;
   std::chrono::milliseconds idle_timeout{};
@@ -36,6 +37,10 @@ inline constexpr syndicd::Options kHttpKeys{
         .defaults_to("127.0.0.1:8088")
         .describe("ADDRESS:PORT of the HTTP server (/feeds, /livez, /readyz, /healthz, /metrics); "
                   "empty: no server."),
+    key::url("public_url", &K::public_url)
+        .describe("The server's URL as readers reach it (behind a reverse proxy, the proxy's), "
+                  "e.g. https://example.org. A feed sink that declares `self_url` and does not "
+                  "set it gets <public_url>/feeds/<sink>.xml, for its self links."),
     key::integer("max_connections", &K::max_connections)
         .defaults_to("256")
         .range(1, 65'536)

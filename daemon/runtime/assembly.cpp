@@ -1,6 +1,9 @@
 #include "runtime/assembly.hpp"
 
+#include <syndicd/common/feed_files.hpp>
+
 #include <algorithm>
+#include <string_view>
 #include <tuple>
 
 #include "config/schema.hpp"
@@ -11,6 +14,31 @@
 
 namespace syndicd::runtime {
 namespace fs = std::filesystem;
+
+namespace {
+
+// daemon.http.public_url names where this server's feeds are public, so a
+// sink publishing one (a PUBLISHED key) that declares `self_url` and leaves
+// it unset gets the URL this server serves its RSS file at. Set by the host
+// rather than the sink: a plugin knows neither its name nor daemon.http.
+void default_self_url(std::string_view public_url, const std::string& sink,
+                      const plugin_host::Capabilities& caps, const syndicd_field* schema,
+                      config::ConfigValues& values) {
+  if (public_url.empty() || caps.published.empty() || values.is_set("self_url")) return;
+  const syndicd_field* self = nullptr;
+  for (const syndicd_field* f = schema; f != nullptr && f->name != nullptr; ++f)
+    if (std::string_view(f->name) == "self_url" && f->type == SYNDICD_TYPE_URL) self = f;
+  if (self == nullptr) return;
+  while (public_url.ends_with('/')) public_url.remove_suffix(1);
+  config::ConfigValues::Value v;
+  v.type = SYNDICD_TYPE_URL;
+  v.text = std::string(public_url) + std::string(common::kFeedsPath) + sink +
+           std::string(common::feed_format_named("rss")->url_suffix);
+  v.mark = values.mark("self_url");
+  values.put("self_url", std::move(v));
+}
+
+}  // namespace
 
 size_t Report::errors() const {
   return std::count_if(diagnostics_.begin(), diagnostics_.end(), [](const auto& d) {
@@ -168,6 +196,9 @@ void Assembly::assemble(syndicd_kind kind, const config::PluginSection& section,
   for (auto& d : problems) report.add(d);
   if (!values) return;
   const plugin_host::Capabilities caps = plugin_host::capabilities_of(*plugin);
+  if (kind == SYNDICD_KIND_SINK)
+    default_self_url(config_.daemon.http.public_url, section.name, caps, plugin->descriptor.schema,
+                     *values);
   if (auto key = plugin_host::forbidden_local_file(caps, *values)) {
     report.add({config::Diagnostic::Severity::Error, values->mark(*key), prefix + "." + *key,
                 std::string(plugin_host::kind_name(kind)) + " plugin \"" + section.plugin +
@@ -190,7 +221,13 @@ void Assembly::assemble(syndicd_kind kind, const config::PluginSection& section,
     return;
   }
   auto& instances = kind == SYNDICD_KIND_SOURCE ? sources_ : sinks_;
-  if (running != nullptr) {
+  // A published sink's self_url may come from daemon.http.public_url
+  // (default_self_url above): a new one needs a new instance, even for the
+  // very same section.
+  const bool public_url_moved =
+      running != nullptr && kind == SYNDICD_KIND_SINK && !caps.published.empty() &&
+      running->config_.daemon.http.public_url != config_.daemon.http.public_url;
+  if (running != nullptr && !public_url_moved) {
     // Compared after allow_file was decided above, as it was for `running`.
     if (auto kept = running->adoptable(kind, section, *plugin)) {
       // Said in the log: an operator (and the e2e tests) can tell what a

@@ -1,4 +1,6 @@
-// Sink `rss`: an RSS 2.0 file of the newest articles, also served over HTTP.
+// Sink `rss`: an RSS 2.0 file of the newest articles, also served over HTTP,
+// and beside it, when asked for, the same feed as Atom 1.0 and JSON Feed 1.1
+// (common/feed_files.hpp says where).
 //
 // Each delivery upserts one item into a list kept in the instance's host
 // state (SQLite in the daemon), so a restart loses nothing and the file can
@@ -11,17 +13,24 @@
 // on the loop. Writes of one instance never overlap: deliveries that arrive
 // while a write is running wait and share the next write, so the file on
 // disk only ever moves forward.
+#include <syndicd/common/feed_files.hpp>
+#include <syndicd/common/url.hpp>
 #include <syndicd/options.hpp>
 #include <syndicd/plugin.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "atom_writer.hpp"
+#include "json_feed_writer.hpp"
 #include "rss_writer.hpp"
+#include "websub_publisher.hpp"
 
 namespace {
 
@@ -35,6 +44,10 @@ struct Settings {
   int64_t max_items = 0;
   std::string language;
   std::optional<std::chrono::milliseconds> ttl;
+  // Not a declared default: a list default would need list syntax in the
+  // schema, and an absent key simply keeps this.
+  std::vector<std::string> formats = {"rss"};
+  std::vector<std::string> hubs;
 };
 
 namespace key = syndicd::key;
@@ -45,16 +58,27 @@ constexpr syndicd::Options kOptions{
         .describe("The channel link (the site the feed stands for)."),
     key::text("description", &Settings::description)
         .defaults_to("")
-        .describe("The channel description."),
+        .describe("The channel description; empty: \"Articles from <title>\" (RSS 2.0 "
+                  "requires one, and readers show it)."),
     key::path("path", &Settings::path)
         .required()
         .published()
         .describe("Where the feed file is written (atomically); missing directories are "
                   "created."),
     key::url("self_url", &Settings::self_url)
-        .describe("The public URL of the feed, for atom:link rel=self; when unset the "
-                  "feed has no atom:link (pointing it at `link` would name the site, not "
-                  "the feed)."),
+        .describe("The public URL of the RSS feed, for atom:link rel=self; when it ends in "
+                  "\".xml\", the Atom and JSON Feed URLs are the same with \".atom\" and "
+                  "\".json\" (their rel=self and feed_url). Unset: no self links (pointing "
+                  "them at `link` would name the site, not the feed)."),
+    key::list("formats", &Settings::formats)
+        .describe("Which feeds to write, any of rss, atom, json (default: [rss]). RSS 2.0 "
+                  "goes to `path`, Atom 1.0 and JSON Feed 1.1 beside it with the extension "
+                  "\".atom\" and \".json\"; served as /feeds/<sink>.xml, .atom, .json."),
+    key::list("hub", &Settings::hubs)
+        .describe("WebSub hub URL(s): advertised as rel=hub in every format (`hubs` in JSON "
+                  "Feed), and told of each rewrite (POST hub.mode=publish, hub.url=<each feed's "
+                  "URL>), retried with backoff. Needs the feeds' URLs: `self_url` ending in "
+                  "\".xml\", or daemon.http.public_url."),
     key::integer("max_items", &Settings::max_items)
         .defaults_to("50")
         .range(1, 10000)
@@ -76,10 +100,45 @@ class RssSink final : public syndicd::Sink {
 
   RssSink(syndicd::Host host, const Settings& settings)
       : Sink(host), path_(settings.path), max_items_(static_cast<size_t>(settings.max_items)) {
+    outputs_ = outputs(settings);
     channel_.title = settings.title;
     channel_.link = settings.link;
-    channel_.description = settings.description;
+    // One place for the fallback, so the three formats agree on it.
+    channel_.description =
+        settings.description.empty() ? "Articles from " + settings.title : settings.description;
     channel_.self_url = settings.self_url;
+    // The other formats' URLs are the RSS one with their own suffix, as the
+    // server maps them (common/feed_files.hpp).
+    namespace common = syndicd::common;
+    const std::string_view rss_suffix = common::feed_format_named("rss")->url_suffix;
+    if (settings.self_url.ends_with(rss_suffix)) {
+      const std::string base =
+          settings.self_url.substr(0, settings.self_url.size() - rss_suffix.size());
+      channel_.atom_self_url = base + std::string(common::feed_format_named("atom")->url_suffix);
+      channel_.json_feed_url = base + std::string(common::feed_format_named("json")->url_suffix);
+    }
+    for (size_t i = 0; i < settings.hubs.size(); ++i) {
+      if (!syndicd::common::is_http_url(settings.hubs[i]))
+        throw syndicd::ConfigError(
+            "hub[" + std::to_string(i) + "]",
+            "\"" + settings.hubs[i] + "\" is not an http:// or https:// URL");
+      channel_.hubs.push_back(settings.hubs[i]);
+    }
+    if (!channel_.hubs.empty()) {
+      // The hub is told which URLs changed: those of the files written.
+      std::vector<std::string> topics;
+      for (const auto& [format, file] : outputs_) {
+        const std::string& url = format->name == "atom"   ? channel_.atom_self_url
+                                 : format->name == "json" ? channel_.json_feed_url
+                                                          : channel_.self_url;
+        if (!url.empty()) topics.push_back(url);
+      }
+      if (topics.empty())
+        throw syndicd::ConfigError("hub",
+                                   "a hub must be told the feeds' URLs: set self_url (ending in "
+                                   "\".xml\") or daemon.http.public_url");
+      publisher_.emplace(host, channel_.hubs, std::move(topics));
+    }
     channel_.language = settings.language;
     const int64_t ttl_ms = settings.ttl ? settings.ttl->count() : 0;
     channel_.ttl_minutes = (ttl_ms + 59999) / 60000;
@@ -113,12 +172,51 @@ class RssSink final : public syndicd::Sink {
     syndicd::Delivery delivery;
     std::string guid;
   };
+  // One file to write per configured format.
+  struct Output {
+    const syndicd::common::FeedFormat* format;
+    std::string file;
+  };
   struct Batch {
+    std::vector<Output> outputs;
     std::vector<Waiting> deliveries;
     syndicd::rss::Channel channel;
     std::vector<syndicd::rss::Item> items;
     std::string error;
   };
+
+  // The formats asked for, each once, in the order written; a name that is
+  // not a format, or a file that would land on the RSS file, is a config
+  // error at its place in the file.
+  static std::vector<Output> outputs(const Settings& settings) {
+    std::vector<Output> out;
+    for (size_t i = 0; i < settings.formats.size(); ++i) {
+      const std::string key = "formats[" + std::to_string(i) + "]";
+      const auto* format = syndicd::common::feed_format_named(settings.formats[i]);
+      if (format == nullptr)
+        throw syndicd::ConfigError(
+            key, "\"" + settings.formats[i] + "\" is not a feed format (rss, atom or json)");
+      if (std::any_of(out.begin(), out.end(), [&](const Output& o) { return o.format == format; }))
+        throw syndicd::ConfigError(key, settings.formats[i] + " is listed twice");
+      const auto file = syndicd::common::feed_file(settings.path, *format);
+      if (format->name != "rss" && file == std::filesystem::path(settings.path))
+        throw syndicd::ConfigError("path", "ends in " + std::string(format->url_suffix) + ", the " +
+                                               std::string(format->name) +
+                                               " feed's own file; give the RSS file "
+                                               "another extension (feed.xml)");
+      out.push_back({format, file.string()});
+    }
+    if (out.empty()) throw syndicd::ConfigError("formats", "lists no format; give at least one");
+    return out;
+  }
+
+  static std::string render(const syndicd::common::FeedFormat& format,
+                            const syndicd::rss::Channel& channel,
+                            const std::vector<syndicd::rss::Item>& items) {
+    if (format.name == "atom") return syndicd::rss::render_atom(channel, items);
+    if (format.name == "json") return syndicd::rss::render_json_feed(channel, items);
+    return syndicd::rss::render(channel, items);
+  }
 
   // Read lazily: create() must not do I/O, and the state is only needed
   // once something is delivered.
@@ -142,17 +240,23 @@ class RssSink final : public syndicd::Sink {
   void start_write() {
     writing_ = true;
     auto batch = std::make_shared<Batch>();
+    batch->outputs = outputs_;
     batch->deliveries = std::exchange(waiting_, {});
     batch->channel = channel_;
     batch->channel.last_build_date = host().now();
     batch->items = items_->items();
     host().run_in_worker(
-        [batch, path = path_] {
-          try {
-            syndicd::common::write_file_atomically(
-                path, syndicd::rss::render(batch->channel, batch->items), "feed");
-          } catch (const std::exception& e) {
-            batch->error = e.what();
+        [batch] {
+          // Every format, even after one fails: each file is whole on its
+          // own, and the delivery is retried until all are written.
+          for (const auto& [format, file] : batch->outputs) {
+            try {
+              syndicd::common::write_file_atomically(
+                  file, render(*format, batch->channel, batch->items), "feed");
+            } catch (const std::exception& e) {
+              if (!batch->error.empty()) batch->error += "; ";
+              batch->error += e.what();
+            }
           }
         },
         [this, batch] {
@@ -164,23 +268,28 @@ class RssSink final : public syndicd::Sink {
             else
               delivery.fail(SYNDICD_ERR_TRANSIENT, batch->error);
           }
+          // Once the files are whole: the hub fetches them at once.
+          if (batch->error.empty() && publisher_) publisher_->published();
           if (!waiting_.empty()) start_write();
         });
   }
 
   std::string path_;
+  std::vector<Output> outputs_;
   size_t max_items_;
   syndicd::rss::Channel channel_;
   std::optional<syndicd::rss::ItemList> items_;
   std::vector<Waiting> waiting_;
   bool writing_ = false;
+  std::optional<syndicd::rss::WebSubPublisher> publisher_;
 };
 
 }  // namespace
 
-SYNDICD_SINK(RssSink, "rss", "0.2.0",
+SYNDICD_SINK(RssSink, "rss", "0.3.0",
              "Writes an RSS 2.0 feed (content:encoded, dc:creator, media:content, enclosure, "
-             "atom:link rel=self) of the newest articles to a file, atomically. The item list "
+             "atom:link rel=self and rel=hub) of the newest articles to a file, atomically, and "
+             "the same feed as Atom 1.0 and JSON Feed 1.1 when `formats` asks. The item list "
              "lives in the sink's state, so a restart loses nothing; delivering an article "
              "again replaces its item.",
              kOptions.fields(), SYNDICD_PLUGIN_IDEMPOTENT)

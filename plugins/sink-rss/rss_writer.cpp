@@ -168,6 +168,15 @@ std::string render(const Channel& channel, const std::vector<Item>& items) {
     out.PushAttribute("type", "application/rss+xml");
     out.CloseElement();
   }
+  // WebSub §4: the hub is advertised the way Atom does it, in the atom
+  // namespace RSS already borrows for rel=self.
+  for (const auto& h : channel.hubs)
+    if (const std::string hub = xml_line(h); !hub.empty()) {
+      out.OpenElement("atom:link");
+      out.PushAttribute("href", hub.c_str());
+      out.PushAttribute("rel", "hub");
+      out.CloseElement();
+    }
   if (const std::string lang = xml_line(channel.language); !lang.empty())
     text_element(out, "language", lang);
   text_element(out, "lastBuildDate", common::format_rfc822(channel.last_build_date));

@@ -37,11 +37,16 @@ struct Item {
   bool operator==(const Item&) const = default;
 };
 
+/// What every format says about the feed as a whole. The sink fills in the
+/// defaults (description, self URLs); the writers only write.
 struct Channel {
   std::string title;
   std::string link;
   std::string description;
-  std::string self_url;  ///< empty: no atom:link rel=self
+  std::string self_url;           ///< the RSS file's URL; empty: no atom:link rel=self
+  std::string atom_self_url;      ///< the Atom file's URL; empty: no link rel=self
+  std::string json_feed_url;      ///< the JSON Feed's URL; empty: no feed_url
+  std::vector<std::string> hubs;  ///< WebSub hubs, as rel=hub links and `hubs`
   std::string language;
   int64_t ttl_minutes = 0;      ///< 0: no <ttl>
   int64_t last_build_date = 0;  ///< ms since the epoch
@@ -70,7 +75,7 @@ std::string image_type(std::string_view url);
 /// guid = article id (the URL when the id is empty).
 Item item_from_article(const Article& article, int64_t now);
 
-/// The whole feed, items in the order given.
+/// The whole RSS 2.0 feed, items in the order given.
 std::string render(const Channel& channel, const std::vector<Item>& items);
 
 /// The items of one feed, newest first (published, then delivery order),

@@ -1,10 +1,11 @@
 // Writes a feed of hostile articles through the built plugin, for the feed
-// reader test (check_feedparser.py): OUT_DIR/feed.xml, and
+// reader test (check_feedparser.py): OUT_DIR/feed.xml, .atom and .json, and
 // OUT_DIR/expected.json with what a reader must show, newest first.
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "atom_writer.hpp"
 #include "harness.hpp"
 
 int main(int argc, char** argv) {
@@ -20,6 +21,8 @@ int main(int argc, char** argv) {
         "    title: \"Tin <Thái Nguyên> & ]]>\"\n"
         "    link: https://example.org/\n"
         "    self_url: https://example.org/feeds/hostile.xml\n"
+        "    formats: [rss, atom, json]\n"
+        "    hub: [https://hub.example.org/, https://hub2.example.org/websub]\n"
         "    path: " +
             (out / "feed.xml").string() + "\n",
         store, [] { return int64_t{1578614400000}; });
@@ -38,6 +41,7 @@ int main(int argc, char** argv) {
                      nlohmann::json::object({
                          {"title", h.expected_title},
                          {"id", h.article.id},
+                         {"atom_id", syndicd::rss::atom_entry_id(h.article.id)},
                          {"link", h.article.url},
                          // Written out by hand: what the hostile lead, author,
                          // tags and image of hostile_articles() must become.
@@ -47,8 +51,11 @@ int main(int argc, char** argv) {
                          {"enclosure", h.article.images.at(0).url},
                      }));
     }
-    std::ofstream(out / "expected.json")
-        << nlohmann::json{{"title", "Tin <Thái Nguyên> & ]]>"}, {"entries", entries}}.dump(2);
+    std::ofstream(out / "expected.json") << nlohmann::json{
+        {"title", "Tin <Thái Nguyên> & ]]>"},
+        {"self", "https://example.org/feeds/hostile"},
+        {"hubs", {"https://hub.example.org/", "https://hub2.example.org/websub"}},
+        {"entries", entries}}.dump(2);
     return 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "feedgen: %s\n", e.what());
