@@ -144,6 +144,18 @@ class Page {
 /// text), or null when none holds enough text.
 xmlNode* baseline_body(xmlNode* body);
 
+/// terminating.cpp: what a short block's text says follows it ("Comments
+/// (3)": the end of the article; "Related articles", "Tin liên quan": a box
+/// of links), from a known phrase with at most a few words after it.
+enum class Opening : uint8_t { none, end, box };
+/// With `headline`, the phrase and a colon start a line that goes on with
+/// a headline ("Read also: …").
+Opening opening_of(std::string_view text, bool headline = false);
+/// What a reader view leaves out of `body` at its terminating blocks: from
+/// an end opening on, when an article's worth of text comes before it, and
+/// each box up to where prose resumes.
+std::vector<xmlNode*> terminating_blocks(xmlNode* body);
+
 /// Text length of a text node as Readability counts it (whitespace runs as one).
 void text_node_stats(const xmlNode* text, double& length, uint32_t& commas, uint32_t& ascii_commas);
 /// Links, embeds and <img> whose source is a known video player.

@@ -155,6 +155,14 @@ void unwrap_page_wrappers(xmlNode* body) {
   }
 }
 
+// What a reader view trims off the chosen body: the tail from its
+// terminating block, date lines, trailing headings.
+void finish(xmlNode* body, std::initializer_list<xmlNode**> watch) {
+  remove_all(terminating_blocks(body), watch);
+  drop_date_lines(body, watch);
+  drop_trailing_headings(body, watch);
+}
+
 }  // namespace
 
 BodyChoice choose_body(Document& doc, const std::string& title,
@@ -207,8 +215,7 @@ BodyChoice choose_body(Document& doc, const std::string& title,
   }
   if (c.parts.size() == 1) {
     out.node = c.parts.front();
-    drop_date_lines(out.node, watch);
-    drop_trailing_headings(out.node, watch);
+    finish(out.node, watch);
     return out;
   }
   // Siblings of one article: joined in a <div> where the first one was.
@@ -220,8 +227,7 @@ BodyChoice choose_body(Document& doc, const std::string& title,
     xmlAddChild(wrapper, part);
   }
   out.node = wrapper;
-  drop_date_lines(out.node, watch);
-  drop_trailing_headings(out.node, watch);
+  finish(out.node, watch);
   return out;
 }
 

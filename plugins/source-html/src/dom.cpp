@@ -8,6 +8,7 @@
 #include "syndicd/common/budget.hpp"
 #include "syndicd/common/entities.hpp"
 #include "syndicd/common/url.hpp"
+#include "syndicd/common/utf8.hpp"
 
 namespace syndicd::html {
 
@@ -57,26 +58,31 @@ bool starts_with_nocase(std::string_view s, size_t at, std::string_view word) {
   return true;
 }
 
-// The page without the bodies of its <script> and <style> elements (the
-// tags stay, with their attributes). They are 40-50% of a news page's
-// bytes, libxml2 reads them character by character into text nodes, and
-// nothing reads them but the JSON-LD reader: scripts whose type says JSON
-// keep their body. The end is found as libxml2's recovering parser finds
-// it ("</script" in any case); a comment is skipped whole, and a
-// self-closed <script/> (an empty element to libxml2) or one never closed
-// is left as it is.
-std::string without_script_bodies(std::string_view html) {
+// The page without the bodies of its <script>, <style> and inline <svg>
+// elements (the tags stay, with their attributes), and without its
+// comments. Scripts and styles are 40-50% of a news page's bytes, libxml2
+// reads them character by character into text nodes, and nothing reads
+// them but the JSON-LD reader: scripts whose type says JSON keep their
+// body. An inline <svg> (icons, logos: 5% of the bytes) is a tree of path
+// elements with no text a reader sees, and comments are never shown. The
+// end is found as libxml2's recovering parser finds it ("</script" in any
+// case); a self-closed <script/> (an empty element to libxml2) or one never
+// closed is left as it is, and so is a comment never closed.
+std::string without_unread_markup(std::string_view html) {
   std::string out;
   size_t copied = 0;
   for (size_t i = html.find('<'); i != std::string_view::npos; i = html.find('<', i)) {
     if (html.compare(i, 4, "<!--") == 0) {
       const size_t end = html.find("-->", i + 4);
       if (end == std::string_view::npos) break;
-      i = end + 3;
+      if (out.empty()) out.reserve(html.size());
+      out.append(html, copied, i - copied);
+      copied = i = end + 3;
       continue;
     }
     const std::string_view name = starts_with_nocase(html, i + 1, "script")  ? "script"
                                   : starts_with_nocase(html, i + 1, "style") ? "style"
+                                  : starts_with_nocase(html, i + 1, "svg")   ? "svg"
                                                                              : "";
     const size_t after = i + 1 + name.size();
     if (name.empty() || after >= html.size() ||
@@ -96,7 +102,8 @@ std::string without_script_bodies(std::string_view html) {
       end += 2;
     if (end == std::string_view::npos) break;
     bool json = false;
-    for (size_t k = after; k + 4 <= gt && !json; ++k) json = starts_with_nocase(html, k, "json");
+    for (size_t k = after; name == "script" && k + 4 <= gt && !json; ++k)
+      json = starts_with_nocase(html, k, "json");
     if (!json && end > gt + 1) {
       if (out.empty()) out.reserve(html.size());
       out.append(html, copied, gt + 1 - copied);
@@ -109,13 +116,65 @@ std::string without_script_bodies(std::string_view html) {
   return out;
 }
 
+// NFC where the text needs it. The fetcher's pages are NFC already, yet one
+// combining mark or Hangul syllable anywhere fails the quick check, and
+// common::nfc then rebuilt the whole page (5% of an extraction). Here only
+// the runs of non-ASCII text that hold a code point NFC might change are
+// composed, each from the character before it (a mark composes onto it) to
+// the next ASCII character: ASCII is never part of a composition, so text
+// can be cut before it.
+std::string normalized(std::string text) {
+  if (common::is_nfc_quick(text)) return text;
+  namespace u = common::utf8;
+  const std::uint64_t* bits = u::bmp_nfc_stable_bits();
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  std::string out;
+  size_t copied = 0;
+  for (size_t i = 0; i < n;) {
+    if (p[i] < 0x80) {
+      ++i;
+      continue;
+    }
+    const size_t start = i;
+    bool stable = true;
+    while (i < n && p[i] >= 0x80) {
+      const size_t len = u::sequence_length(p + i, n - i);
+      if (len == 0) {  // ill-formed: common::nfc makes it U+FFFD
+        stable = false;
+        ++i;
+        continue;
+      }
+      stable = stable && u::nfc_stable(bits, u::decode(p + i, len));
+      i += len;
+    }
+    if (stable) continue;
+    // The run before ended at an ASCII character: start - 1 >= copied.
+    const size_t from = start > 0 ? start - 1 : 0;
+    if (out.empty()) out.reserve(n + n / 8);
+    out.append(text, copied, from - copied);
+    out += common::nfc(std::string_view(text).substr(from, i - from));
+    copied = i;
+  }
+  if (copied == 0) return text;
+  out.append(text, copied);
+  return out;
+}
+
 }  // namespace
 
 Document Document::parse(std::string_view html, std::string url) {
-  init_libxml();
   // NFC first: the heuristics compare words ("Cập nhật"), and pages saved
   // in NFD must give the same article as their NFC twin.
-  const std::string text = common::nfc(without_script_bodies(html));
+  return parse_prepared(normalized(without_unread_markup(html)), std::move(url));
+}
+
+Document Document::parse_own(std::string_view html, std::string url) {
+  return parse_prepared(html, std::move(url));
+}
+
+Document Document::parse_prepared(std::string_view text, std::string url) {
+  init_libxml();
   // IGNORE_ENC + "UTF-8": the fetcher already decoded the page, so a
   // <meta charset=windows-1258> must not make libxml2 decode it again.
   const int options = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |

@@ -30,7 +30,7 @@ std::pair<std::string, std::string> sanitize_fragment(std::string_view html,
   xmlNode* body = body_of(doc);
   xmlNode* wrapper = first_child_element(body);
   const std::string out = body_html_of(doc, wrapper != nullptr ? wrapper : body);
-  const Document clean = Document::parse("<html><body>" + out + "</body></html>", base_url);
+  const Document clean = Document::parse_own("<html><body>" + out + "</body></html>", base_url);
   return {nfc(out), nfc(plain_text(body_of(clean)))};
 }
 
@@ -249,7 +249,7 @@ Extraction extract_article(std::string_view html, const std::string& url,
 
   // The body itself.
   std::string body_html = body_html_of(doc, body);
-  const Document clean = Document::parse("<html><body>" + body_html + "</body></html>", url);
+  const Document clean = Document::parse_own("<html><body>" + body_html + "</body></html>", url);
   a.body_html = std::move(body_html);
   a.body_text = plain_text(body_of(clean));
   if (a.body_text.empty()) {

@@ -103,6 +103,28 @@ bool bold_paragraph(const xmlNode* el) {
 }
 
 // Leaf blocks of the body in order: what a reader sees as lines.
+namespace {
+
+// !clean_text(el).empty() without building the text: leaf_blocks() asks it
+// of every block of the body, and the text of an outer block is most of
+// the page.
+bool has_text(const xmlNode* el) {
+  for (const xmlNode* d = el->children; d != nullptr;) {
+    if (is_element(d) && is_non_content_tag(tag(d))) {
+      d = next_after(d, el);
+      continue;
+    }
+    if ((d->type == XML_TEXT_NODE || d->type == XML_CDATA_SECTION_NODE) && d->content != nullptr)
+      for (const xmlChar* c = d->content; *c != 0; ++c)
+        if (!(*c == ' ' || *c == '\t' || *c == '\n' || *c == '\r' || *c == '\f' || *c == '\v'))
+          return true;
+    d = next_in_order(d, el);
+  }
+  return false;
+}
+
+}  // namespace
+
 std::vector<xmlNode*> leaf_blocks(xmlNode* body) {
   std::vector<xmlNode*> out;
   walk(body, [&](xmlNode* n) {
@@ -111,7 +133,7 @@ std::vector<xmlNode*> leaf_blocks(xmlNode* body) {
       out.push_back(n);
       return false;
     }
-    if (!has_block_child(n) && (!clean_text(n).empty() || count_images(n) > 0)) out.push_back(n);
+    if (!has_block_child(n) && (has_text(n) || count_images(n) > 0)) out.push_back(n);
     return true;
   });
   return out;

@@ -9,31 +9,62 @@ namespace syndicd::html::detail {
 // ---------------------------------------------------------------------------
 // Images and captions
 
+namespace {
+
+// Whether an attribute value can be an image's address: not blank, not an
+// inline "data:" placeholder. Read in place: lazy-loading pages put
+// kilobytes of base64 in src, and count_images() asks this of every <img>
+// below every block it is asked about.
+bool usable_source(std::string_view v) {
+  size_t i = 0;
+  while (i < v.size() && (v[i] == ' ' || v[i] == '\t' || v[i] == '\n' || v[i] == '\r' ||
+                          v[i] == '\f' || v[i] == '\v'))
+    ++i;
+  if (i == v.size()) return false;
+  constexpr std::string_view kData = "data:";
+  if (v.size() - i < kData.size()) return true;
+  for (size_t k = 0; k < kData.size(); ++k) {
+    char c = v[i + k];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != kData[k]) return true;
+  }
+  return false;
+}
+
+// The first attribute of `img` that holds a usable source, or null.
+const char* source_attribute(const xmlNode* img) {
+  for (const char* name : {"src", "data-src", "data-original", "data-lazy-src"}) {
+    const xmlAttr* a =
+        xmlHasProp(const_cast<xmlNode*>(img), reinterpret_cast<const xmlChar*>(name));
+    if (a == nullptr) continue;
+    const xmlNode* c = a->children;
+    // libxml2's HTML parser gives a value one text child; anything else is
+    // read through attr().
+    const bool simple = c != nullptr && c->next == nullptr && c->type == XML_TEXT_NODE;
+    if (simple ? usable_source(reinterpret_cast<const char*>(c->content))
+               : usable_source(attr(img, name)))
+      return name;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
 std::string image_source(const xmlNode* img) {
-  auto usable = [](const std::string& s) {
-    const std::string t = collapse_ascii_space(s);
-    return !t.empty() && lower(t).rfind("data:", 0) != 0;
-  };
-  std::string src = attr(img, "src");
-  if (!usable(src))
-    for (const char* name : {"data-src", "data-original", "data-lazy-src"})
-      if (std::string v = attr(img, name); usable(v)) {
-        src = v;
-        break;
-      }
-  return usable(src) ? collapse_ascii_space(src) : std::string{};
+  const char* name = source_attribute(img);
+  return name != nullptr ? collapse_ascii_space(attr(img, name)) : std::string{};
 }
 
 size_t count_images(const xmlNode* el) {
   size_t n = 0;
   for (const xmlNode* d = el->children; d != nullptr; d = next_in_order(d, el))
-    if (is_tag(d, "img") && !image_source(d).empty()) ++n;
+    if (is_tag(d, "img") && source_attribute(d) != nullptr) ++n;
   return n;
 }
 
 const xmlNode* find_image(const xmlNode* el) {
   for (const xmlNode* d = el->children; d != nullptr; d = next_in_order(d, el))
-    if (is_tag(d, "img") && !image_source(d).empty()) return d;
+    if (is_tag(d, "img") && source_attribute(d) != nullptr) return d;
   return nullptr;
 }
 

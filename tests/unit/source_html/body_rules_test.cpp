@@ -10,6 +10,7 @@
 
 #include "body_parts.hpp"
 #include "fixture.hpp"
+#include "syndicd/common/utf8.hpp"
 #include "syndicd/html_extract/dom.hpp"
 #include "syndicd/html_extract/extract.hpp"
 
@@ -114,6 +115,30 @@ TEST(DocumentParse, ScriptBodiesAreLeftOutButJsonStays) {
   EXPECT_EQ(find_tag(doc, "script", 1)->children, nullptr);
   EXPECT_EQ(find_tag(doc, "style")->children, nullptr);
   EXPECT_EQ(clean_text(find_tag(doc, "body")), "one two three");
+}
+
+TEST(DocumentParse, OnlyRunsThatNeedItAreComposed) {
+  // NFD Vietnamese (C, a, combining hook above), an ASCII letter with a
+  // combining acute, Hangul (never quick-checked as stable) and plain
+  // ASCII between them: each run comes out as NFC would make the page.
+  const std::string nfd =
+      "<html><body><p>Ca\xCC\x89m \xC6\xA1n</p><p>cafe\xCC\x81 ok</p>"
+      "<p>\xED\x95\x9C\xEA\xB5\xAD</p></body></html>";
+  const Document doc = Document::parse(nfd, "https://example.org/");
+  const std::string text = clean_text(find_tag(doc, "body"));
+  EXPECT_EQ(text, syndicd::common::nfc("C\xE1\xBA\xA3m \xC6\xA1n caf\xC3\xA9 ok "
+                                       "\xED\x95\x9C\xEA\xB5\xAD"));
+  EXPECT_EQ(text, syndicd::common::nfc(text));
+}
+
+TEST(DocumentParse, SvgBodiesAndCommentsAreLeftOut) {
+  const Document doc = Document::parse(
+      "<html><body><p>one<!-- a comment --></p><svg viewBox=\"0 0 8 8\"><title>Share</title>"
+      "<path d=\"M0 0h8v8z\"/></svg><p>two</p></body></html>",
+      "https://example.org/");
+  EXPECT_EQ(find_tag(doc, "svg")->children, nullptr);
+  EXPECT_EQ(find_tag(doc, "path"), nullptr);
+  EXPECT_EQ(clean_text(find_tag(doc, "body")), "one two");
 }
 
 }  // namespace

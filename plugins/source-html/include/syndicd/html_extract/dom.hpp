@@ -25,6 +25,9 @@ class Document {
   /// page declares is ignored: the host's fetcher already decoded it.
   /// `url` is the page's address, the base for relative links.
   static Document parse(std::string_view html, std::string url);
+  /// Parse HTML that the extractor wrote itself (the sanitised body):
+  /// without scripts, and normalised where it is read out, so taken as it is.
+  static Document parse_own(std::string_view html, std::string url);
 
   xmlDoc* get() const noexcept { return doc_.get(); }
   /// The <html> element (never null: libxml2 builds one for any input).
@@ -36,6 +39,7 @@ class Document {
   std::string resolve(std::string_view ref) const;
 
  private:
+  static Document parse_prepared(std::string_view text, std::string url);
   struct Free {
     void operator()(xmlDoc* d) const noexcept { xmlFreeDoc(d); }
   };
