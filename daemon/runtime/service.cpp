@@ -17,8 +17,10 @@
 #include "control/operations.hpp"
 #include "control/server.hpp"
 #include "control/state_lock.hpp"
+#include "control/status_view.hpp"
 #include "http/server.hpp"
 #include "http/settings.hpp"
+#include "http/status_page.hpp"
 #include "log/log.hpp"
 #include "plugin_host/capabilities.hpp"
 #include "runtime/assembly.hpp"
@@ -127,6 +129,7 @@ class Service {
     }
     signals_.reset();  // before the io_context it belongs to
     control_.reset();
+    http::set_operator_view({});  // it reads the daemon, which goes next
     server_.reset();
     watchdog_.reset();
     daemon_.reset();  // engine, assembly, environment, store: in that order
@@ -240,6 +243,9 @@ class Service {
             return control::execute(request, *daemon_->store(), control_context());
           });
       log::info("control socket listening", {{"socket", path.string()}});
+      // The status page at `/` shows the same view (http/status_page.hpp).
+      http::set_operator_view(
+          [this] { return control::status_view(*daemon_->store(), control_context()); });
     } catch (const std::exception& e) {
       log::error(std::string("no control socket: ") + e.what());
     }
