@@ -79,10 +79,10 @@ void print_status(const json& a, std::ostream& out) {
   if (a["sources"].empty())
     out << "(none configured)\n";
   else {
-    Table t({"SOURCE", "LAST POLL", "RESULT", "NEXT POLL", "FAILURES", "LAST ERROR"});
+    Table t({"SOURCE", "LAST POLL", "RESULT", "NEXT POLL", "FAILURES", "ARTICLES", "LAST ERROR"});
     for (const auto& s : a["sources"])
       t.add({text(s["name"]), when(s["last_poll_ms"]), text(s["result"]), when(s["next_poll_ms"]),
-             text(s["failures"]), cell(text(s["last_error"]))});
+             text(s["failures"]), text(s["articles"]), cell(text(s["last_error"]))});
     t.print(out);
   }
   out << "\nSinks\n";

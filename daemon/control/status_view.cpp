@@ -30,6 +30,7 @@ nlohmann::ordered_json status_view(store::Store& store, const Context& context) 
                                {"last_success_ms", st.last_success},
                                {"result", result},
                                {"failures", st.failures},
+                               {"articles", store.articles_from(source.name)},
                                {"next_poll_ms", next},
                                {"held_until_ms", st.held_until},
                                {"last_error", st.last_error}});

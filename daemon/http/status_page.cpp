@@ -73,11 +73,12 @@ std::string operator_view_html(const json& view) {
   if (!sources.is_array() || sources.empty()) {
     out += "<p id=\"sources\">No sources configured.</p>\n";
   } else {
-    out += "<table id=\"sources\">\n" +
-           header({"Source", "Last poll", "Result", "Next poll", "Failures", "Last error"});
+    out += "<table id=\"sources\">\n" + header({"Source", "Last poll", "Result", "Next poll",
+                                                "Failures", "Articles", "Last error"});
     for (const auto& s : sources)
-      out += row({cell(s["name"]), when(s["last_poll_ms"]), cell(s["result"]),
-                  when(s["next_poll_ms"]), cell(s["failures"]), cell(s["last_error"])});
+      out +=
+          row({cell(s["name"]), when(s["last_poll_ms"]), cell(s["result"]), when(s["next_poll_ms"]),
+               cell(s["failures"]), cell(s["articles"]), cell(s["last_error"])});
     out += "</table>\n";
   }
   out += "<h2>Sinks</h2>\n";

@@ -81,6 +81,7 @@ class RetryingStore final : public Store {
   void clear_polling(const std::string& source = {}) override { store_.clear_polling(source); }
   int count_crash(int64_t delivery) override { return store_.count_crash(delivery); }
   Counts counts(const std::string& sink = {}) override { return store_.counts(sink); }
+  int64_t articles_from(const std::string& source) override { return store_.articles_from(source); }
   std::vector<Delivery> list_deliveries(const DeliveryFilter& filter) override {
     return store_.list_deliveries(filter);
   }

@@ -59,6 +59,13 @@ std::vector<Delivery> SqliteStore::in_flight(const std::string& sink) {
   s.bind(1, sink);
   return deliveries(s);
 }
+int64_t SqliteStore::articles_from(const std::string& source) {
+  Operation operation(*this, "count a source's articles");
+  Statement s(*this, "SELECT COUNT(*) FROM articles WHERE source = ?1");
+  s.bind(1, source);
+  return s.step() ? s.integer(0) : 0;
+}
+
 std::vector<Delivery> SqliteStore::list_deliveries(const DeliveryFilter& filter) {
   Operation operation(*this, "list deliveries");
   Statement s(*this, SYNDICD_DELIVERY_COLUMNS

@@ -66,6 +66,7 @@ class SqliteStore final : public Store {
   void clear_polling(const std::string& source = {}) override;
   int count_crash(int64_t delivery) override;
   Counts counts(const std::string& sink = {}) override;
+  int64_t articles_from(const std::string& source) override;
   std::vector<Delivery> list_deliveries(const DeliveryFilter& filter) override;
   std::optional<Delivery> delivery(int64_t id) override;
   bool requeue(int64_t id, DeliveryState from, int64_t now) override;

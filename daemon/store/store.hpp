@@ -152,6 +152,8 @@ class Store : public fetch::ValidatorStore, public plugin_host::StateStore {
   virtual int count_crash(int64_t delivery) = 0;
 
   virtual Counts counts(const std::string& sink = {}) = 0;
+  /// Articles stored from `source` (in every pipeline).
+  virtual int64_t articles_from(const std::string& source) = 0;
 
   // What an operator does (syndicd deliveries, syndicd review; the control
   // socket or the file itself). None touches a delivery in flight.

@@ -109,6 +109,7 @@ TEST_F(Operations, StatusViewCountsEachSink) {
   EXPECT_EQ(v["sinks"][1]["review"], true);
   EXPECT_EQ(v["review"].size(), 2u);
   EXPECT_EQ(v["sources"][0]["result"], "never polled");
+  EXPECT_EQ(v["sources"][0]["articles"], 0);  // the records name no source
 }
 
 }  // namespace
