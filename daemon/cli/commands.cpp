@@ -14,6 +14,7 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include "cli/args.hpp"
+#include "cli/operator_commands.hpp"
 #include "config/config.hpp"
 #include "config/schema.hpp"
 #include "log/log.hpp"
@@ -53,6 +54,9 @@ OptionSpec config_option() {
 OptionSpec plugin_path_option() {
   return {"plugin-path", 0,     true,
           true,          "DIR", "also load plugins from DIR (before daemon.plugin_path)"};
+}
+OptionSpec json_option() {
+  return {"json", 0, false, false, "", "print the answer as JSON"};
 }
 OptionSpec verbose_option() {
   return {"verbose", 'v', false, false, "", "log debug messages"};
@@ -394,6 +398,38 @@ std::vector<Command> commands() {
         verbose_option(),
         help_option()},
        cmd_preview},
+      {"status",
+       "status -c FILE [--json]",
+       "show sources, sinks, deliveries and the review queue (the daemon's or the file's)",
+       {config_option(), json_option(), verbose_option(), help_option()},
+       [](const Args& args) {
+         return run_operator_command("status", config_path(args).string(), args);
+       }},
+      {"deliveries",
+       "deliveries -c FILE (list [--sink S] [--state STATE] | retry ID... | retry --sink S --dead "
+       "| drop ID...) [--json]",
+       "list the delivery queue, retry dead deliveries or drop deliveries",
+       {config_option(),
+        {"sink", 's', true, false, "SINK", "only this sink's deliveries"},
+        {"state", 0, true, false, "STATE", "list: only deliveries in STATE (dead, held, pending)"},
+        {"dead", 0, false, false, "", "retry: every dead delivery of --sink"},
+        json_option(),
+        verbose_option(),
+        help_option()},
+       [](const Args& args) {
+         return run_operator_command("deliveries", config_path(args).string(), args);
+       }},
+      {"review",
+       "review -c FILE (list [--sink S] | show ID | approve ID... | reject ID...) [--json]",
+       "the deliveries held for a person's approval (sinks with review: true)",
+       {config_option(),
+        {"sink", 's', true, false, "SINK", "list: only this sink's deliveries"},
+        json_option(),
+        verbose_option(),
+        help_option()},
+       [](const Args& args) {
+         return run_operator_command("review", config_path(args).string(), args);
+       }},
       {"version", "version", "print version information", {help_option()}, cmd_version},
   };
 }
@@ -403,7 +439,7 @@ std::string usage(const std::vector<Command>& cmds) {
       "syndicd: pulls articles from news sites and feeds, pushes them to RSS, YouTube and "
       "Facebook.\n\nUsage: syndicd COMMAND [OPTIONS]\n\nCommands:\n";
   for (const auto& c : cmds)
-    out += "  " + c.name + std::string(10 - c.name.size(), ' ') + c.summary + "\n";
+    out += "  " + c.name + std::string(12 - c.name.size(), ' ') + c.summary + "\n";
   out +=
       "\nRun `syndicd COMMAND --help` for a command's options.\n"
       "Exit codes: 0 ok, 1 runtime failure, 2 usage error, 78 configuration error.\n";
@@ -449,7 +485,8 @@ int main(int argc, char** argv) {
               << describe_options(command->options);
     return kOk;
   }
-  const bool takes_positionals = command->name == "preview";
+  const bool takes_positionals =
+      command->name == "preview" || command->name == "deliveries" || command->name == "review";
   if (!takes_positionals && !args->positionals.empty()) {
     std::cerr << "syndicd " << command->name << ": unexpected argument \"" << args->positionals[0]
               << "\"\nusage: syndicd " << command->synopsis << "\n";

@@ -61,6 +61,9 @@ constexpr syndicd::Options kSinkKeys{
         .defaults_to("6h")
         .range(1000, 7 * 86'400'000LL)
         .describe("Longest retry delay."),
+    key::boolean("review", &SinkKeys::review)
+        .defaults_to("false")
+        .describe("Hold each new delivery until a person approves it (syndicd review)."),
 };
 
 // A section's `fetch` overrides: daemon.fetch's keys without defaults, so

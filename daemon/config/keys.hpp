@@ -41,6 +41,7 @@ struct SinkKeys {
   int max_attempts = 0;
   std::chrono::milliseconds retry{};
   std::chrono::milliseconds retry_max{};
+  bool review = false;
 };
 
 const syndicd_field* daemon_schema();

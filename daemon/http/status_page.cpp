@@ -1,5 +1,6 @@
 #include "http/status_page.hpp"
 
+#include <syndicd/common/dates.hpp>
 #include <syndicd/common/sanitize.hpp>
 
 #include "http/conditional.hpp"
@@ -9,12 +10,104 @@ namespace syndicd::http {
 // common::escape_html: every attribute here is double-quoted, so & < > "
 // are all there is to escape, the rule the feeds and sanitiser use too.
 using common::escape_html;
+using json = nlohmann::ordered_json;
+
+namespace {
+
+OperatorView& view_source() {
+  static OperatorView view;
+  return view;
+}
+
+// A value of the view as escaped cell text; "-" for nothing.
+std::string cell(const json& v) {
+  std::string s = v.is_string() ? v.get<std::string>() : v.is_null() ? "" : v.dump();
+  return s.empty() ? "-" : escape_html(s);
+}
+
+std::string when(const json& ms) {
+  const int64_t t = ms.is_number_integer() ? ms.get<int64_t>() : 0;
+  return t <= 0 ? "-" : escape_html(common::format_rfc3339(t, 0));
+}
+
+std::string row(const std::vector<std::string>& cells) {
+  std::string out = "<tr>";
+  for (const auto& c : cells) out += "<td>" + c + "</td>";
+  return out + "</tr>\n";
+}
+
+std::string header(const std::vector<const char*>& names) {
+  std::string out = "<tr>";
+  for (const char* n : names) out += std::string("<th>") + n + "</th>";
+  return out + "</tr>\n";
+}
+
+// The article's title, linked only to a web address (a scraped URL could
+// be anything; the page's CSP would stop a script: URL anyway).
+std::string article_link(const json& d) {
+  const std::string url = d["url"].is_string() ? d["url"].get<std::string>() : "";
+  if (url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0) return cell(d["title"]);
+  return "<a href=\"" + escape_html(url) + "\">" + cell(d["title"]) + "</a>";
+}
+
+std::string deliveries(const char* id, const char* title, const json& list, const char* empty) {
+  std::string out = std::string("<h2>") + title + "</h2>\n";
+  if (!list.is_array() || list.empty()) return out + "<p id=\"" + id + "\">" + empty + "</p>\n";
+  out += std::string("<table id=\"") + id + "\">\n" +
+         header({"Id", "Sink", "State", "Attempts", "Updated", "Article", "Last error"});
+  for (const auto& d : list)
+    out += row({cell(d["id"]), cell(d["sink"]), cell(d["state"]), cell(d["attempts"]),
+                when(d["updated_at_ms"]), article_link(d), cell(d["last_error"])});
+  return out + "</table>\n";
+}
+
+}  // namespace
+
+void set_operator_view(OperatorView view) {
+  view_source() = std::move(view);
+}
+
+std::string operator_view_html(const json& view) {
+  std::string out = "<h2>Sources</h2>\n";
+  const json& sources = view["sources"];
+  if (!sources.is_array() || sources.empty()) {
+    out += "<p id=\"sources\">No sources configured.</p>\n";
+  } else {
+    out += "<table id=\"sources\">\n" + header({"Source", "Last poll", "Result", "Next poll",
+                                                "Failures", "Articles", "Last error"});
+    for (const auto& s : sources)
+      out +=
+          row({cell(s["name"]), when(s["last_poll_ms"]), cell(s["result"]), when(s["next_poll_ms"]),
+               cell(s["failures"]), cell(s["articles"]), cell(s["last_error"])});
+    out += "</table>\n";
+  }
+  out += "<h2>Sinks</h2>\n";
+  const json& sinks = view["sinks"];
+  if (!sinks.is_array() || sinks.empty()) {
+    out += "<p id=\"sinks\">No sinks configured.</p>\n";
+  } else {
+    out += "<table id=\"sinks\">\n" + header({"Sink", "Pending", "In flight", "Held", "Dead",
+                                              "Rejected", "Paused until", "Why", "Last delivery"});
+    for (const auto& k : sinks)
+      out +=
+          row({cell(k["name"]) + (k["review"] == true ? " (review)" : ""), cell(k["pending"]),
+               cell(k["in_flight"]), cell(k["held"]), cell(k["dead"]), cell(k["rejected"]),
+               when(k["paused_until_ms"]), cell(k["pause_reason"]), when(k["last_delivery_ms"])});
+    out += "</table>\n";
+  }
+  out += deliveries("latest", "Latest deliveries", view["latest"], "No deliveries yet.");
+  out += deliveries("dead", "Dead letters", view["dead"], "No dead deliveries.");
+  out += deliveries("review", "Review queue", view["review"], "Nothing waits for review.");
+  return out;
+}
 
 std::string status_page(const std::vector<FeedRow>& feeds, const Health& health) {
   std::string out =
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      "<meta http-equiv=\"refresh\" content=\"30\">\n"
       "<title>syndicd</title>\n"
-      "<style>body{font-family:sans-serif;margin:2em}td,th{padding:.2em .8em;text-align:left}"
+      "<style>body{font-family:sans-serif;margin:2em}td,th{padding:.2em "
+      ".8em;text-align:left}"
       "</style>\n</head>\n<body>\n<h1>syndicd " SYNDICD_VERSION "</h1>\n<p>Status: ";
   out += health.ok() ? "healthy" : "<strong>unhealthy</strong>";
   out += "</p>\n";
@@ -24,6 +117,15 @@ std::string status_page(const std::vector<FeedRow>& feeds, const Health& health)
       out += "<tr><td>" + escape_html(p.kind) + " " + escape_html(p.name) + "</td><td>" +
              escape_html(p.reason) + "</td></tr>\n";
     out += "</table>\n";
+  }
+  if (const OperatorView& view = view_source()) {
+    try {
+      out += operator_view_html(view());
+    } catch (const std::exception& e) {
+      // The state file busy or failing: the page still answers.
+      out += "<p id=\"view-error\">The state file cannot be read now: " + escape_html(e.what()) +
+             "</p>\n";
+    }
   }
   out += "<h2>Feeds</h2>\n";
   if (feeds.empty()) {
@@ -45,9 +147,11 @@ std::string status_page(const std::vector<FeedRow>& feeds, const Health& health)
   }
   out +=
       "<h2>Endpoints</h2>\n<ul>\n<li><a href=\"/healthz\">/healthz</a></li>\n"
-      "<li><a href=\"/readyz\">/readyz</a></li>\n<li><a href=\"/livez\">/livez</a></li>\n"
+      "<li><a href=\"/readyz\">/readyz</a></li>\n<li><a "
+      "href=\"/livez\">/livez</a></li>\n"
       "<li><a href=\"/metrics\">/metrics</a></li>\n"
-      "<li><a href=\"/api/status\">/api/status</a></li>\n</ul>\n</body>\n</html>\n";
+      "<li><a "
+      "href=\"/api/status\">/api/status</a></li>\n</ul>\n</body>\n</html>\n";
   return out;
 }
 

@@ -1,14 +1,20 @@
 // The HTML page at `/`: what a person opening the daemon's address in a
-// browser wants first — is it healthy, which feeds it serves and how fresh
-// they are, and links to the machine endpoints. Everything shown is escaped.
+// browser wants first — is it healthy, what each source and sink is doing,
+// the latest deliveries, the dead letters and the review queue, which feeds
+// it serves and how fresh they are, and links to the machine endpoints.
+// Server-rendered, no script; it reloads itself every 30 s. Everything
+// shown is escaped.
 #pragma once
 
 #include <cstdint>
 #include <ctime>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "http/health.hpp"
 
@@ -21,8 +27,22 @@ struct FeedRow {
   std::time_t modified = 0;
 };
 
+/// The operator's view (control/status_view.hpp: sources, sinks, latest
+/// deliveries, dead letters, review queue), read when the page is built.
+/// It may throw (the state file refusing): the page then says so.
+using OperatorView = std::function<nlohmann::ordered_json()>;
+
+/// Sets the view the page shows (the running service does, on the loop
+/// thread that builds the page; an empty one: none). The router calls
+/// status_page() with the feeds and the health only, so the view comes
+/// in here rather than through its StatusSource.
+void set_operator_view(OperatorView view);
+
 /// The page: the health verdict with each failing source or sink and why,
-/// then the feeds.
+/// the operator's view when one is set, then the feeds.
 std::string status_page(const std::vector<FeedRow>& feeds, const Health& health);
+
+/// The operator's view as the page's sections (<h2> and <table>s).
+std::string operator_view_html(const nlohmann::ordered_json& view);
 
 }  // namespace syndicd::http

@@ -20,6 +20,10 @@ Engine::Engine(Assembly& assembly, Environment& environment, store::Store& store
     auto it = sinks_.find(k);
     return it != sinks_.end() && it->second->idempotent();
   };
+  source_hooks.review = [this](const std::string& k) {
+    auto it = sinks_.find(k);
+    return it != sinks_.end() && it->second->review();
+  };
   source_hooks.once_poll_ended = [this] {
     // Deliveries wait for every poll of `once`, then drain together.
     if (context_.polls_pending == 0)
@@ -51,6 +55,11 @@ void Engine::add_sinks(const Assembly& assembly,
       if (!sinks_.count(k))
         sinks_[k] = std::make_unique<SinkWorker>(context_, k, assembly.sink(k),
                                                  assembly.config().sinks.at(k).keys, sink_hooks);
+}
+
+void Engine::wake(const std::string& sink) {
+  if (auto it = sinks_.find(sink); it != sinks_.end() && !it->second->retired())
+    it->second->schedule_pump();
 }
 
 Engine::~Engine() {

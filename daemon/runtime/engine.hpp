@@ -82,6 +82,11 @@ class Engine {
   void reload(Assembly& next, std::set<std::string> fresh, std::chrono::milliseconds deadline,
               std::function<void()> done);
 
+  /// Deliveries of `sink` became pending from outside the engine (an
+  /// operator's retry or approval): its worker looks for them soon rather
+  /// than at its next timer. Nothing for a sink the engine has no worker for.
+  void wake(const std::string& sink);
+
   /// The sums of the daemon's counters (`once`'s summary, /api/status).
   EngineStats stats() const { return context_.counters.totals(); }
 

@@ -159,7 +159,8 @@ class Writer {
       if (auto c = read([&] { return in_.store->counts(k.name); }))
         for (const auto& [state, n] :
              {std::pair{"pending", c->pending}, std::pair{"in_flight", c->in_flight},
-              std::pair{"done", c->done}, std::pair{"dead", c->dead}})
+              std::pair{"done", c->done}, std::pair{"dead", c->dead}, std::pair{"held", c->held},
+              std::pair{"rejected", c->rejected}})
           out_.sample("syndicd_deliveries", {{"sink", k.name}, {"state", state}}, n);
       const auto found = in_.counters->sinks().find(k.name);
       const SinkCounters s = found == in_.counters->sinks().end() ? SinkCounters{} : found->second;

@@ -8,13 +8,19 @@
 #include <chrono>
 #include <csignal>
 #include <ctime>
+#include <optional>
 #include <set>
 
 #include <nlohmann/json.hpp>
 
 #include "config/config.hpp"
+#include "control/operations.hpp"
+#include "control/server.hpp"
+#include "control/state_lock.hpp"
+#include "control/status_view.hpp"
 #include "http/server.hpp"
 #include "http/settings.hpp"
+#include "http/status_page.hpp"
 #include "log/log.hpp"
 #include "plugin_host/capabilities.hpp"
 #include "runtime/assembly.hpp"
@@ -64,8 +70,16 @@ class Service {
     daemon_options.workers = cfg.daemon.workers;
     daemon_options.retry_outcomes = true;
     try {
+      // One writer: the operator commands work on the file only without
+      // a daemon, under this lock (control/state_lock.hpp).
+      lock_ = control::StateLock::acquire(state_path_, std::chrono::seconds(10));
+      if (!lock_) {
+        log::error("cannot start: another syndicd (or an operator command) holds the state lock",
+                   {{"lock", control::lock_path(state_path_).string()}});
+        return 1;
+      }
       daemon_ = std::make_unique<Daemon>(daemon_options);
-    } catch (const store::StoreError& e) {
+    } catch (const std::exception& e) {
       log::error(std::string("cannot start: ") + e.what());
       return 1;
     }
@@ -84,6 +98,7 @@ class Service {
     daemon_->install(std::move(built));
     daemon_->settle_previous_run(now_ms());
     start_engine();
+    start_control();
     if (!listen_.empty()) {
       try {
         server_ =
@@ -113,9 +128,12 @@ class Service {
       io.run();
     }
     signals_.reset();  // before the io_context it belongs to
+    control_.reset();
+    http::set_operator_view({});  // it reads the daemon, which goes next
     server_.reset();
     watchdog_.reset();
     daemon_.reset();  // engine, assembly, environment, store: in that order
+    lock_.reset();    // the file is closed: an operator command may take it
     log::notice("syndicd stopped");
     return 0;
   }
@@ -213,6 +231,39 @@ class Service {
   }
 
   std::string metrics_text() const { return daemon_->metrics_text(now_ms()); }
+
+  // The control socket (control/server.hpp) for `syndicd status`,
+  // `deliveries` and `review`. Without it the daemon still runs; those
+  // commands then say they cannot connect.
+  void start_control() {
+    const auto path = control::socket_path(state_path_);
+    try {
+      control_ = std::make_unique<control::Server>(
+          daemon_->environment().io(), path, [this](const control::Request& request) {
+            return control::execute(request, *daemon_->store(), control_context());
+          });
+      log::info("control socket listening", {{"socket", path.string()}});
+      // The status page at `/` shows the same view (http/status_page.hpp).
+      http::set_operator_view(
+          [this] { return control::status_view(*daemon_->store(), control_context()); });
+    } catch (const std::exception& e) {
+      log::error(std::string("no control socket: ") + e.what());
+    }
+  }
+
+  // What the store does not know: the sinks' pauses, and the engine to wake.
+  control::Context control_context() const {
+    control::Context c = control::context_of(assembly().config(), now_ms());
+    c.mode = "daemon";
+    c.state = stopping_ ? "stopping" : reloading_ ? "reloading" : "running";
+    for (const auto& k : engine().sinks())
+      for (auto& s : c.sinks)
+        if (s.name == k.name) s.paused_until = k.paused_until;
+    c.wake = [this](const std::string& sink) {
+      if (daemon_->engine() != nullptr) engine().wake(sink);
+    };
+    return c;
+  }
 
   // An engine on the installed assembly, started. A reload does not come
   // back here: the engine reloads in place (Engine::reload).
@@ -355,7 +406,9 @@ class Service {
   }
 
   ServiceOptions options_;
+  std::optional<control::StateLock> lock_;
   std::unique_ptr<Daemon> daemon_;
+  std::unique_ptr<control::Server> control_;
   std::unique_ptr<http::Server> server_;
   std::string listen_;
   std::unique_ptr<boost::asio::signal_set> signals_;

@@ -27,6 +27,7 @@ SinkWorker::SinkWorker(EngineContext& context, std::string name, plugin_host::In
       instance_(instance),
       idempotent_(instance != nullptr &&
                   (instance->plugin().descriptor.flags & SYNDICD_PLUGIN_IDEMPOTENT)),
+      review_(keys.review),
       concurrency_(static_cast<size_t>(keys.concurrency)),
       retry_{keys.max_attempts, keys.retry, keys.retry_max},
       timer_(context.environment.io()) {}

@@ -40,6 +40,8 @@ class SinkWorker {
 
   const std::string& name() const { return name_; }
   bool idempotent() const { return idempotent_; }
+  /// `review: true`: new deliveries wait, held, for a person's approval.
+  bool review() const { return review_; }
   size_t in_flight() const { return in_flight_; }
   int64_t paused_until() const { return paused_until_; }
   /// A pump is queued, or the answer to an interrupted delivery awaited:
@@ -73,6 +75,7 @@ class SinkWorker {
   std::string name_;
   plugin_host::Instance* instance_;
   bool idempotent_ = false;
+  bool review_ = false;
   size_t concurrency_ = 1;
   RetrySettings retry_;
   size_t in_flight_ = 0;

@@ -246,8 +246,10 @@ syndicd_status SourceScheduler::accept(Source& s, const Article& emitted) {
       record.content_hash = std::move(prepared.content_hash);
       record.article = std::move(prepared.article);
       std::vector<std::string> redeliver;
-      for (const auto& k : p->config().to)
+      for (const auto& k : p->config().to) {
         if (p->config().repost_updates || hooks_.idempotent(k)) redeliver.push_back(k);
+        if (hooks_.review && hooks_.review(k)) record.review.push_back(k);
+      }
       switch (context_.store.record(record, p->config().to, redeliver, t)) {
         case store::Recorded::added:
           ++s.added;

@@ -35,6 +35,8 @@ class SourceScheduler {
     /// Whether `sink` is idempotent: an article updated at the source goes
     /// to it again.
     std::function<bool(const std::string& sink)> idempotent;
+    /// Whether `sink` holds new deliveries for a person (`review: true`).
+    std::function<bool(const std::string& sink)> review;
     /// `once`: a poll ended (context.polls_pending counts the rest).
     std::function<void()> once_poll_ended;
     /// A retired runner's poll ended (posted, never from inside the poll).

@@ -81,6 +81,16 @@ class RetryingStore final : public Store {
   void clear_polling(const std::string& source = {}) override { store_.clear_polling(source); }
   int count_crash(int64_t delivery) override { return store_.count_crash(delivery); }
   Counts counts(const std::string& sink = {}) override { return store_.counts(sink); }
+  int64_t articles_from(const std::string& source) override { return store_.articles_from(source); }
+  std::vector<Delivery> list_deliveries(const DeliveryFilter& filter) override {
+    return store_.list_deliveries(filter);
+  }
+  std::optional<Delivery> delivery(int64_t id) override { return store_.delivery(id); }
+  bool requeue(int64_t id, DeliveryState from, int64_t now) override {
+    return store_.requeue(id, from, now);
+  }
+  bool reject(int64_t id, int64_t now) override { return store_.reject(id, now); }
+  bool drop(int64_t id) override { return store_.drop(id); }
   void begin_dry_run() override { store_.begin_dry_run(); }
   std::optional<fetch::Validators> get(std::string_view url) override {
     return validator_store().get(url);

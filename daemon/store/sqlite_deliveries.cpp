@@ -10,10 +10,7 @@ namespace syndicd::store {
 namespace {
 
 DeliveryState parse_state(std::string_view s) {
-  if (s == "in_flight") return DeliveryState::in_flight;
-  if (s == "done") return DeliveryState::done;
-  if (s == "dead") return DeliveryState::dead;
-  return DeliveryState::pending;
+  return parse_delivery_state(s).value_or(DeliveryState::pending);
 }
 
 }  // namespace
@@ -34,16 +31,17 @@ std::vector<Delivery> SqliteStore::deliveries(Statement& s) {
     d.article = decode_article(s.text(9));
     d.paused = s.integer(10) != 0;
     d.crashes = static_cast<int>(s.integer(11));
+    d.updated_at = s.integer(12);
     out.push_back(std::move(d));
   }
   return out;
 }
 
-#define SYNDICD_DELIVERY_COLUMNS                                                          \
-  "SELECT d.row, d.article, d.sink, d.state, d.attempts, d.next_attempt, d.last_error, "  \
-  "d.external_id, "                                                                       \
-  "a.pipeline, a.data, d.paused, d.crashes FROM deliveries d JOIN articles a ON a.row = " \
-  "d.article "
+#define SYNDICD_DELIVERY_COLUMNS                                                           \
+  "SELECT d.row, d.article, d.sink, d.state, d.attempts, d.next_attempt, d.last_error, "   \
+  "d.external_id, "                                                                        \
+  "a.pipeline, a.data, d.paused, d.crashes, d.updated_at FROM deliveries d JOIN articles " \
+  "a ON a.row = d.article "
 
 std::vector<Delivery> SqliteStore::due(const std::string& sink, int64_t now, size_t limit) {
   Operation operation(*this, "read due deliveries");
@@ -61,7 +59,63 @@ std::vector<Delivery> SqliteStore::in_flight(const std::string& sink) {
   s.bind(1, sink);
   return deliveries(s);
 }
+int64_t SqliteStore::articles_from(const std::string& source) {
+  Operation operation(*this, "count a source's articles");
+  Statement s(*this, "SELECT COUNT(*) FROM articles WHERE source = ?1");
+  s.bind(1, source);
+  return s.step() ? s.integer(0) : 0;
+}
+
+std::vector<Delivery> SqliteStore::list_deliveries(const DeliveryFilter& filter) {
+  Operation operation(*this, "list deliveries");
+  Statement s(*this, SYNDICD_DELIVERY_COLUMNS
+              "WHERE (?1 = '' OR d.sink = ?1) AND (?2 = '' OR d.state = ?2) "
+              "ORDER BY d.updated_at DESC, d.row DESC LIMIT ?3");
+  s.bind(1, filter.sink)
+      .bind(2, filter.state ? to_string(*filter.state) : "")
+      .bind(3, static_cast<int64_t>(filter.limit));
+  return deliveries(s);
+}
+
+std::optional<Delivery> SqliteStore::delivery(int64_t id) {
+  Operation operation(*this, "read a delivery");
+  Statement s(*this, SYNDICD_DELIVERY_COLUMNS "WHERE d.row = ?1");
+  s.bind(1, id);
+  auto found = deliveries(s);
+  if (found.empty()) return std::nullopt;
+  return std::move(found.front());
+}
 #undef SYNDICD_DELIVERY_COLUMNS
+
+bool SqliteStore::requeue(int64_t id, DeliveryState from, int64_t now) {
+  Operation operation(*this, "queue a delivery again");
+  // A fresh start: the attempts and crashes that parked it are history
+  // (the operator fixed the cause); last_error stays until the next try.
+  Statement s(*this,
+              "UPDATE deliveries SET state = 'pending', attempts = 0, crashes = 0, paused = 0, "
+              "next_attempt = ?3, updated_at = ?3 WHERE row = ?1 AND state = ?2");
+  s.bind(1, id).bind(2, to_string(from)).bind(3, now);
+  s.run();
+  return sqlite3_changes(db_) > 0;
+}
+
+bool SqliteStore::reject(int64_t id, int64_t now) {
+  Operation operation(*this, "reject a delivery");
+  Statement s(*this,
+              "UPDATE deliveries SET state = 'rejected', updated_at = ?2 "
+              "WHERE row = ?1 AND state = 'held'");
+  s.bind(1, id).bind(2, now);
+  s.run();
+  return sqlite3_changes(db_) > 0;
+}
+
+bool SqliteStore::drop(int64_t id) {
+  Operation operation(*this, "drop a delivery");
+  Statement s(*this, "DELETE FROM deliveries WHERE row = ?1 AND state != 'in_flight'");
+  s.bind(1, id);
+  s.run();
+  return sqlite3_changes(db_) > 0;
+}
 
 std::optional<int64_t> SqliteStore::next_due(const std::string& sink) {
   Operation operation(*this, "read when the next delivery is due");
@@ -175,6 +229,12 @@ Counts SqliteStore::counts(const std::string& sink) {
         break;
       case DeliveryState::dead:
         c.dead = s.integer(1);
+        break;
+      case DeliveryState::held:
+        c.held = s.integer(1);
+        break;
+      case DeliveryState::rejected:
+        c.rejected = s.integer(1);
         break;
     }
   }

@@ -4,6 +4,7 @@
 // sqlite_deliveries.cpp, per-source/fetch/plugin state in sqlite_state.cpp.
 #include "store/sqlite_store.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <system_error>
 
@@ -12,20 +13,6 @@
 
 namespace syndicd::store {
 namespace fs = std::filesystem;
-
-const char* to_string(DeliveryState state) {
-  switch (state) {
-    case DeliveryState::pending:
-      return "pending";
-    case DeliveryState::in_flight:
-      return "in_flight";
-    case DeliveryState::done:
-      return "done";
-    case DeliveryState::dead:
-      return "dead";
-  }
-  return "?";
-}
 
 const char* to_string(Recorded recorded) {
   switch (recorded) {
@@ -42,6 +29,11 @@ const char* to_string(Recorded recorded) {
 }
 
 namespace {
+
+// A new delivery waits for a person on a review sink, else for its sink.
+const char* initial_state(const ArticleRecord& r, const std::string& sink) {
+  return std::find(r.review.begin(), r.review.end(), sink) != r.review.end() ? "held" : "pending";
+}
 
 // Schema migrations: index i takes user_version i to i+1. Append only;
 // never edit a step that has shipped.
@@ -108,6 +100,35 @@ ALTER TABLE source_state ADD COLUMN polling_since INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE source_state ADD COLUMN crashes INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE source_state ADD COLUMN held_until INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE deliveries ADD COLUMN crashes INTEGER NOT NULL DEFAULT 0;
+)sql",
+    // 3 → 4: the review queue. A `review: true` sink's deliveries wait as
+    // 'held' for a person, who approves (→ pending) or rejects them
+    // ('rejected': kept, never delivered). SQLite cannot change a CHECK
+    // constraint in place, so the table is copied into one that allows
+    // the two states; rows, ids and the index stay as they were.
+    R"sql(
+CREATE TABLE deliveries_v4(
+  row          INTEGER PRIMARY KEY,
+  article      INTEGER NOT NULL REFERENCES articles(row) ON DELETE CASCADE,
+  sink         TEXT NOT NULL,
+  state        TEXT NOT NULL
+               CHECK(state IN ('pending', 'in_flight', 'done', 'dead', 'held', 'rejected')),
+  attempts     INTEGER NOT NULL DEFAULT 0,
+  next_attempt INTEGER NOT NULL,
+  last_error   TEXT NOT NULL DEFAULT '',
+  external_id  TEXT NOT NULL DEFAULT '',
+  updated_at   INTEGER NOT NULL,
+  paused       INTEGER NOT NULL DEFAULT 0,
+  crashes      INTEGER NOT NULL DEFAULT 0,
+  UNIQUE(article, sink)
+);
+INSERT INTO deliveries_v4(row, article, sink, state, attempts, next_attempt, last_error,
+                          external_id, updated_at, paused, crashes)
+  SELECT row, article, sink, state, attempts, next_attempt, last_error, external_id, updated_at,
+         paused, crashes FROM deliveries;
+DROP TABLE deliveries;
+ALTER TABLE deliveries_v4 RENAME TO deliveries;
+CREATE INDEX deliveries_due ON deliveries(sink, state, next_attempt);
 )sql",
 };
 
@@ -271,13 +292,15 @@ Recorded SqliteStore::record(const ArticleRecord& r, const std::vector<std::stri
       // Back to pending unless a delivery is in flight right now (it will
       // finish with the old copy; the next update catches up). A sink added
       // to the pipeline since gets its first delivery.
+      // A review sink's copy waits for a person again (the text changed),
+      // and one a person rejected stays rejected.
       Statement again(*this,
                       "INSERT INTO deliveries(article, sink, state, next_attempt, updated_at) "
-                      "VALUES(?1, ?2, 'pending', ?3, ?3) "
-                      "ON CONFLICT(article, sink) DO UPDATE SET state = 'pending', attempts = 0, "
+                      "VALUES(?1, ?2, ?4, ?3, ?3) "
+                      "ON CONFLICT(article, sink) DO UPDATE SET state = ?4, attempts = 0, "
                       "next_attempt = ?3, last_error = '', paused = 0, updated_at = ?3 "
-                      "WHERE state != 'in_flight'");
-      again.bind(1, row).bind(2, sink).bind(3, now);
+                      "WHERE state NOT IN ('in_flight', 'rejected')");
+      again.bind(1, row).bind(2, sink).bind(3, now).bind(4, initial_state(r, sink));
       again.run();
     }
     t.commit();
@@ -300,8 +323,8 @@ Recorded SqliteStore::record(const ArticleRecord& r, const std::vector<std::stri
   for (const auto& sink : sinks) {
     Statement d(*this,
                 "INSERT INTO deliveries(article, sink, state, next_attempt, updated_at) "
-                "VALUES(?1, ?2, 'pending', ?3, ?3)");
-    d.bind(1, row).bind(2, sink).bind(3, now);
+                "VALUES(?1, ?2, ?4, ?3, ?3)");
+    d.bind(1, row).bind(2, sink).bind(3, now).bind(4, initial_state(r, sink));
     d.run();
   }
   t.commit();

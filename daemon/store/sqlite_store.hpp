@@ -37,7 +37,7 @@ class SqliteStore final : public Store {
   SqliteStore& operator=(const SqliteStore&) = delete;
 
   /// The schema version this build writes (PRAGMA user_version).
-  static constexpr int kSchemaVersion = 3;
+  static constexpr int kSchemaVersion = 4;
   /// How long one call waits for a lock another process holds: a manual
   /// UPDATE or a backup's moment passes; a longer hold fails the call.
   static constexpr std::chrono::milliseconds kBusyTimeout{1000};
@@ -66,6 +66,12 @@ class SqliteStore final : public Store {
   void clear_polling(const std::string& source = {}) override;
   int count_crash(int64_t delivery) override;
   Counts counts(const std::string& sink = {}) override;
+  int64_t articles_from(const std::string& source) override;
+  std::vector<Delivery> list_deliveries(const DeliveryFilter& filter) override;
+  std::optional<Delivery> delivery(int64_t id) override;
+  bool requeue(int64_t id, DeliveryState from, int64_t now) override;
+  bool reject(int64_t id, int64_t now) override;
+  bool drop(int64_t id) override;
   void begin_dry_run() override;
 
   // fetch::ValidatorStore

@@ -26,8 +26,12 @@ class StoreError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-enum class DeliveryState { pending, in_flight, done, dead };
+/// held: waits for a person's approval (a `review: true` sink); rejected:
+/// a person said no: kept, shown, never delivered.
+enum class DeliveryState { pending, in_flight, done, dead, held, rejected };
 const char* to_string(DeliveryState state);
+/// The state named `name` as to_string() writes it, if any.
+std::optional<DeliveryState> parse_delivery_state(std::string_view name);
 
 /// What record() did with an article.
 enum class Recorded {
@@ -43,6 +47,9 @@ struct ArticleRecord {
   std::string canonical_url;
   std::string content_hash;
   Article article;
+  /// Of the sinks given to record(), those whose new deliveries are held
+  /// for a person's approval (`review: true`) instead of pending.
+  std::vector<std::string> review;
 };
 
 struct Delivery {
@@ -57,7 +64,15 @@ struct Delivery {
   std::string external_id;  ///< from the sink on success (a post id)
   bool paused = false;      ///< pending behind its sink's pause, not a retry backoff
   int crashes = 0;          ///< times it was in flight when the daemon crashed
+  int64_t updated_at = 0;   ///< ms since epoch: its last change of state
   Article article;
+};
+
+/// Which deliveries list_deliveries() returns.
+struct DeliveryFilter {
+  std::string sink;                    ///< empty: every sink
+  std::optional<DeliveryState> state;  ///< unset: every state
+  size_t limit = 100;
 };
 
 struct SourceState {
@@ -79,6 +94,8 @@ struct Counts {
   int64_t in_flight = 0;
   int64_t done = 0;
   int64_t dead = 0;
+  int64_t held = 0;
+  int64_t rejected = 0;
 };
 
 class Store : public fetch::ValidatorStore, public plugin_host::StateStore {
@@ -135,6 +152,25 @@ class Store : public fetch::ValidatorStore, public plugin_host::StateStore {
   virtual int count_crash(int64_t delivery) = 0;
 
   virtual Counts counts(const std::string& sink = {}) = 0;
+  /// Articles stored from `source` (in every pipeline).
+  virtual int64_t articles_from(const std::string& source) = 0;
+
+  // What an operator does (syndicd deliveries, syndicd review; the control
+  // socket or the file itself). None touches a delivery in flight.
+
+  /// Deliveries matching `filter`, the latest change first.
+  virtual std::vector<Delivery> list_deliveries(const DeliveryFilter& filter) = 0;
+  /// One delivery by id, if it exists.
+  virtual std::optional<Delivery> delivery(int64_t id) = 0;
+  /// A delivery in state `from` (dead: a retry; held: an approval) becomes
+  /// pending and due at `now`, with its attempts and crashes counted from
+  /// 0 again. False when it is not in state `from`.
+  virtual bool requeue(int64_t id, DeliveryState from, int64_t now) = 0;
+  /// A held delivery becomes rejected. False when it is not held.
+  virtual bool reject(int64_t id, int64_t now) = 0;
+  /// The delivery is removed from the queue for good. False when it does
+  /// not exist or is in flight.
+  virtual bool drop(int64_t id) = 0;
 
   /// Everything written between begin_dry_run() and the end of the store's
   /// life is thrown away (`once --dry-run`): reads see it, nothing persists.

@@ -95,6 +95,15 @@ TEST_F(StatusPageBrowser, ShowsAFailingSourceAndAPausedSink) {
   EXPECT_NE(dom.find("<td>sink page</td>"), std::string::npos) << dom;
   EXPECT_EQ(dom.find("<td>source tin</td>"), std::string::npos) << dom;
   EXPECT_NE(dom.find("/feeds/feed.xml"), std::string::npos) << dom;
+  // The operator's view: it reloads itself, and has each section.
+  EXPECT_NE(dom.find("http-equiv=\"refresh\""), std::string::npos) << dom;
+  EXPECT_NE(dom.find("<table id=\"sources\">"), std::string::npos) << dom;
+  EXPECT_NE(dom.find("<td>down</td>"), std::string::npos) << dom;
+  EXPECT_NE(dom.find("<table id=\"sinks\">"), std::string::npos) << dom;
+  EXPECT_NE(dom.find("<td>page</td>"), std::string::npos) << dom;
+  EXPECT_NE(dom.find("<table id=\"latest\">"), std::string::npos) << dom;
+  EXPECT_NE(dom.find("id=\"dead\""), std::string::npos) << dom;
+  EXPECT_NE(dom.find("id=\"review\""), std::string::npos) << dom;
 
   fs::create_directories(SYNDICD_TEST_ARTIFACTS);
   const fs::path shot = fs::path(SYNDICD_TEST_ARTIFACTS) / "status-page.png";

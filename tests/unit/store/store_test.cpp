@@ -214,7 +214,7 @@ TEST_F(StoreTest, MigratesAVersion1File) {
   sqlite3_close(db);
 
   SqliteStore s(file_);
-  EXPECT_EQ(s.schema_version(), 3);
+  EXPECT_EQ(s.schema_version(), SqliteStore::kSchemaVersion);
   EXPECT_EQ(s.resume("page", 2000), 0);  // a retry's backoff is no pause
   auto d = s.due("page", 61'000, 10);
   ASSERT_EQ(d.size(), 1u);
