@@ -116,49 +116,11 @@ std::string without_unread_markup(std::string_view html) {
   return out;
 }
 
-// NFC where the text needs it. The fetcher's pages are NFC already, yet one
-// combining mark or Hangul syllable anywhere fails the quick check, and
-// common::nfc then rebuilt the whole page (5% of an extraction). Here only
-// the runs of non-ASCII text that hold a code point NFC might change are
-// composed, each from the character before it (a mark composes onto it) to
-// the next ASCII character: ASCII is never part of a composition, so text
-// can be cut before it.
+// NFC where the text needs it: the fetcher's pages are NFC already, and
+// common::nfc composes only the runs of a page that are not.
 std::string normalized(std::string text) {
   if (common::is_nfc_quick(text)) return text;
-  namespace u = common::utf8;
-  const std::uint64_t* bits = u::bmp_nfc_stable_bits();
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const size_t n = text.size();
-  std::string out;
-  size_t copied = 0;
-  for (size_t i = 0; i < n;) {
-    if (p[i] < 0x80) {
-      ++i;
-      continue;
-    }
-    const size_t start = i;
-    bool stable = true;
-    while (i < n && p[i] >= 0x80) {
-      const size_t len = u::sequence_length(p + i, n - i);
-      if (len == 0) {  // ill-formed: common::nfc makes it U+FFFD
-        stable = false;
-        ++i;
-        continue;
-      }
-      stable = stable && u::nfc_stable(bits, u::decode(p + i, len));
-      i += len;
-    }
-    if (stable) continue;
-    // The run before ended at an ASCII character: start - 1 >= copied.
-    const size_t from = start > 0 ? start - 1 : 0;
-    if (out.empty()) out.reserve(n + n / 8);
-    out.append(text, copied, from - copied);
-    out += common::nfc(std::string_view(text).substr(from, i - from));
-    copied = i;
-  }
-  if (copied == 0) return text;
-  out.append(text, copied);
-  return out;
+  return common::nfc(text);
 }
 
 }  // namespace

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 #include <syndicd/common/entities.hpp>
 
+#include <utf8proc.h>
+
+#include <cstdlib>
 #include <random>
 #include <string>
 #include <vector>
@@ -59,6 +62,37 @@ TEST(Nfc, ComposesVietnamese) {
   EXPECT_EQ(nfc("ascii only"), "ascii only");
   EXPECT_EQ(nfc("bad \xFF byte"), "bad \uFFFD byte");
   EXPECT_EQ(nfc(""), "");
+}
+
+// nfc() composes only the runs of non-ASCII text that need it (each with
+// the ASCII character before it); whole-text utf8proc is the reference,
+// over random mixtures of what could go wrong at a run's edges: marks
+// after ASCII bases, marks at the start, out-of-order marks, Hangul jamo,
+// stable precomposed text, and ill-formed bytes.
+TEST(Nfc, ComposingByRunsEqualsComposingTheWholeText) {
+  const std::vector<std::string> pieces = {
+      "a",        "e",        " ",          "\n",     "<p>",           "\xCC\x81",
+      "\xCC\x82", "\xCC\xA3", "\xCC\x9B",   "\u1ec7", "\u00e9",        "\u1100",
+      "\u1161",   "\u11A8",   "\uAC00",     "\u212B", "\u0958",        "\u0328",
+      "\xFF",     "\xE1\xBA", "\U0001D15E", "Thái",   "Nguye\xCC\x82n"};
+  std::mt19937 rng(20261204);
+  for (int round = 0; round < 3000; ++round) {
+    std::string text;
+    const int n = 1 + static_cast<int>(rng() % 12);
+    for (int i = 0; i < n; ++i) text += pieces[rng() % pieces.size()];
+    // Reference: utf8proc over the whole (repaired) text.
+    const std::string valid = valid_utf8(text);
+    utf8proc_uint8_t* out = nullptr;
+    const auto len =
+        utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(valid.data()),
+                     static_cast<utf8proc_ssize_t>(valid.size()), &out,
+                     static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
+    ASSERT_GE(len, 0);
+    const std::string want(reinterpret_cast<const char*>(out), static_cast<size_t>(len));
+    std::free(out);
+    ASSERT_EQ(nfc(text), want) << "round " << round;
+    ASSERT_EQ(nfc_of_valid(valid), want) << "round " << round;
+  }
 }
 
 // nfc() copies text that passes its quick check; these must not pass it.
