@@ -188,7 +188,8 @@ Reply Router::status_page() const {
     }
     rows.push_back(std::move(row));
   }
-  Reply reply = text_reply(bhttp::status::ok, http::status_page(rows, current_health()));
+  Reply reply = text_reply(bhttp::status::ok,
+                           http::status_page(rows, current_health(), status_.operator_view));
   reply.content_type = "text/html; charset=utf-8";
   reply.headers = {{"Cache-Control", "no-store"},
                    {"Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'"}};

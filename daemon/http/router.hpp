@@ -39,6 +39,7 @@
 
 #include "http/health.hpp"
 #include "http/request_reader.hpp"
+#include "http/status_page.hpp"
 
 namespace syndicd::http {
 
@@ -62,6 +63,9 @@ struct StatusSource {
   std::function<bool()> ready;
   /// /healthz: what is failing. Unset: nothing.
   std::function<Health()> health;
+  /// The operator's view the page at / shows (control/status_view.hpp).
+  /// Unset: the page shows the health and the feeds only.
+  OperatorView operator_view;
 };
 
 /// A response before it is sent: the connection adds Date, Server,

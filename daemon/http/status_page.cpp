@@ -14,11 +14,6 @@ using json = nlohmann::ordered_json;
 
 namespace {
 
-OperatorView& view_source() {
-  static OperatorView view;
-  return view;
-}
-
 // A value of the view as escaped cell text; "-" for nothing.
 std::string cell(const json& v) {
   std::string s = v.is_string() ? v.get<std::string>() : v.is_null() ? "" : v.dump();
@@ -63,10 +58,6 @@ std::string deliveries(const char* id, const char* title, const json& list, cons
 
 }  // namespace
 
-void set_operator_view(OperatorView view) {
-  view_source() = std::move(view);
-}
-
 std::string operator_view_html(const json& view) {
   std::string out = "<h2>Sources</h2>\n";
   const json& sources = view["sources"];
@@ -101,7 +92,8 @@ std::string operator_view_html(const json& view) {
   return out;
 }
 
-std::string status_page(const std::vector<FeedRow>& feeds, const Health& health) {
+std::string status_page(const std::vector<FeedRow>& feeds, const Health& health,
+                        const OperatorView& view) {
   std::string out =
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta http-equiv=\"refresh\" content=\"30\">\n"
@@ -118,7 +110,7 @@ std::string status_page(const std::vector<FeedRow>& feeds, const Health& health)
              escape_html(p.reason) + "</td></tr>\n";
     out += "</table>\n";
   }
-  if (const OperatorView& view = view_source()) {
+  if (view) {
     try {
       out += operator_view_html(view());
     } catch (const std::exception& e) {

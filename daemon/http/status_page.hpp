@@ -32,15 +32,10 @@ struct FeedRow {
 /// It may throw (the state file refusing): the page then says so.
 using OperatorView = std::function<nlohmann::ordered_json()>;
 
-/// Sets the view the page shows (the running service does, on the loop
-/// thread that builds the page; an empty one: none). The router calls
-/// status_page() with the feeds and the health only, so the view comes
-/// in here rather than through its StatusSource.
-void set_operator_view(OperatorView view);
-
 /// The page: the health verdict with each failing source or sink and why,
-/// the operator's view when one is set, then the feeds.
-std::string status_page(const std::vector<FeedRow>& feeds, const Health& health);
+/// the operator's view when there is one, then the feeds.
+std::string status_page(const std::vector<FeedRow>& feeds, const Health& health,
+                        const OperatorView& view = {});
 
 /// The operator's view as the page's sections (<h2> and <table>s).
 std::string operator_view_html(const nlohmann::ordered_json& view);

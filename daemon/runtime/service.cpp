@@ -129,7 +129,6 @@ class Service {
     }
     signals_.reset();  // before the io_context it belongs to
     control_.reset();
-    http::set_operator_view({});  // it reads the daemon, which goes next
     server_.reset();
     watchdog_.reset();
     daemon_.reset();  // engine, assembly, environment, store: in that order
@@ -182,6 +181,8 @@ class Service {
     s.health = [this] { return health(); };
     s.status_json = [this] { return status_json(); };
     s.metrics_text = [this] { return metrics_text(); };
+    // The page at / shows what `syndicd status` prints.
+    s.operator_view = [this] { return control::status_view(*daemon_->store(), control_context()); };
     return s;
   }
 
@@ -243,9 +244,6 @@ class Service {
             return control::execute(request, *daemon_->store(), control_context());
           });
       log::info("control socket listening", {{"socket", path.string()}});
-      // The status page at `/` shows the same view (http/status_page.hpp).
-      http::set_operator_view(
-          [this] { return control::status_view(*daemon_->store(), control_context()); });
     } catch (const std::exception& e) {
       log::error(std::string("no control socket: ") + e.what());
     }

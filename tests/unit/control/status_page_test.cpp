@@ -13,12 +13,7 @@ using namespace syndicd;
 
 namespace {
 
-class StatusPageView : public ::testing::Test {
- protected:
-  void TearDown() override { http::set_operator_view({}); }
-};
-
-TEST_F(StatusPageView, ShowsEverySectionOfTheView) {
+TEST(StatusPageView, ShowsEverySectionOfTheView) {
   store::SqliteStore store(":memory:");
   store::ArticleRecord r;
   r.pipeline = "p";
@@ -33,8 +28,8 @@ TEST_F(StatusPageView, ShowsEverySectionOfTheView) {
   context.now = 2000;
   context.sources = {{"tin", 600'000}};
   context.sinks = {{"page", true, 0}};
-  http::set_operator_view([&] { return control::status_view(store, context); });
-  const std::string page = http::status_page({}, http::Health{});
+  const std::string page =
+      http::status_page({}, http::Health{}, [&] { return control::status_view(store, context); });
   EXPECT_NE(page.find("<meta http-equiv=\"refresh\" content=\"30\">"), std::string::npos);
   EXPECT_NE(page.find("<table id=\"sources\">"), std::string::npos) << page;
   EXPECT_NE(page.find("<td>tin</td><td>-</td><td>never polled</td>"), std::string::npos) << page;
@@ -48,11 +43,10 @@ TEST_F(StatusPageView, ShowsEverySectionOfTheView) {
   EXPECT_EQ(page.find("javascript:"), std::string::npos) << page;
 }
 
-TEST_F(StatusPageView, SaysWhenTheViewCannotBeRead) {
-  http::set_operator_view([]() -> nlohmann::ordered_json {
+TEST(StatusPageView, SaysWhenTheViewCannotBeRead) {
+  const std::string page = http::status_page({}, http::Health{}, []() -> nlohmann::ordered_json {
     throw std::runtime_error("state x: database is <locked>");
   });
-  const std::string page = http::status_page({}, http::Health{});
   EXPECT_NE(page.find("The state file cannot be read now: state x: database is "
                       "&lt;locked&gt;"),
             std::string::npos)
