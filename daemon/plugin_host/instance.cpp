@@ -244,13 +244,22 @@ void Instance::cancel_timer(uint64_t id) {
 uint64_t Instance::start_fetch(const syndicd_fetch_request* request, syndicd_fetch_cb cb,
                                void* user) {
   const uint64_t id = next_id_++;
+  // A refusal is answered later, from the loop, like any fetch. It is kept
+  // in fetches_ until then, so that an instance destroyed first (its loop
+  // never run again: a one-shot run ending) answers it in
+  // cancel_everything(): the plugin's callback, and what it owns, is never
+  // dropped unrun.
   auto fail_later = [&](syndicd_fetch_error error, std::string message) {
-    auto respond = [cb, user, error, message = std::move(message)] {
+    fetches_.emplace(id, PendingFetch{0, cb, user});
+    auto respond = [this, id, alive = alive_, error, message = std::move(message)] {
+      if (!*alive) return;
+      auto node = fetches_.extract(id);
+      if (!node) return;  // cancelled meanwhile, and answered then
       syndicd_fetch_response r{};
       r.struct_size = sizeof r;
       r.error = error;
       r.error_message = borrow(message);
-      cb(user, &r);
+      node.mapped().cb(node.mapped().user, &r);
     };
     if (services_.io != nullptr)
       boost::asio::post(*services_.io, respond);
