@@ -223,22 +223,24 @@ uint64_t Instance::start_timer(int64_t delay_ms, syndicd_timer_cb cb, void* user
   }
   auto timer = std::make_unique<boost::asio::steady_timer>(*services_.io);
   timer->expires_after(std::chrono::milliseconds(std::max<int64_t>(delay_ms, 0)));
-  timer->async_wait([this, id, alive = alive_](const boost::system::error_code&) {
+  timer->async_wait([this, id, alive = alive_](const boost::system::error_code& ec) {
     if (!*alive) return;
     auto node = timers_.extract(id);
-    if (node) node.mapped().cb(node.mapped().user, 1);
+    if (node) node.mapped().cb(node.mapped().user, !ec && !node.mapped().cancelled ? 1 : 0);
   });
   timers_.emplace(id, Timer{std::move(timer), cb, user});
   return id;
 }
 
 void Instance::cancel_timer(uint64_t id) {
-  auto node = timers_.extract(id);
-  if (!node) return;
-  node.mapped().timer->cancel();
-  // Not inside the plugin's own call: it may hold locks or iterators.
-  boost::asio::post(*services_.io,
-                    [cb = node.mapped().cb, user = node.mapped().user] { cb(user, 0); });
+  const auto it = timers_.find(id);
+  if (it == timers_.end()) return;
+  // Answered by the timer's own handler (fired=0), not inside the plugin's
+  // own call: it may hold locks or iterators. The timer stays in timers_
+  // until then, so an instance destroyed first answers it in
+  // cancel_everything() rather than dropping the plugin's callback.
+  it->second.cancelled = true;
+  it->second.timer->cancel();
 }
 
 uint64_t Instance::start_fetch(const syndicd_fetch_request* request, syndicd_fetch_cb cb,

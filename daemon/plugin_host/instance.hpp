@@ -139,6 +139,7 @@ class Instance : public syndicd_host_ctx {
     std::unique_ptr<boost::asio::steady_timer> timer;
     syndicd_timer_cb cb;
     void* user;
+    bool cancelled = false;  ///< answered with fired=0 by its own handler
   };
   struct PendingFetch {
     uint64_t service_id = 0;
