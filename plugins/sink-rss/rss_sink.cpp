@@ -101,6 +101,7 @@ class RssSink final : public syndicd::Sink {
   RssSink(syndicd::Host host, const Settings& settings)
       : Sink(host), path_(settings.path), max_items_(static_cast<size_t>(settings.max_items)) {
     outputs_ = outputs(settings);
+    stale_ = stale_files(settings.path, outputs_);
     channel_.title = settings.title;
     channel_.link = settings.link;
     // One place for the fallback, so the three formats agree on it.
@@ -182,8 +183,27 @@ class RssSink final : public syndicd::Sink {
     std::vector<Waiting> deliveries;
     syndicd::rss::Channel channel;
     std::vector<syndicd::rss::Item> items;
+    std::vector<std::string> stale;  // to remove before writing
     std::string error;
+    std::vector<std::string> removed;      // log lines, not errors: the
+    std::vector<std::string> unremovable;  // feed itself is written
   };
+
+  // The files of the formats not asked for: left from before `formats`
+  // lost them, they would still be served under /feeds/ (the server maps
+  // every format to its file), frozen at their last write. Never one of the
+  // files written now (`path: feed.atom` with `formats: [rss]`).
+  static std::vector<std::string> stale_files(const std::string& path,
+                                              const std::vector<Output>& written) {
+    std::vector<std::string> out;
+    for (const auto& format : syndicd::common::kFeedFormats) {
+      const std::string file = syndicd::common::feed_file(path, format).string();
+      if (std::none_of(written.begin(), written.end(),
+                       [&](const Output& o) { return o.format == &format || o.file == file; }))
+        out.push_back(file);
+    }
+    return out;
+  }
 
   // The formats asked for, each once, in the order written; a name that is
   // not a format, or a file that would land on the RSS file, is a config
@@ -245,8 +265,18 @@ class RssSink final : public syndicd::Sink {
     batch->channel = channel_;
     batch->channel.last_build_date = host().now();
     batch->items = items_->items();
+    // Once per instance, with its first write: a reload that drops a
+    // format takes its file away when the feed next changes.
+    batch->stale = std::exchange(stale_, {});
     host().run_in_worker(
         [batch] {
+          for (const auto& file : batch->stale) {
+            std::error_code ec;
+            if (std::filesystem::remove(file, ec))
+              batch->removed.push_back(file);
+            else if (ec)
+              batch->unremovable.push_back("cannot remove " + file + ": " + ec.message());
+          }
           // Every format, even after one fails: each file is whole on its
           // own, and the delivery is retried until all are written.
           for (const auto& [format, file] : batch->outputs) {
@@ -261,6 +291,9 @@ class RssSink final : public syndicd::Sink {
         },
         [this, batch] {
           writing_ = false;
+          for (const auto& file : batch->removed)
+            host().info("removed " + file + ": its format is no longer in `formats`");
+          for (const auto& problem : batch->unremovable) host().warning(problem);
           if (!batch->error.empty()) host().warning(batch->error);
           for (const auto& [delivery, guid] : batch->deliveries) {
             if (batch->error.empty())
@@ -276,6 +309,7 @@ class RssSink final : public syndicd::Sink {
 
   std::string path_;
   std::vector<Output> outputs_;
+  std::vector<std::string> stale_;
   size_t max_items_;
   syndicd::rss::Channel channel_;
   std::optional<syndicd::rss::ItemList> items_;

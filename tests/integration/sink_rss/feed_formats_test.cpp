@@ -97,6 +97,30 @@ TEST_F(FeedFormatsTest, OnlyAtomWritesNoRssFile) {
   EXPECT_TRUE(fs::exists(dir_ / "tn.atom"));
 }
 
+// A reload that drops a format takes its file away with the next write,
+// else /feeds/<sink>.atom would go on serving a frozen feed; a file the
+// sink writes now is never taken for a stale one.
+TEST_F(FeedFormatsTest, AFormatNoLongerListedLosesItsFile) {
+  {
+    Sink sink(body("    formats: [rss, atom, json]\n"), store_, [] { return kNow; });
+    ASSERT_TRUE(sink.created()) << sink.problems();
+    ASSERT_EQ(sink.deliver(article()).status, SYNDICD_OK);
+  }
+  ASSERT_TRUE(fs::exists(dir_ / "tn.atom"));
+  Sink sink(body("    formats: [rss, json]\n"), store_, [] { return kNow; });
+  ASSERT_TRUE(sink.created()) << sink.problems();
+  ASSERT_EQ(sink.deliver(article()).status, SYNDICD_OK);
+  EXPECT_TRUE(fs::exists(dir_ / "tn.xml"));
+  EXPECT_TRUE(fs::exists(dir_ / "tn.json"));
+  EXPECT_FALSE(fs::exists(dir_ / "tn.atom"));
+
+  // `path: tn.atom` with RSS only: tn.atom is the RSS file, and stays.
+  Sink rss_in_atom(body("", "tn.atom"), store_, [] { return kNow; });
+  ASSERT_TRUE(rss_in_atom.created()) << rss_in_atom.problems();
+  ASSERT_EQ(rss_in_atom.deliver(article()).status, SYNDICD_OK);
+  EXPECT_NE(slurp(dir_ / "tn.atom").find("<rss"), std::string::npos);
+}
+
 TEST_F(FeedFormatsTest, BadValuesAreRefusedNamingTheirKey) {
   const std::pair<std::string, std::string> cases[] = {
       {body("    formats: [rss, yaml]\n"),
