@@ -35,7 +35,8 @@ double text_of(const xmlNode* scope) {
 }
 
 bool article_body_prop(const xmlNode* el) {
-  for (std::string_view w : class_tokens(attr(el, "itemprop")))
+  const std::string itemprop = attr(el, "itemprop");  // the tokens view into it
+  for (std::string_view w : class_tokens(itemprop))
     if (w == "articleBody" || w == "articlebody") return true;
   return false;
 }

@@ -23,6 +23,9 @@ bool contains_any(std::string_view hay, std::initializer_list<std::string_view> 
 size_t text_length(std::string_view s);
 /// The space-separated tokens of a class/id string (views into `s`).
 std::vector<std::string_view> class_tokens(const std::string& s);
+/// Views into a temporary would dangle: `for (t : class_tokens(attr(..)))`
+/// destroys the string before the loop body runs (C++20 range-for).
+std::vector<std::string_view> class_tokens(std::string&&) = delete;
 /// Class/id words of chrome (share bars, related lists, ads…) / of article containers.
 bool negative_hint(const std::string& ci);
 bool positive_hint(const std::string& ci);
