@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // extract_bench: automatic article extraction over directories of real
 // pages (the extraction development sets that score.py unpacks), beside a
 // bare libxml2 parse of the same bytes, in pages per CPU-second.

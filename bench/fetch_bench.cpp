@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // fetch_bench: N small pages over loopback with K in flight, through
 // syndicd's Fetcher and through a bare curl_multi_poll loop doing the same
 // transfers (same curl options and limits, easy handles reused through

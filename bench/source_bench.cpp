@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // source_bench: throughput of the two source plugins' parsing on the test
 // fixtures, each beside the bare parser it is built on, fed the same bytes
 // in the same run (issue #4's targets: feed parsing >= 0.5x bare tinyxml2,

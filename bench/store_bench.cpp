@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // How long the state store's writes hold the event loop: syndicd's
 // SqliteStore operations beside a bare SQLite insert of the same bytes
 // (WAL, synchronous=NORMAL, one autocommit statement) in the same run.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The fuzz build (-DSYNDICD_BUILD_FUZZ=ON): clang's libFuzzer with
 # AddressSanitizer and UndefinedBehaviorSanitizer, see docs/fuzzing.md.
 #

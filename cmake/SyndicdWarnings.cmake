@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Warnings are errors on our own code only; third-party headers come in as
 # SYSTEM includes through their imported targets.
 function(syndicd_warnings target)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // syndicd: pulls articles from news sites and feeds, pushes them to RSS,
 // YouTube and Facebook. See `syndicd --help`.
 #include "cli/commands.hpp"

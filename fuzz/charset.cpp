@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Charset detection and decoding of fetched bodies: the first line is the
 // charset parameter of the Content-Type header (often absent or wrong), the
 // rest the body. The result is UTF-8 NFC whatever the bytes.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The configuration loader: YAML, duplicate and unknown keys, the daemon
 // section, host keys of each source and sink, pipelines, ${...} expansion,
 // on a file given as text. Diagnostics are the expected answer to most

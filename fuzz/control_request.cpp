@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The control socket's request parser (daemon/control/protocol.hpp): any
 // process that can open the socket sends it a line. It must refuse what
 // it cannot read with a ProtocolError, never crash or throw anything

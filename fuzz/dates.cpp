@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The date parsers: the first line is a date format (article.published.format)
 // and a zone, the rest the page text it is applied to; the whole input also
 // goes through parse_date and find_date, the automatic readers.

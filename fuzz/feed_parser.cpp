@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The rss source's feed parser: bytes as fetched through decode_feed_bytes
 // (the charset decision) and parse_feed (repair, tinyxml2, the RSS/RDF/Atom
 // readers), with the plugin's default options. Everything out is text the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What every fuzz target shares: the input as text, and the two-part input
 // format of the targets that need a short parameter besides a document
 // (a selector, a date format, a charset label): the first line is the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Automatic extraction of an article page (no selectors: what a source
 // with only list.links configured runs on every page it follows).
 #include <syndicd/common/utf8.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The list-page reader: the first line is the links selector (css:a when
 // it does not compile, so any page is a useful input), the rest the page;
 // the "next page" selector is fixed.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The HTTP server's request handling without a socket, as a connection runs
 // it: the bytes a client sends arrive in chunks (the first input byte sets
 // their size, so that requests split anywhere are tried), each request is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The HTML sanitiser both sources share, in both markup modes, with and
 // without the combined text pass, and the text helpers around it
 // (html_to_text, the entity decoder, whitespace collapsing, <img>/YouTube

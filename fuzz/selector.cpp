@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The CSS/XPath selector compiler, and the compiled selector run over a
 // page: the first line is the selector as configured ("css:..." or
 // "xpath:..."), the rest the page it is matched against.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The post template renderer (Mustache): the input is the template, rendered
 // for a fixed article with every field set. A template check_template()
 // accepts renders; one it refuses renders as "".

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // UTF-8 and NFC: every scanner path (portable, SSE2, AVX2, as the CPU has
 // them) must agree with the others on the same bytes, and the repairing and
 // normalising functions must keep their promises (well-formed output, NFC

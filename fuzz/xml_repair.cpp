@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The tolerant pre-pass over feed XML, on its own and with processing
 // instructions dropped (the parser's second attempt), under small limits so
 // that the node and depth cut-offs are reached too.

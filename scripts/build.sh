@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Configure and build syndicd with Ninja and ccache.
 #
 #   bash scripts/build.sh [BUILD_DIR] [EXTRA CMAKE ARGS...]

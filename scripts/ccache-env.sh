@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Sourced by build.sh and package.sh: where ccache keeps its objects and how
 # it hashes paths, so every build of this repository shares one cache.
 # Needs $repo (the repository's root).

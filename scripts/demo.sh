@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The offline demo: install dependencies, build, and run syndicd once over the
 # sample sites bundled in tests/fixtures (file:// URLs, no network), writing
 # every output under demo-out/.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Install every package needed to build and test syndicd on Debian 12
 # (bookworm). Idempotent: when everything is already installed it does
 # nothing and needs neither root nor the network.

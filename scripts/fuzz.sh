@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Build the libFuzzer targets (fuzz/, docs/fuzzing.md) and run them.
 #
 #   bash scripts/fuzz.sh TARGET [SECONDS]     fuzz one target (default 60 s)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Install the packages scripts/package.sh built and run them as shipped:
 # apt installs build-deb/*.deb, the installed example configuration passes
 # `syndicd check`, the installed unit passes `systemd-analyze verify`, and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Build the Debian packages syndicd and syndicd-dev from this tree with
 # dpkg-buildpackage (debian/), then check them with lintian.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Rewrite the generated blocks of the docs from the built program.
 
     python3 scripts/regenerate-docs.py [BUILD_DIR]

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The whole test suite, as CI runs it (.ci/run):
 #   1. dependencies (scripts/deps.sh; a no-op when all are installed)
 #   2. build/       optimised build (RelWithDebInfo) + ctest, then the browser
 #                   suite (the status page in headless chromium) as its own step
-#   3. clang-format check of every C/C++ file under daemon sdk common plugins tests bench fuzz
+#   3. clang-format check of every C/C++ file under daemon sdk common plugins tests bench fuzz,
+#      and the SPDX licence tag of every source file (scripts/spdx.sh)
 #   4. build-asan/  AddressSanitizer + UBSan build + ctest
 #   5. build-fuzz/  the libFuzzer targets (clang): every seed and regression
 #                   input replayed through each, then each fuzzed briefly
@@ -137,6 +139,12 @@ if want format; then
     exit 1
   fi
   done_step "${#sources[@]} files"
+
+  begin "SPDX licence tags"
+  failure_note="fix: bash scripts/spdx.sh --fix"
+  spdx=$(bash scripts/spdx.sh) || { echo "$spdx"; exit 1; }
+  failure_note=""
+  done_step "${spdx#spdx: }"
 fi
 
 if want asan; then

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Dates: calendar arithmetic, the public entry points (a UTC offset, a date
 // in a feed, the first date in a text), the fast path for the two forms
 // nearly every feed writes (RFC 3339, RFC 822), and writing dates out. The

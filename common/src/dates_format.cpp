@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // parse_date_format(): a date read with a strftime-style format a source
 // configures (%d %m %Y %H %M %S %I %p %b %z ...), tried at each place in the
 // text, in linear time (whitespace runs are memoised).

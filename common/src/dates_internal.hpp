@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the dates files share, private to common/src: the tokens the date
 // scanner works on (dates_scan.cpp), which the strftime-style format reader
 // (dates_format.cpp) and the public entry points (dates.cpp) reuse, and the

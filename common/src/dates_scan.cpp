@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Finding a date in text: the text as tokens (numbers, words folded to
 // lower-case NFC, punctuation), zone names and offsets, times, dates in
 // numeric and month-name orders, and the scan that picks the first date

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // clang-format off
 // Generated from the HTML5 named character references (Python html.entities.html5).
 // Do not edit by hand. Sorted by name (bytewise) for binary search.

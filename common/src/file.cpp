@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One atomic file write for every plugin (there were two copies, one using
 // strerror() from worker threads).
 #include "syndicd/common/file.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Private to common/: ASCII character classes and the element and
 // attribute names the sanitiser (sanitize.cpp) and html_to_text()
 // (entities.cpp) have rules for, each name's rules found with one hash

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Vietnamese-aware text helpers shared by the daemon's pipeline and the
 // plugins' templates: one implementation of folding, slugs, hashtags and
 // grapheme-safe truncation, on utf8proc.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Private to common/: the text-run half of html_to_text()
 // (entities.cpp), shared with sanitize_html_with_text() (sanitize.cpp) so
 // that the two produce the same text by construction.

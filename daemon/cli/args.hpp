@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Command-line parsing for the syndicd subcommands: long and short options,
 // `--opt=value` and `--opt value`, repeatable options, positionals, and
 // errors that suggest the option that was probably meant.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The syndicd command line: run | check | once | plugins | preview | version.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `syndicd status`, `syndicd deliveries ...` and `syndicd review ...`:
 // the operator's commands, which work while the daemon runs (through its
 // control socket) and without it (on the state file, under its lock), the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // How the operator commands print the daemon's answers (control/
 // operations.hpp) for a terminal: aligned tables, times in UTC, "-" for
 // never. `--json` prints the answer itself instead.

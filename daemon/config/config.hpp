@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The configuration file (DESIGN.md §3): one YAML document of `daemon`,
 // `sources`, `sinks` and `pipelines`.
 //

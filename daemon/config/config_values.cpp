@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What validation produced: a section's values by path ("a.b[2]"), with
 // where each was written, read by the daemon's keys and by plugins.
 #include "config/schema.hpp"

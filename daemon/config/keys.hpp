@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The daemon's own configuration keys, one declaration each: the `daemon`
 // section, and the host keys every source and every sink has beside its
 // plugin's (`plugin`, `every`, `concurrency`, ..., `fetch`). The loader

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The configuration file as a tree with positions: YAML parsed, duplicate
 // keys refused, and `${env:NAME}`, `${file:PATH}` and `${config_dir}`
 // expanded (the values of the first two are secrets and never shown).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The configuration as a tree with positions, after `${...}` expansion.
 //
 // yaml-cpp's own nodes lose positions on missing keys and never report

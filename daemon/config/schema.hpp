@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Validation of a configuration section against a declared schema
 // (syndicd_field tables, the plugin ABI's), and the values that come out.
 //

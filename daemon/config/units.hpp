@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The value syntaxes of the configuration (durations, sizes, integers,
 // booleans). They are the SDK's (syndicd/units.hpp), so plugins, their
 // declared defaults and the host read every value the same way.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The operator commands' end of the control socket: one request, one
 // answer, blocking (a command line has nothing else to do meanwhile).
 #pragma once

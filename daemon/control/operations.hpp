@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the operator commands do, whoever runs them: the daemon for a
 // request on its control socket, or the command itself on the state file
 // when no daemon runs (holding the state lock). Both give the same JSON

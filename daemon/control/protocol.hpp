@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The control protocol between the `syndicd` operator commands and the
 // running daemon: one request per connection, one line of JSON each way.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The daemon's end of the control socket (control/protocol.hpp): a Unix
 // stream socket, mode 0600 (only the daemon's user may connect), one
 // request and one answer per connection, on the loop thread like the rest

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Who may write the state file: the daemon holds an exclusive flock on
 // `<state>.lock` for as long as it runs, and an operator command working
 // on the file directly (no daemon running) holds it while it works, so

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The operator's view of the daemon (issue #14): sources (last poll and
 // its result, next poll, articles, last error), sinks (pending, in flight,
 // held, dead, paused until and why, last delivery), the latest deliveries,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Which socket addresses the fetcher refuses to connect to unless a source
 // is allowed private addresses: loopback, private, link-local, CGNAT,
 // unspecified, multicast, reserved and documentation ranges (IPv4 and IPv6,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Charset detection and decoding to UTF-8 NFC. Usable on its own (the
 // pipeline and plugins' fixtures use it too); the fetcher applies it to text
 // bodies unless a request asks for raw bytes.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A finished transfer becomes a Response: curl's result classified into an
 // Error, Retry-After honoured (slowing the host), transient failures sent
 // back for a retry, validators stored after a 200 and a 304 reported as not

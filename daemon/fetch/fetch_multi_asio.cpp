@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // curl-multi-on-Asio glue: curl says which sockets to watch and when its
 // timeout falls (CURLMOPT_SOCKETFUNCTION / TIMERFUNCTION); the io_context
 // watches them with stream descriptors and one steady_timer, and hands

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One request's own side of the fetcher: the URL check that finds its host
 // key, the curl easy handle set up for it (options, headers, conditional
 // validators; handles pooled for reuse), and the curl callbacks that run

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Host politeness and retries: a queue per host name with its own cap and
 // minimum gap between starts, the global cap on transfers in flight, the
 // pump that starts what may start, and retries after a backoff with jitter

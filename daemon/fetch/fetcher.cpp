@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The public Fetcher (fetch/fetcher.hpp) and its engine's lifetime and entry
 // points: taking a request in, cancelling, shutting down. The rest of
 // Fetcher::Impl is declared in fetcher_impl.hpp and defined beside it.

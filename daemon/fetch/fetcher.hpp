@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The daemon's one HTTP client (DESIGN.md §1, §5, §7): libcurl's multi
 // interface driven by the daemon's io_context — curl's sockets are watched
 // with Asio descriptors and its timeout with one steady_timer; no polling

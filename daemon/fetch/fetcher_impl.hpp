@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fetcher::Impl, the engine behind fetch/fetcher.hpp, declared once for the
 // files that define it. The class is one object (one curl multi handle, one
 // io_context) but its work falls in four parts, each in a file of its own:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The fetcher's settings and their configuration keys, declared once:
 // `daemon.fetch` (with these defaults) and each source's and sink's `fetch`
 // (the same keys, no defaults: only what a section writes overrides the

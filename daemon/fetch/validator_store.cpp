@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "fetch/validator_store.hpp"
 
 namespace syndicd::fetch {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Where the fetcher remembers ETag / Last-Modified per URL for conditional
 // GET. The daemon's implementation keeps them in the SQLite state store; the
 // in-memory one serves tests, `syndicd once` and benchmarks.

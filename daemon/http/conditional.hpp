@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Validators for conditional GETs (RFC 9110 §8.8, §13): the strong entity
 // tag of a feed file, HTTP dates, and the If-None-Match / If-Modified-Since
 // checks. Pure functions, no I/O.

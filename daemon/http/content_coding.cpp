@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "http/content_coding.hpp"
 
 #include <brotli/encode.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Content codings for feeds (RFC 9110 §8.4, §12.5.3): which one a client's
 // Accept-Encoding lets the server send, and the compressors themselves
 // (zlib's gzip, libbrotli's br). Pure functions, no I/O.

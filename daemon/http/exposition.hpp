@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The Prometheus text exposition format 0.0.4, written right: one HELP and
 // one TYPE line per family, the family's samples together under them (in
 // the order they were added), families in the order they were declared,

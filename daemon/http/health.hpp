@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What /healthz and the status page say about the daemon's work: each
 // source or sink that is failing, and why. The daemon decides what counts
 // as failing (runtime/); the server only shows it. Kept apart from

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `daemon.http.listen` turned into an endpoint: "127.0.0.1:8088",
 // "[::1]:8088", "localhost:8088", ":8088" (127.0.0.1). Literal addresses
 // only: a name lookup would block the loop and could bind somewhere the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The process metrics every Prometheus client library exports, under the
 // same names and units (process_start_time_seconds, process_cpu_seconds_total,
 // process_resident_memory_bytes, process_virtual_memory_bytes,

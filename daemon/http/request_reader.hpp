@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reading one HTTP/1.x request from the bytes a client sent, within limits
 // (DESIGN.md §7). No sockets and no clock here: the server feeds it what it
 // read and acts on the outcome, and tests and the fuzz target feed it bytes

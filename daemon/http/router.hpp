@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the HTTP server answers to a request it has read (DESIGN.md §7):
 //
 //   GET|HEAD /feeds/<name>.xml  a feed file (RSS 2.0; .atom: Atom 1.0,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The daemon's HTTP server (DESIGN.md §7): Boost.Beast HTTP/1.1 on the
 // daemon's own io_context, loopback by default. What it answers is in
 // router.hpp; how it reads a request, in request_reader.hpp; this is the

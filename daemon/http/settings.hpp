@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The `daemon.http` keys, one declaration each (syndicd/options.hpp): the
 // address the server listens on and every limit a client can hold. The
 // config loader validates and fills HttpKeys; the service turns them into

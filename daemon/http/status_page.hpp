@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The HTML page at `/`: what a person opening the daemon's address in a
 // browser wants first — is it healthy, what each source and sink is doing,
 // the latest deliveries, the dead letters and the review queue, which feeds

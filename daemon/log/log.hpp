@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Process-wide logging, one event per entry. Under journald (stderr is the
 // stream JOURNAL_STREAM names) each event is a journal entry with its
 // priority and its fields as journal fields (SOURCE=, SINK=, URL=,

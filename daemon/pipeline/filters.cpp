@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The built-in filters: max_age, include, exclude.
 #include <syndicd/options.hpp>
 

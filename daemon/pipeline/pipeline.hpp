@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One configured pipeline (DESIGN.md §1.3): what happens to an article
 // between its source and the store — normalise, filter, transform — as one
 // step, prepare(). The store's record() then drops what was seen before.

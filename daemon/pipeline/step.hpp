@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The steps a pipeline may list under `filters` and `transforms`, as one
 // registry (a factory per name, as Envoy registers its extensions): each
 // entry declares its settings with the same syndicd_field schema plugins

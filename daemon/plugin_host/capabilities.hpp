@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the daemon does with a plugin's configuration, read from the
 // capability flags of its schema (abi.h, ABI 1.1) instead of from its name
 // or its key names: which URLs a source fetches and whether they may be

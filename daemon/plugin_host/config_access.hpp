@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The C handle `syndicd_config` over a validated configuration section.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The plugin host's FetchService over the daemon's Fetcher: converts the
 // ABI's request/response structs and applies per-source fetch settings.
 #pragma once

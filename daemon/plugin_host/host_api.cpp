@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The C host table: thin noexcept thunks from the plugin ABI to Instance.
 #include <exception>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One running plugin instance and the host table it calls.
 //
 // An Instance is the `syndicd_host_ctx` its plugin sees. It owns the

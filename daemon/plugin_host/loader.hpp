@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Finding and loading plugin shared objects.
 //
 // Plugins are opened with dlopen(RTLD_NOW | RTLD_LOCAL) and never closed:

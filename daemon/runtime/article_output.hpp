@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // How `syndicd preview` and `once --dry-run` print articles. The JSON form
 // is a contract scripts depend on: exactly these keys, in this order.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "runtime/assembly.hpp"
 
 #include <syndicd/common/feed_files.hpp>

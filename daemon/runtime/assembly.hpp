@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Assembly: a configuration file turned into loaded plugins and created
 // plugin instances, with every problem found on the way. `check` stops here;
 // `run`, `once` and `preview` go on to start what was assembled.

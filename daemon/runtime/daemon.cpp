@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "runtime/daemon.hpp"
 
 #include "runtime/engine_metrics.hpp"

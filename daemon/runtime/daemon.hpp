@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The daemon's pieces in their one construction order (docs/architecture.md,
 // *Commands*): the store, the environment over it (loop, fetcher, worker
 // pool; the plugins' state and fetch validators go to the store), the

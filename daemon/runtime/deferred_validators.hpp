@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fetch validators (ETag / Last-Modified) of one source, held back until
 // its poll succeeds. Reads see the held-back values first. Committing on
 // success and discarding on failure keeps the promise of DESIGN.md §6: what

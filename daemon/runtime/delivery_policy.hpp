@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The delivery policy (DESIGN.md §1.5, §6): what a sink's answer to one
 // delivery means for the store — done, retried later, held behind the
 // sink's pause, or parked as dead — and what a delivery left in flight by a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The engine (DESIGN.md §1): sources polled into pipelines, new articles and
 // their deliveries written to the store (the outbox), sink workers draining
 // it. `once` runs it to completion; `run` keeps it going on a schedule.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the engine's parts share (runtime/engine.hpp): the store and loop
 // they work on, the options of the run, the daemon's counters, the clock, and the
 // state of the run they all look at — `once` or on a schedule, stopping or

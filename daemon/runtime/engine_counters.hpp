@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The counters /metrics, /api/status and `once`'s summary show, per source,
 // per source and pipeline, and per sink. The Daemon keeps them
 // (runtime/daemon.hpp) for the whole process, keyed by section name, and

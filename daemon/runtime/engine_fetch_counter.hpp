@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fetch bytes per source (syndicd_source_fetch_bytes_total): the Daemon
 // puts this in front of the environment's fetch service, so every fetch a
 // source's plugin makes is counted under the source's name without the

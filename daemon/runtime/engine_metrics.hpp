@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The daemon's part of /metrics (docs/operations.md, *Metrics*): the
 // counters the Daemon keeps (runtime/engine_counters.hpp), labelled by
 // source (and pipeline) and by sink, beside their unlabelled sums; the

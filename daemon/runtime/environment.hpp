@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What a command that runs plugins needs around them: the event loop, the
 // fetcher with per-source settings, the worker pool and the plugins' state.
 // `preview` and `once --dry-run` use it with in-memory state; `run` and

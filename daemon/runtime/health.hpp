@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What counts as failing for /healthz and the status page (issue 14), as a
 // pure function of what the store and the sink workers know, so every rule
 // is tested without a daemon:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `syndicd preview`: run one source once, store nothing, print what it
 // extracted. Operators use it to write a site's selectors; scripts use its
 // `--json` lines (the keys are a contract, see article_output.hpp).

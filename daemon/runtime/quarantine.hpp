@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The crash quarantine (issue 12): one poisoned page costs one restart,
 // never a loop.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What a reload changes (DESIGN.md §3): each source, sink and pipeline
 // section of the new configuration set against the running one. Pure, so
 // the comparison is tested without a daemon. The assembly keeps the running

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `syndicd run`: the long-running service (DESIGN.md §3, §7).
 //
 // SIGTERM/SIGINT stop polling, give deliveries in flight until

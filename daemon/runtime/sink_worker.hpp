@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A sink worker (DESIGN.md §1.5, §6): drains one sink's pending deliveries,
 // up to its `concurrency` at a time. Each is marked in_flight before the
 // plugin is called; the plugin's answer goes through the delivery policy

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The source scheduler (DESIGN.md §1.1–1.4): fires each source on its
 // `every` (with jitter, backing off after failures, held by the crash
 // quarantine), runs what it emits through its pipelines' prepare() and

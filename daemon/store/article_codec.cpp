@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "store/article_codec.hpp"
 
 #include <nlohmann/json.hpp>

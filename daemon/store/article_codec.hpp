@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // How an Article is kept in the store: one JSON object with every field.
 #pragma once
 

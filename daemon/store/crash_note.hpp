@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The crash note: a small file beside the state file ("<state>.crashed")
 // that a dying process writes from its signal handler when it crashes —
 // a fault (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGSYS) or an abort (SIGABRT:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The delivery states' names, as the state file, the control protocol and
 // the operator commands write them. Apart from the SQLite code so that the
 // control request parser's fuzz target links without it.

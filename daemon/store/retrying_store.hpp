@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A Store that never drops the outcome of a delivery (DESIGN.md §6).
 //
 // Once a sink has been called, what it answered must reach the state file:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // SqliteStore's delivery queue: which deliveries are due or in flight, and
 // moving one through its states (in flight, done, released for a retry,
 // held, resumed, dead, a crash counted against it), with the counts per

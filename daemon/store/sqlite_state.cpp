@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // SqliteStore's small state tables: a source's poll state and its "polling"
 // mark (what a crash left behind), the fetch validators (ETag and
 // Last-Modified, as the fetcher's ValidatorStore) and plugins' key-value state.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The three helpers every SqliteStore file uses, private to daemon/store/:
 // Statement (a cached prepared statement with typed binds), Transaction
 // (BEGIN IMMEDIATE or a savepoint) and Operation (one public method's hold

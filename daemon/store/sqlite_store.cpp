@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // SqliteStore's connection and schema: opening the file, the append-only
 // migrations, error reporting and the busy wait, dry runs, and recording an
 // article with its deliveries. The delivery queue is in

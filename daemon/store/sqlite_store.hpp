@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The embedded default state store: one SQLite file in WAL mode.
 //
 // Durability: synchronous=NORMAL under WAL. A killed process (kill -9, a

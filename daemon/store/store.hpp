@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The state store (DESIGN.md §1, §6, §8): articles seen per pipeline, one
 // delivery row per article × sink (the outbox), fetch validators per URL,
 // per-source poll state and a small key/value space per plugin instance.

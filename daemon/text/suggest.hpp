@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // "Did you mean ...?" for unknown names in config and on the command line.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Sink `facebook`: one Page post per article through the Graph API
 // (`mode: api`), or the rendered posts written to a directory for a
 // newsroom to review (`mode: directory`).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The pure parts of the facebook sink: what to send to the Graph API, how
 // to read what comes back, and the files of `mode: directory`. A static
 // library so the unit tests exercise exactly the code the plugin runs,

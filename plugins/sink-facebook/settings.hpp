@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The `facebook` sink's section: one declaration per key
 // (syndicd/options.hpp), read by the plugin and listed by describe.
 #pragma once

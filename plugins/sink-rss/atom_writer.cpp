@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "atom_writer.hpp"
 
 #include <tinyxml2.h>

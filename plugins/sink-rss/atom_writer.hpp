@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The Atom 1.0 (RFC 4287) rendering of a feed: the same Channel and Items
 // as the RSS 2.0 file, so every format says the same thing.
 #pragma once

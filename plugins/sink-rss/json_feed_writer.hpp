@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The JSON Feed 1.1 (https://jsonfeed.org/version/1.1) rendering of a feed:
 // the same Channel and Items as the RSS 2.0 and Atom files.
 #pragma once

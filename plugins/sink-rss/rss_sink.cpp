@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Sink `rss`: an RSS 2.0 file of the newest articles, also served over HTTP,
 // and beside it, when asked for, the same feed as Atom 1.0 and JSON Feed 1.1
 // (common/feed_files.hpp says where).

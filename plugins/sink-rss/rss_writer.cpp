@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "rss_writer.hpp"
 
 #include <syndicd/common/sanitize.hpp>

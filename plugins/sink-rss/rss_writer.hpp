@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The pieces of the `rss` sink that need no host: turning articles into feed
 // items, the persistent item list (newest max_items, upsert by guid), the
 // RSS 2.0 renderer (the file itself is written by

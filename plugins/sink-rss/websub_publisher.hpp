@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // WebSub publishing (W3C WebSub §7, "hub.mode=publish"): after each rewrite
 // of the feed files, tell every hub that every feed URL changed, so the hub
 // fetches them and pushes to subscribers. Through the host's fetcher (the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The wire side of the youtube sink, without a host: the OAuth2 refresh
 // request, the videos.list / videos.update bodies, and what each failure of
 // Google's token endpoint or of the Data API means for a delivery.

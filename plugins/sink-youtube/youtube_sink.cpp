@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Sink `youtube`: keeps the description of an article's YouTube video in
 // step with the article (YouTube Data API v3), or writes the descriptions to
 // a directory for a newsroom to review.

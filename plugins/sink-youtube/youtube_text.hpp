@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The text side of the youtube sink, without a host: which video an article
 // belongs to, and descriptions and titles YouTube accepts.
 //

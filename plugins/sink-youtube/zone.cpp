@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "zone.hpp"
 
 #include <syndicd/common/dates.hpp>

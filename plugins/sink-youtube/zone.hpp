@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Time zones for the youtube sink: YouTube's daily quota resets at midnight
 // Pacific time (America/Los_Angeles), so a sink that ran out of quota pauses
 // until then.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Source `html`: news sites without a usable feed. A list page gives the
 // article links; each article page gives the fields, by selector or by
 // automatic extraction (syndicd/html_extract/extract.hpp).

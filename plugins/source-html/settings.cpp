@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The html source's section, one declaration per key (syndicd/options.hpp),
 // and what a poll needs of it: compiled selectors, extraction rules, the
 // link policy and the work limits.

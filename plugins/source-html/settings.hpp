@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The html source's configuration: its schema (one declaration per key,
 // settings.cpp) and the settings a poll runs with, compiled once per
 // instance.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // decode_feed_bytes(): the charset decision for feed bytes. The plugin
 // fetches raw bytes because the host's decoder trusts the XML declaration,
 // and a feed that declares ISO-8859-1 while sending UTF-8 (common on

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Feed discovery: the feeds an HTML page announces with
 // <link rel="alternate" type="application/rss+xml" href="...">, so an `rss`
 // source may be given a site's home page instead of its feed's URL.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // parse_feed: the steps from feed text to articles. The parts it drives:
 //   parse/prescan    bodies kept out of tinyxml2's reading
 //   parse/references what the '&'s say before the parse

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Feed parsing for the `rss` source: RSS 0.9x/2.0, RSS 1.0 (RDF), Atom 0.3
 // and 1.0 → syndicd::Article.
 //

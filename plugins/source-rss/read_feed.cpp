@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // read_feed: one fetched document through decoding and parsing, within its
 // budget (issue 12). The budget is installed here, around both steps, so
 // that the checkpoints deep in the parser (the repair pass, the items, the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Source `rss`: RSS 0.9x/1.0/2.0 and Atom 0.3/1.0 feeds.
 //
 // One poll = one conditional GET of the feed (a 304 ends the poll with

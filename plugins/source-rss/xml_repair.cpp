@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "xml_repair.hpp"
 
 #include <syndicd/common/budget.hpp>

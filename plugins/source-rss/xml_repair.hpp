@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A tolerant pre-pass over feed XML: real feeds are often not well-formed,
 // and tinyxml2 either rejects them or silently keeps the damage. Each fix is
 // counted so the caller can report it.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # How a syndicd plugin is built. Shared by the in-tree build
 # (cmake/SyndicdWarnings.cmake) and the installed package (syndicdConfig.cmake),
 # so built-in and third-party plugins get exactly the same flags.

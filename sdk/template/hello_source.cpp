@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A minimal syndicd source: every poll emits `count` greeting articles.
 // It needs no network, so it is a safe first plugin to load and describe:
 //   syndicd plugins --plugin-path build --describe hello

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the daemon e2e tests serve and fetch over loopback: an RSS feed of
 // numbered articles for the fixture server, and one GET of the daemon's
 // own HTTP server with libcurl.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Run the real syndicd binary (or any program) and capture what it says.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A fresh folder per end-to-end test for what it writes (configs, pages,
 // the state file), named after the test so a failed run's files are easy to
 // find, and removed when the test ends.

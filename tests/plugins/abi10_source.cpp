@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A source built the way a plugin for ABI 1.0 was: its descriptor says minor
 // 0 and its schema declares no capability flags. A 1.1 host must keep loading
 // and running it. Written against the C table alone, as its author would have,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A plugin built for a future, incompatible ABI major.
 #include <syndicd/abi.h>
 

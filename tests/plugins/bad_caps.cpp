@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A sink that declares a capability only sources may have: the loader
 // refuses it, naming the key.
 #include <syndicd/plugin.hpp>

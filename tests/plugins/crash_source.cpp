@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A source that crashes the process on a poisoned page, as a parser bug
 // would: each poll reads the file its `url` (file://) names, one article
 // per line ("<id> <title>"), and calls abort() when a line contains

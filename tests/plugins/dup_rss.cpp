@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A second source plugin called "rss", to test duplicate detection.
 #include <syndicd/plugin.hpp>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A working source for host-table tests: on each poll it waits `delay`
 // (a host timer), counts polls in its state space, does `work` on the worker
 // pool, and emits `count` articles titled "<prefix> <poll>.<i>". Throws from

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A third-party feed sink for the capability tests: each delivery rewrites
 // `out` with a minimal RSS document listing every title delivered so far.
 // Its `out` key is declared PUBLISHED (ABI 1.1), so the daemon serves the file

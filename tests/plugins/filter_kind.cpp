@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A plugin of the filter kind ABI 1.0 declared and no host ever called: a
 // 1.1 host refuses it and says why.
 #include <syndicd/abi.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A plugin that needs host functions of a newer minor ABI than this host's.
 #include <syndicd/abi.h>
 

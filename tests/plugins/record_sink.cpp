@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A sink for end-to-end tests: each delivery appends one line
 //   <article id>\t<attempt>\t<previous external id>\t<title>\n
 // to `path` (O_APPEND, fsync'd before success is reported), after `delay`

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The idempotent, non-reconciling build of record_sink.cpp.
 #define RECORD_NAME "record_idem"
 #define RECORD_FLAGS SYNDICD_PLUGIN_IDEMPOTENT

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A source whose constructor throws: a std::exception when `mode` is
 // "crash", a ConfigError on `mode` when it is "reject". Exceptions must never
 // cross into the host. With `mode: misread` it reads a key its schema does

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A loopback HTTP/1.1 server for tests (Boost.Beast): its own io_context on
 // its own thread, 127.0.0.1, an ephemeral port. It serves files from a
 // directory and, per path or path prefix, whatever a test tells it to:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The article's author: the configured selector, the page's metadata
 // (JSON-LD, then <meta> names in Readability's order), a byline element,
 // or the short closing line of the body ("Minh Thúy").

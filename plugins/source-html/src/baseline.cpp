@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The simple baseline that the main pass is checked against, as trafilatura
 // checks its own extraction against readability's and its baseline: an
 // element the page marks as the article body ([itemprop=articleBody]), else

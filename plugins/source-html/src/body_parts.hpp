@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Internal to the choice of the article body (content.cpp, clean.cpp,
 // choose.cpp): what one pass over the page knows about each element.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The body's layout: the chosen element written as sanitised HTML and as plain text.
 #include <algorithm>
 #include <string>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The article body of automatic extraction: Readability's passes, each
 // with fewer rules when the last gave too little text, the longest kept;
 // then the choice applied to the tree.

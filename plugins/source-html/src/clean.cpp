@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Cleaning the chosen body, Readability's _prepArticle: what is never the
 // article (forms of inputs, share bars, asides, non-video embeds, headings
 // that say chrome), then blocks of little content — many links, more images

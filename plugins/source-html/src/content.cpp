@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Content scoring: which element holds the article text (Readability's
 // grabArticle, read rather than done — see body_parts.hpp).
 //

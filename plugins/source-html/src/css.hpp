@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The compiled form of `css:` selectors, shared by the parser
 // (selector.cpp) and the matcher (css_match.cpp). Private to the html
 // source's extraction library.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Matching of compiled `css:` selectors (css.hpp).
 #include <cstdint>
 #include <string>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Internal to the html source's extraction library: the parts of
 // extract_article() and what they share. Not installed, not for plugins.
 #pragma once

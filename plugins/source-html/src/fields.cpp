@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fields around the body: dates, lead, author, the headline shown on the page.
 #include <algorithm>
 #include <string>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Class/id hints and small text helpers of automatic extraction.
 //
 // Class and id names are read as words, never as one string searched for

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Images of the body and their captions.
 #include <algorithm>
 #include <string>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // JSON-LD: a small JSON reader, enough to find the article object.
 #include <algorithm>
 #include <optional>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The page's <meta> values, read once: what every metadata field looks up.
 #include <string>
 

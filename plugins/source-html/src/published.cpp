@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The article's dates: published and updated, from the configured selector
 // or the page's metadata, then from dates printed near the title.
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "syndicd/html_extract/selector.hpp"
 
 #include <libxml/xmlerror.h>

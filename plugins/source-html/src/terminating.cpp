@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Where the article ends: a short block that opens what follows an article
 // on most sites ("Related articles", "Comments", "Share this", "Tin liên
 // quan"), Boilerpipe's and DOM Distiller's terminating blocks. Scoring keeps

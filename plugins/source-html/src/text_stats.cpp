@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the body's scoring counts, apart from the page it is counted on:
 // text lengths and commas of a text node, the sums of subtree stats, known
 // video players, and the word overlap of a heading with the title.

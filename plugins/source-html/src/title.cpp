@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The article's title, and the element that shows it on the page (dates and
 // the lead are looked for below it).
 //

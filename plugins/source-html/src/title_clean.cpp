@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The headline out of a page title that wraps it: "Tiêu đề - Báo Thái
 // Nguyên", "Cổng TTĐT tỉnh | Tiêu đề", "Tiêu đề – Chuyên mục – Site".
 // What says which part is the headline: a heading of the page showing that

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Atom 0.3 and 1.0 entries.
 #include <syndicd/common/entities.hpp>
 #include <syndicd/common/url.hpp>

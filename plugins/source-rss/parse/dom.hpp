@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The feed document as the dialect readers see it: elements found by
 // namespace and local name, attributes by name, namespaces resolved the way
 // XML scopes them. tinyxml2 knows nothing of namespaces; this adds them

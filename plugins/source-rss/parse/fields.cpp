@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "parse/fields.hpp"
 
 #include <syndicd/common/budget.hpp>

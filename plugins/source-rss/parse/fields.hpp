@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The article fields both dialects read the same way: bases and languages
 // in scope, authors, media and images, dates, and the finishing of an
 // article (body sanitised, lead, id, every field cleaned).

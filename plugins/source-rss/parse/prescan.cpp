@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "parse/prescan.hpp"
 
 #include <algorithm>

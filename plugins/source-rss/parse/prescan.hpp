@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One walk over a well-formed-looking document's markup before tinyxml2
 // reads it, which tells two things.
 //

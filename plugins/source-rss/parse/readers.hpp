@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The dialect readers: one item or entry → one Article. Each file holds
 // one dialect's rules; what they share is in fields.hpp.
 #pragma once

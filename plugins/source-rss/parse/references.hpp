@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the references ('&') in a feed tell before it is parsed, in one look
 // at each '&'.
 #pragma once

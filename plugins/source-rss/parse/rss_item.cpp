@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // RSS 0.9x, 1.0 (RDF) and 2.0 items.
 #include <syndicd/common/url.hpp>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Byte-level looks at feed text before and around the XML parse: the
 // character classes and searches the pre-passes share.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "parse/text.hpp"
 
 #include <syndicd/common/entities.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The text and markup of feed elements: character data (with the long runs
 // that were taken out put back), Atom's content kinds, HTML written out of
 // inline elements, and the cleanup every stored field gets.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* syndicd plugin ABI, version 1.1.
  *
  * This is the whole contract between the syndicd daemon (the host) and a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Part of the plugin SDK, included by <syndicd/plugin.hpp> (include that):
 // the article a source emits and a sink delivers, as a C++ value (Article)
 // and as the C view of it that crosses the ABI (ArticleView). Header-only.

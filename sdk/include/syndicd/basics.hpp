@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Part of the plugin SDK, included by <syndicd/plugin.hpp> (include that):
 // crossing the C boundary of abi.h. Host strings viewed, borrowed and
 // copied, and the exceptions plugin code throws to report a status (the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Part of the plugin SDK, included by <syndicd/plugin.hpp> (include that):
 // what the host gives a plugin. Its validated configuration (Config), the
 // host services through the ABI's host table (Host: logging, fetching,

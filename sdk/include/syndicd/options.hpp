@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Typed configuration: one declaration per key.
 //
 // A plugin (or the daemon itself) describes its configuration section as an

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Header-only C++ layer over the syndicd plugin ABI (abi.h).
 //
 // Subclass syndicd::Source or syndicd::Sink, declare the configuration schema

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The value syntaxes of a syndicd configuration: durations ("90s",
 // "1h30m"), sizes ("8MiB"), integers and booleans. The host parses the
 // operator's YAML with exactly these functions, and options.hpp applies a

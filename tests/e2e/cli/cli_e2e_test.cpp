@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The real syndicd binary: exit codes and messages of the CLI, and the
 // loader's refusals as an operator sees them through `check`.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ${credential:NAME} through the real binary: systemd's LoadCredential=
 // hands the daemon a secret as a file in $CREDENTIALS_DIRECTORY, and `check`
 // reads it there, names the key when it cannot, and never prints the value.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Feed discovery through the real binary: an `rss` source given a site's
 // page follows the feed the page announces, `feed_title` chooses among
 // several, and a page that announces none is an error naming the URL.

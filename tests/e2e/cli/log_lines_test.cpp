@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The daemon's log lines through the real binary: outside journald each
 // event is one line "2026-12-03T15:04:05.123Z LEVEL message key=value";
 // a JOURNAL_STREAM inherited from a service whose child now writes

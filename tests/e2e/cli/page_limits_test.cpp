@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The html source's `limits` (bounded work per page, issue 12) through the
 // real binary: a page past a limit is abandoned with an error naming its
 // URL and the key to raise, and the same page reads under the defaults.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Where the real binary finds its plugins once it has left the build tree:
 // a tree staged as an install would lay it out (DESTDIR, a relocated
 // prefix), a binary with no plugin directory beside it, and

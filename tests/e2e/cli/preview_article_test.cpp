@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `syndicd preview --plugin html --article URL` and the html source's
 // `page: article` key, through the real binary: one article page read
 // without a list page, the errors when that cannot work, and `check` on

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `syndicd status | deliveries | review` through the real binary: while
 // the daemon runs (its control socket, real signals) and on the state
 // file with no daemon. A dead delivery retried is delivered; a review

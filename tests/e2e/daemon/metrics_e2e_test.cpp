@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // /metrics through the real binary (issue #14): the counters labelled by
 // source, pipeline and sink only go up across three SIGHUP reloads, each
 // rebuilding part of the engine (a source's runner, a sink's worker); and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `syndicd once` end to end: the real binary, the real rss source plugin
 // reading a feed from the loopback fixture server, a real SQLite state file
 // and recording sinks. Delivered once, never twice; edits update the feed

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A reload restarts only what changed (DESIGN.md §3, issue #13), through
 // the real binary and real SIGHUPs: the other sources are not polled again
 // and keep their plugin instances (and a poll in flight), a sink whose

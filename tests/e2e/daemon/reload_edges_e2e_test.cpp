@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The edges of a reload, through the real binary and real signals: a reload
 // that removes a pipeline with its sink and source leaves the rest running
 // and loses nothing (the removed sink's undelivered articles stay queued and

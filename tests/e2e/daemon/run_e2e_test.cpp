@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `syndicd run` end to end with real signals: graceful SIGTERM during a
 // delivery, SIGHUP with a broken and a valid config, and kill -9 at random
 // moments over many rounds without losing or doubling a delivery.

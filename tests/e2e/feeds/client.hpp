@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A feed reader's side of one request to the daemon: libcurl with the
 // headers given, and what came back (status, headers, body as sent on the
 // wire unless asked to decode, so a test sees the compressed bytes).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The rss sink's feeds through the real binary: `check` refuses bad
 // `formats`, `hub` and `path` values with their file:line:col, and a running
 // daemon serves RSS 2.0, Atom 1.0 and JSON Feed 1.1 under /feeds/ with each

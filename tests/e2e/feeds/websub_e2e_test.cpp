@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // WebSub through the real binary: a sink with `hub` tells a loopback hub
 // fake of each rewrite (POST hub.mode=publish&hub.url=<feed URL>, one per
 // format written), the fake fetches the feed back from the daemon as a real

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `daemon.http` limits through the real binary: `check` refuses values out
 // of bounds with their file:line:col, and a running daemon answers every
 // limit it was given (414, 431, 429, 503, 408, idle close, write timeout,

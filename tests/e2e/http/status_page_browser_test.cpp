@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The status page as an operator's browser shows it: the real daemon with a
 // failing source and a sink paused by a rate limit, its page loaded in
 // Debian's chromium (headless, no JavaScript needed), assertions on the DOM

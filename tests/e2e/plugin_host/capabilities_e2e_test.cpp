@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the daemon does by a plugin's capabilities, not its name, through the
 // real binary: a sink that is not `rss` but declares its `out` key PUBLISHED
 // has its file served at /feeds/<sink>.xml, fed by a source built for ABI

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A test directory, a loopback feed server and the real daemon started on a
 // config written there, with its log kept: what the resilience tests share.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The crash quarantine through the real binary: a source whose page aborts
 // the process costs one restart, then is held (doubling at each crash in a
 // row) while the other pipelines deliver; a delivery that aborts the

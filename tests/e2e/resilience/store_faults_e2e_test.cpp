@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The real daemon while another process holds the state file's write lock
 // (an operator's sqlite3 shell in a long transaction): it logs what it
 // could not do, naming the state file, keeps running, and once the lock is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Charset detection and decoding on their own (no network).
 #include <arpa/inet.h>
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Bodies come out UTF-8 NFC: charsets from the header, <meta> or a BOM,
 // legacy windows-1258 and NFD pages of the demo site.
 #include "fetch_fixture.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the fetcher tests share: settings for the loopback fixture server
 // (127.0.0.1 only), small helpers, and the FetchTest fixture that runs a
 // Fetcher on its own io_context.

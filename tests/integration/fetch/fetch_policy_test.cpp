@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the fetcher may fetch: redirects (how many, to which schemes),
 // file:// only when allowed, private addresses only when allowed.
 #include "fetch_fixture.hpp"

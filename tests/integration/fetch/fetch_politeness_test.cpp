@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The fetcher as a polite client: retries with backoff and Retry-After,
 // caps per host name and in all, the delay between requests to one host.
 #include "fetch_fixture.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The fetcher against the loopback fixture server: a transfer, its body
 // (codings, the cap, slow servers), validators, cancelling, the loop.
 #include "fetch_fixture.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // fetch::Settings from the configuration: daemon.fetch with defaults, a
 // source's (or sink's) fetch overriding only the keys it writes, read through
 // the real config loader so key names and units cannot drift apart from the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ETags, HTTP dates and the conditional-request checks, without a server.
 #include "http/conditional.hpp"
 

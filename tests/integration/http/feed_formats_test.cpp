@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The HTTP server's /feeds/<name>.atom and .json: the files beside the
 // published RSS file, each with its media type and its own validators.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The HTTP server against clients that misbehave: oversized headers, bodies,
 // garbage, slow-loris dribbling, too many connections, endless keep-alive.
 // Raw sockets, since no client library sends these.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Test harness for the HTTP server: the server on its own io_context thread
 // (as in the daemon, one loop), a libcurl client for well-formed requests and
 // raw sockets for everything a well-behaved client would never send.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The HTTP server's configurable limits over real loopback sockets: the
 // request line (414), header fields by count (431), connections per client
 // address (429), and new limits taking effect without a restart.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // RequestReader in-process: bytes in, a request or a refusal out, however
 // the bytes are split; and the Router's answers without a socket.
 #include "http/request_reader.hpp"

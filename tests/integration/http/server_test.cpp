@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The HTTP server over real loopback HTTP: feeds with validators, the
 // status endpoints, and what is not served.
 #include <fcntl.h>

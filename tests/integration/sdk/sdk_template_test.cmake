@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # cmake -DBUILD_DIR=... -DTEMPLATE_DIR=... -DWORK_DIR=... [-DGENERATOR=...]
 #       [-DCXX_COMPILER=...] [-DCXX_LAUNCHER=...] [-DNM=nm] [-DREADELF=readelf]
 #       -P sdk_template_test.cmake

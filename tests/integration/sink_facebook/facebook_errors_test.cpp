@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The facebook sink against Graph API errors: rate limits and usage pause
 // it, an abuse block backs off, a rejected token pauses it with the
 // delivery kept, client errors are dead, server and network errors retried.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the facebook sink tests share: the BUILT sink-facebook.so loaded
 // through the daemon's real loader, a Harness running one instance on its
 // own loop with the real fetcher, and the FacebookSinkTest fixture (a fake

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The facebook sink never posts twice: a retry after a lost answer and
 // reconcile after a crash find the post already on the Page by its link.
 #include "facebook_harness.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The facebook sink (facebook_harness.hpp): its descriptor and section,
 // posts made once each, unpublished and scheduled posts, mode: directory.
 #include "facebook_harness.hpp"

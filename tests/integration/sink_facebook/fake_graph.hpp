@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A fake Facebook Graph API on the loopback fixture server. It checks each
 // request as the real service does — method, path /{version}/{page}/feed,
 // the access token (form field, query or Authorization header), the form

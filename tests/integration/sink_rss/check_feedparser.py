@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Parse a feed of hostile articles, written by the built rss sink as RSS
 2.0 and Atom 1.0, with a real feed reader's parser (Python feedparser, strict
 mode through expat), and check the JSON Feed 1.1 beside them for the shape

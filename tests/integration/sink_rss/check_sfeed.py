@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Read the hostile feed written by the built rss sink with sfeed (Debian
 sfeed), a second, unrelated reader: a small C parser that turns RSS and Atom
 into one TSV line per item. Both the RSS 2.0 and the Atom file must give the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The built `rss` sink's `formats` and `hub` keys through the daemon's
 // loader and plugin host: each format lands in its own file beside `path`,
 // every file of one write says the same, the default stays RSS only, and a

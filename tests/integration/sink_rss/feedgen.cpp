@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Writes a feed of hostile articles through the built plugin, for the feed
 // reader test (check_feedparser.py): OUT_DIR/feed.xml, .atom and .json, and
 // OUT_DIR/expected.json with what a reader must show, newest first.

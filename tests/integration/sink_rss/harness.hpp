@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Runs the BUILT sink-rss.so the way the daemon does: the real loader, the
 // real config loader and schema validation, a plugin_host::Instance on a
 // real io_context with a worker pool. Shared by the GoogleTest suite and

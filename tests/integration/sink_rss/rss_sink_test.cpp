@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The built `rss` sink through the daemon's own loader, config validation
 // and plugin host: the file on disk, updates, trimming, a restart over the
 // same state, and a directory it cannot write.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A fake of Google's OAuth2 token endpoint and of the YouTube Data API's
 // videos.list / videos.update, on the loopback fixture server. It checks
 // each request as the real services do — method, path, query, the form

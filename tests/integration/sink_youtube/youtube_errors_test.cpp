@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The youtube sink's error classes: what each answer of Google's token
 // endpoint and of the YouTube Data API ends in (auth, transient, a pause
 // until Pacific midnight, permanent), and a stop with a request in flight.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What the youtube sink tests share: the BUILT sink-youtube.so loaded
 // through the daemon's real loader, a Harness running one instance named
 // "yt" on its own loop with the real fetcher, and the YoutubeSinkTest

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The built `youtube` sink (.so) through the daemon's real loader, config
 // validation and plugin host, over the real fetcher, against a fake of
 // Google's token endpoint and of the YouTube Data API on loopback that

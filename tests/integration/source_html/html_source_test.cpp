@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The html source as the daemon runs it: the built plugin loaded by the
 // Registry, configured through config::load_string + validate_section,
 // polled through an Instance whose fetches go to the real Fetcher.

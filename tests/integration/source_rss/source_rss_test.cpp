@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The built `rss` plugin (.so) loaded through the daemon's real loader and
 // host, fetching from the loopback fixture server through the real fetcher.
 #include <gtest/gtest.h>

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The shipped unit must pass `systemd-analyze verify` and keep its
 # `systemd-analyze security` exposure at or below 1.5 (issue 17).
 #   check_unit.sh UNIT.in BINDIR WORKDIR

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // WorkBudget: limits pass as BudgetExceeded naming the limit, scopes nest,
 // and without a budget the checkpoints do nothing.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // parse_date and friends (common//dates.hpp): the date forms real
 // Vietnamese and international feeds and pages use.
 #include <gtest/gtest.h>

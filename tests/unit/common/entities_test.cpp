@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Text helpers of common/ (entities.hpp): entity decoding, NFC,
 // UTF-8 repair, whitespace, html_to_text.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The HTML scanning helpers of common/ (html.hpp): the first image of
 // a fragment and YouTube ids, found in any letter case wherever they sit
 // (the case-blind search underneath compares sixteen bytes at a time, so

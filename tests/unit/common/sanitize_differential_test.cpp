@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Differential tests: the fast sanitize_html() / html_to_text() and the
 // fused sanitize_html_with_text() against the reference copy of 8ff3a62
 // (sanitize_reference.hpp), on random fragments, hand-picked edges and the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reference oracle for the differential tests (sanitize_differential_test.cpp):
 // sanitize_html() and html_to_text() (with collapse_into() and its helpers)
 // exactly as they were before the single-pass rewrite (commit 8ff3a62), copied

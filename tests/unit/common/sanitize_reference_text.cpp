@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The reference html_to_text() of commit 8ff3a62
 // (see sanitize_reference.hpp: a verbatim copy; its few changes are marked
 // in place).

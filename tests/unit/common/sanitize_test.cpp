@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // sanitize_html, shared by the rss source (Markup::keep) and the html source
 // (Markup::article): nothing active survives, relative URLs become absolute,
 // ordinary article markup is kept.

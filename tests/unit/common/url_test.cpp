@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // URL helpers of common/ (url.hpp): RFC 3986 resolution as feeds
 // need it (relative links, xml:base, file:// fixtures) and host/scheme.
 #include <gtest/gtest.h>

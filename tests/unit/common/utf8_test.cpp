@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The UTF-8 scanners (scan_utf8, is_clean_text, is_valid_utf8, is_nfc_quick)
 // against a plain code-point-at-a-time reference: they skip blocks of text
 // with SIMD, so the cases that matter are sequences cut at block boundaries,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The configuration loader: every error class names file:line:col, the key
 // path, and says what is wrong; secrets never appear in a message.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The operator actions on a store, as the daemon and a command on the
 // file both run them: answers, refusals with reasons, and the wake of the
 // sink whose deliveries became pending.

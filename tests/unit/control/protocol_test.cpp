@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The control request parser: what a client may send, and errors that
 // name the field at fault for what it may not.
 #include <gtest/gtest.h>

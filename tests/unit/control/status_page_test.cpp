@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The status page's operator view: each section from the view's JSON,
 // everything escaped, links only to web addresses, and a page that still
 // answers when the view cannot be read.

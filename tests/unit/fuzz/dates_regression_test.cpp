@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // parse_date_format on the texts that made it quadratic: a format starting
 // with %b over a page of letters read the letters again from each start
 // position, one starting with whitespace the spaces. The work is counted in

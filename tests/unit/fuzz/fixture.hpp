@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The reproducers under tests/fixtures/fuzz/, read as the fuzz targets read
 // them (fuzz/README.md): whole, or split at the first newline into a header
 // line (a selector, a date format) and the document.

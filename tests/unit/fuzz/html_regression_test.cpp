@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Automatic extraction of pages whose lead (a .sapo block) sits inside the
 // title's <h1>: the lead's node went out of the tree with the headline but
 // its pointer stayed, so extract_article read it (use after free) and

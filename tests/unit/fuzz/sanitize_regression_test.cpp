@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A fuzzer page (sanitize target, 30-minute run) whose srcset reads
 // " 13/1 ,S… N…": the sanitiser wrote "…/13/1, …/S… N…", and read back,
 // the comma ended the first URL but the scan for its descriptor ran on to

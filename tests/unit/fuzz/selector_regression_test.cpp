@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The CSS selector engine on the pages that made it slow: descendant
 // combinators tried every ancestor for every element, again for each
 // combinator (elements × depth^k), and :last-child / :nth-child counted the

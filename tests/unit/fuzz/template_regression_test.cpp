@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Templates the template fuzz target found slow (30-minute run): sections
 // over the same list nested in each other, with delimiter changes
 // (`{{=<% %>=}}<%# tags %>…`). Each nesting multiplied the passes by the

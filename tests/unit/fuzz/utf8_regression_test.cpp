@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // utf8-invalid-sequences.bin (an encoded surrogate, a code point above
 // U+10FFFF, two overlongs, then ASCII and controls) through every UTF-8
 // scanner path, and every short sequence against a byte-at-a-time automaton

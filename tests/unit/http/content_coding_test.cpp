@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Accept-Encoding negotiation with q-values, and the gzip and br
 // compressors checked by decoding their output with zlib and libbrotli's
 // decoder (not the encoders that made it).

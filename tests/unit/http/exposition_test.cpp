@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The exposition writer (http/exposition.hpp): what a scraper refuses —
 // a family typed twice, a series twice, an unescaped quote in a label —
 // cannot be written, and what it accepts comes out grouped and in order.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The process metrics (http/process_metrics.hpp) under the names and units
 // of the Prometheus clients, read from /proc.
 #include "http/process_metrics.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Log lines: syslog priority prefixes and journal entries under journald,
 // readable key=value otherwise, one line per event whatever the message
 // holds.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Pipeline stages: canonical URLs, normalisation (NFD → NFC), content hash,
 // filters with Vietnamese-aware folding, transforms.
 #include <gtest/gtest.h>

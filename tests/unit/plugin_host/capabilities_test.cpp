@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Capabilities read from schemas: which keys a source fetches (and whether
 // file:// is allowed), which file a sink publishes, the load-time rules for
 // the flags, and what the built-in plugins declare.

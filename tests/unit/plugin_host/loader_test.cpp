@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The loader against real shared objects: the built-in plugins, and
 // test-only ones that are broken on purpose (tests/plugins/).
 #include "plugin_host/loader.hpp"

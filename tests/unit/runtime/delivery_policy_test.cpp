@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Every rule of the delivery policy (DESIGN.md §1.5, §6), without a daemon:
 // runtime/delivery_policy.hpp decides, these tests read the decision.
 #include "runtime/delivery_policy.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What counts as failing on /healthz (runtime/health.hpp), rule by rule.
 #include "runtime/health.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // What a reload changes (runtime/reload_plan.hpp), from two configurations.
 #include "runtime/reload_plan.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The article flags' names, as the preview JSON's "guessed" key shows them.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // syndicd/options.hpp: one declaration binds a key to a member; the same
 // object is the schema the host validates and the reader that fills the
 // struct. Read here through the host's own validator and ConfigValues, as a

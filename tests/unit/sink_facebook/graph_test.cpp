@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The facebook sink's request building and answer reading (graph.*), on
 // Graph API answers as the real service writes them (tests/fixtures/facebook).
 #include "graph.hpp"

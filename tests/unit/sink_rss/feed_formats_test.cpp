@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The Atom 1.0 and JSON Feed 1.1 renderers, and where each format's file
 // lives: exact output for a known article (Vietnamese text, NFC), hubs and
 // self links, hostile text that still gives a well-formed document, and the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The `rss` sink's renderer, item list and atomic write, without the plugin
 // ABI: exact output for a known article, hostile text that must still give
 // a well-formed document decoding to the sanitised text, trimming order,

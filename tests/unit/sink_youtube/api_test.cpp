@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The wire side: the refresh request, what each error answer of Google's
 // token endpoint and of the Data API means, and the update body that must
 // carry the whole snippet back.

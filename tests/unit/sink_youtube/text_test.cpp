@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // YouTube's text rules: no '<' or '>', descriptions within 5,000 bytes and
 // titles within 100 characters, cut on grapheme and word boundaries with
 // the link and hashtags kept; and which video an article belongs to.

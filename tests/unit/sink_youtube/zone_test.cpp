@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The Pacific time zone behind the quota pause: offsets from the system's
 // TZif file, the POSIX rule after its table, the built-in fallback, and the
 // next midnight across both DST changes.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Rules of the automatic body choice, each on a small page written for it
 // (tests/fixtures/extract/): the page-wide ASP.NET form, comment sections
 // named in other languages, paragraphs that are only links, and the simple

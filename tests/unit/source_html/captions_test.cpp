@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Captions of the body's images as provincial CMSs write them.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Article extraction on the thainguyen sample site: automatic extraction
 // with no article selectors must find every field the site README lists;
 // explicit css:/xpath: rules; sanitising; NFC; the windows-1258 page.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The bytes of a file under tests/fixtures/ (`rel` is relative to it), for
 // the html extraction tests.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Which fields automatic extraction says it guessed (the article flags):
 // a page with a clear article container gives its body as found; a page
 // whose text has no container gives the whole page, flagged.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // JSON-LD as pages write it: not always valid JSON.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // List pages: link collection, canonical URLs, the host policy.
 #include <gtest/gtest.h>
 

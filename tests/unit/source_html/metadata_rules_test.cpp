@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The article's metadata found automatically: titles without the site's
 // name, JSON-LD of any shape, and pages that show no title at all.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The publication date found automatically must be plausible: a CMS
 // placeholder or a far-future date is skipped for the next candidate.
 #include <gtest/gtest.h>

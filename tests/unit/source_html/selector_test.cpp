@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The selector engine: every supported CSS feature, XPath, and the errors a
 // configuration author sees.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Every article of the bacgiang-cp1258 and langson-nfd sample sites, field
 // by field, in automatic mode and with per-site css: and xpath: rules (the
 // site README lists the expected values). The two sites differ from

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Where the article ends (terminating.cpp): the openings of what follows an
 // article, and the body cut at them.
 #include <gtest/gtest.h>

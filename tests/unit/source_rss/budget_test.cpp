@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // read_feed's budget (issue 12): a document past limits.cpu_time is
 // abandoned with an error saying so and nothing of it kept; one past
 // max_bytes is not read at all; within them read_feed is decoding and

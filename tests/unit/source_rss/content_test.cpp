@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // How the content of feed elements is read where feeds differ from the
 // plain case: fallbacks (Dublin Core, <summary> in RSS, a link's text),
 // Atom's content kinds (base64, out-of-line src, plain text with brackets,

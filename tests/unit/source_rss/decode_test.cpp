@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // decode_feed_bytes: the charset decision for raw feed bytes.
 #include <gtest/gtest.h>
 

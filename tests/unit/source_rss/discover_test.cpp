@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Feed discovery (discover.hpp): which documents are pages, and which
 // feeds a page announces.
 #include "discover.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // parse_feed over every dialect fixture and the sample site's real-looking
 // feeds: exact fields, ids, links, dates, namespaces, items.
 #include <gtest/gtest.h>

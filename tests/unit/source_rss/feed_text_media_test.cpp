@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // parse_feed on text (entities, CDATA, long runs, NFC, markup, language)
 // and media (body images and captions, enclosures, YouTube).
 #include <gtest/gtest.h>

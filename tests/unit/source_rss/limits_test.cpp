@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The work one feed document may cause (FeedLimits, and the bounds kept
 // inside the reader): past a limit the document is refused with an error
 // saying which, or the excess dropped with a warning; within them what is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Markup inside feed fields where feedparser's conformance suite showed the
 // reading was wrong: MathML in content is kept (as feedparser keeps it,
 // within W3C's MathML safe list), and the text of elements nested in a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Ill-formed feeds: each repair of the pre-pass, reported as a warning, and
 // the documents that cannot be read at all.
 #include <gtest/gtest.h>

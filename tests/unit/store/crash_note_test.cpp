@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The crash note from a real dying process: a child installs it and then
 // faults, aborts or is sent a crash signal; the note names the signal and
 // the child still dies of it (or, under a sanitizer, is reported by it).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A SQLite VFS that wraps the default one and fails writes on command: the
 // store's code runs unchanged (it is made the default VFS while it lives),
 // and the disk turns full, read-only or broken under it after N writes.

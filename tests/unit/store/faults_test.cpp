@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The store on a disk that fails under it (a fault-injecting VFS around the
 // real one, real files): a full disk, a read-only file system, an I/O error,
 // after any number of successful writes; and a lock another connection

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // RetryingStore over a real SQLite file on a failing disk: a delivery's
 // outcome the store refuses is kept, hidden from in_flight(), written once
 // the disk takes it — in order — and tried once more at the end.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The store's review queue and operator actions: held deliveries for
 // review sinks, approve (requeue), reject, retry of dead ones, drop, the
 // listing, and the 3 → 4 migration that allows the new states.

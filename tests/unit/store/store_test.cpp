@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The SQLite store on real files: migrations, the outbox, delivery states,
 // updates vs social sinks, validators and plugin state across reopen, and
 // dry runs that leave nothing behind.

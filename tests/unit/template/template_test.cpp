@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The post templates of the social sinks (common//template.*).
 #include <syndicd/common/template.hpp>
 #include <syndicd/common/utf8.hpp>

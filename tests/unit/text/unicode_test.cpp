@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Vietnamese text: folding, phrase matching, slugs, hashtags, truncation,
 // with composed (NFC) and decomposed (NFD) input.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Bounded work per document (issue 12): a CPU-time, step, size and depth
 // budget for the parsing of one fetched page or feed, so that a hostile or
 // pathological document costs at most its budget and then is abandoned with

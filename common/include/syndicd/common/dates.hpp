@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Date parsing and formatting shared by the built-in source plugins.
 //
 // Pure arithmetic (days_from_civil); no locale, no timezone database. All

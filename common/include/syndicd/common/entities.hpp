@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Text helpers shared by the built-in source plugins: HTML entities,
 // Unicode NFC, whitespace.
 #pragma once

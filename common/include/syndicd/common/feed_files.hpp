@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Where each format of a published feed lives, next to the file a sink's
 // PUBLISHED key names. The one place this rule is written: the rss sink
 // writes the files by it and the HTTP server finds them by it, so

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Writing a file that readers may open at any moment: the feeds the rss
 // sink publishes, the posts the facebook sink leaves for review.
 #pragma once

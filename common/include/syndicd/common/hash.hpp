@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Stable (cross-version, cross-platform) hashes for identifiers.
 #pragma once
 

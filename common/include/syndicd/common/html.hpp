@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Small HTML scanning helpers shared by the built-in source plugins: the
 // first <img> of a fragment, YouTube ids in links and embeds.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The one HTML sanitiser of the built-in source plugins (DESIGN.md §4:
 // body_html has no script/style/iframe/on*). Sinks publish body_html as it
 // is, so whatever a feed's CMS or a scraped page carried must leave here

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Post text templates shared by the social sinks (facebook, youtube):
 // Mustache (kainjow, header-only) fed every Article field plus what a post
 // needs and an article does not carry: a slug, hashtags (Vietnamese

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Vietnamese-aware text helpers, shared by the daemon's pipeline (filters,
 // transforms) and the plugins' templates. UTF-8 in and out; invalid bytes
 // become U+FFFD.

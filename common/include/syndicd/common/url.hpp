@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // URL helpers (RFC 3986) shared by the built-in source plugins.
 #pragma once
 

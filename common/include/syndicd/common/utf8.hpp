@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // UTF-8 scanning and Unicode NFC, written for speed: every fetched body, every
 // feed and every extracted field goes through these, so the common case
 // (valid, already NFC, mostly ASCII) costs one read of the text and no copy.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A parsed HTML page (libxml2's HTML parser) and the small DOM helpers the
 // selector engine and the extractor share.
 //

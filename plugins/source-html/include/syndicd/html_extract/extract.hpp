@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Extraction of one article page: per-field selectors where the
 // configuration gives them, automatic extraction where it does not.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Article links of a list page, and the canonical form used to dedupe them
 // before anything is fetched.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Selectors of the html source: `css:` (a CSS subset) or `xpath:` (libxml2
 // XPath 1.0), compiled once when the source is created and evaluated on
 // many pages.
