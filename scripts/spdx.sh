@@ -22,7 +22,7 @@ case ${1:-} in
   "") ;;
   --fix) fix=true ;;
   *)
-    sed -n '6,7p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    sed -n '7,8p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
     exit 2
     ;;
 esac
