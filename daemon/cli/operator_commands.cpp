@@ -160,7 +160,7 @@ int run_operator_command(const std::string& name, const std::string& config_file
       if (!control::StateLock::held(cfg.daemon.state)) answer = on_file(cfg, request);
       if (answer) break;
       try {
-        answer = control::send_request(control::socket_path(cfg.daemon.state), request);
+        answer = control::send_request(control::client_socket_path(cfg.daemon.state), request);
       } catch (const control::NotListening&) {
         if (std::chrono::steady_clock::now() >= give_up) throw;
         std::this_thread::sleep_for(std::chrono::milliseconds(100));

@@ -28,6 +28,9 @@ struct Context {
   struct Source {
     std::string name;
     int64_t every_ms = 0;
+    /// The daemon's plan (its timer: jitter and backoff included); 0: not
+    /// known (a file), or polling now. Else `every` after the last poll.
+    int64_t next_poll_ms = 0;
   };
   struct Sink {
     std::string name;

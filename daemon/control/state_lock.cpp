@@ -51,6 +51,10 @@ fs::path socket_path(const std::string& state) {
     first = first.substr(0, first.find(':'));
     return fs::path(first) / "syndicd.sock";
   }
+  return client_socket_path(state);
+}
+
+fs::path client_socket_path(const std::string& state) {
   return state + ".sock";
 }
 

@@ -43,5 +43,10 @@ std::filesystem::path lock_path(const std::string& state);
 /// when systemd gives a runtime directory, else `<state>.sock` beside the
 /// state file.
 std::filesystem::path socket_path(const std::string& state);
+/// Where the commands connect: `<state>.sock`, which is the socket itself,
+/// or, when the daemon listens in its runtime directory, a symbolic link
+/// the daemon puts there (the commands, run by an operator, have no
+/// RUNTIME_DIRECTORY).
+std::filesystem::path client_socket_path(const std::string& state);
 
 }  // namespace syndicd::control

@@ -17,11 +17,14 @@ nlohmann::ordered_json status_view(store::Store& store, const Context& context) 
   view["sources"] = json::array();
   for (const auto& source : context.sources) {
     const store::SourceState st = store.source_state(source.name);
-    // The next poll as the schedule plans it: `every` after the last one
-    // (the scheduler adds jitter, and backs off after failures), or the
-    // end of a crash quarantine's hold.
-    int64_t next = st.last_poll == 0 ? 0 : st.last_poll + source.every_ms;
-    if (st.held_until > next) next = st.held_until;
+    // The daemon's timer when it runs (jitter and backoff included); on a
+    // file, the schedule's plan: `every` after the last poll, or the end of
+    // a crash quarantine's hold.
+    int64_t next = source.next_poll_ms;
+    if (next == 0) {
+      next = st.last_poll == 0 ? 0 : st.last_poll + source.every_ms;
+      if (st.held_until > next) next = st.held_until;
+    }
     const char* result = st.last_poll == 0                 ? "never polled"
                          : st.failures == 0                ? "ok"
                          : st.last_success == st.last_poll ? "ok"

@@ -79,6 +79,10 @@ std::vector<std::string> Engine::sources() const {
   return sources_->names();
 }
 
+int64_t Engine::next_poll_ms(const std::string& source) const {
+  return sources_->next_poll_ms(source);
+}
+
 size_t Engine::in_flight() const {
   size_t n = 0;
   for (const auto& [name, k] : sinks_) n += k->in_flight();

@@ -99,6 +99,8 @@ class Engine {
   };
   std::vector<SinkView> sinks() const;
   std::vector<std::string> sources() const;
+  /// SourceScheduler::next_poll_ms.
+  int64_t next_poll_ms(const std::string& source) const;
 
  private:
   void resume_paused();

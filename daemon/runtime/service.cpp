@@ -130,6 +130,7 @@ class Service {
     }
     signals_.reset();  // before the io_context it belongs to
     control_.reset();
+    remove_socket_link();
     server_.reset();
     watchdog_.reset();
     daemon_.reset();  // engine, assembly, environment, store: in that order
@@ -247,7 +248,30 @@ class Service {
       log::info("control socket listening", {{"socket", path.string()}});
     } catch (const std::exception& e) {
       log::error(std::string("no control socket: ") + e.what());
+      return;
     }
+    // In the runtime directory: the commands find it through a link beside
+    // the state file (replacing one a daemon that died left behind).
+    const auto link = control::client_socket_path(state_path_);
+    if (link == path) return;
+    std::error_code ec;
+    std::filesystem::remove(link, ec);
+    std::filesystem::create_symlink(path, link, ec);
+    if (ec)
+      log::error(
+          "control socket: cannot link it beside the state file; the commands will not find "
+          "the daemon",
+          {{"socket", path.string()}, {"link", link.string()}, {"error", ec.message()}});
+    else
+      socket_link_ = link;
+  }
+
+  // The link start_control() made, if it is still ours.
+  void remove_socket_link() {
+    if (socket_link_.empty()) return;
+    std::error_code ec;
+    if (std::filesystem::is_symlink(socket_link_, ec)) std::filesystem::remove(socket_link_, ec);
+    socket_link_.clear();
   }
 
   // What the store does not know: the sinks' pauses, and the engine to wake.
@@ -258,6 +282,7 @@ class Service {
     for (const auto& k : engine().sinks())
       for (auto& s : c.sinks)
         if (s.name == k.name) s.paused_until = k.paused_until;
+    for (auto& s : c.sources) s.next_poll_ms = engine().next_poll_ms(s.name);
     c.wake = [this](const std::string& sink) {
       if (daemon_->engine() != nullptr) engine().wake(sink);
     };
@@ -408,6 +433,7 @@ class Service {
   std::optional<control::StateLock> lock_;
   std::unique_ptr<Daemon> daemon_;
   std::unique_ptr<control::Server> control_;
+  std::filesystem::path socket_link_;
   std::unique_ptr<http::Server> server_;
   std::string listen_;
   std::unique_ptr<boost::asio::signal_set> signals_;

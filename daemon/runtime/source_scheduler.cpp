@@ -32,6 +32,9 @@ struct SourceScheduler::Source {
   bool store_failed = false;  ///< an article of this poll could not be stored
   int store_failures = 0;     ///< consecutive polls whose articles could not be stored
   bool retired = false;       ///< a reload ends it: no more polls
+  /// When its timer fires (ms since the epoch, jitter and backoff
+  /// included); 0 while it polls or is not armed.
+  int64_t next_poll_ms = 0;
   /// Cleared when the runner goes: a reload may drop it while its
   /// instance, shared with the new assembly, still polls.
   std::shared_ptr<bool> alive = std::make_shared<bool>(true);
@@ -76,6 +79,11 @@ std::vector<std::string> SourceScheduler::names() const {
   std::vector<std::string> out;
   for (const auto& [name, s] : sources_) out.push_back(name);
   return out;
+}
+
+int64_t SourceScheduler::next_poll_ms(const std::string& name) const {
+  const auto it = sources_.find(name);
+  return it == sources_.end() || it->second->retired ? 0 : it->second->next_poll_ms;
 }
 
 plugin_host::Instance* SourceScheduler::instance(const std::string& name) const {
@@ -178,8 +186,12 @@ void SourceScheduler::schedule(Source& s, milliseconds delay) {
     return;
   }
   s.timer->expires_after(delay);
+  s.next_poll_ms = std::chrono::duration_cast<milliseconds>(
+                       (std::chrono::system_clock::now() + delay).time_since_epoch())
+                       .count();
   s.timer->async_wait([this, &s, alive = s.alive](const boost::system::error_code& ec) {
     if (ec || !*alive || context_.stopping || s.retired) return;
+    s.next_poll_ms = 0;
     poll(s);
   });
 }

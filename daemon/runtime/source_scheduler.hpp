@@ -73,6 +73,9 @@ class SourceScheduler {
 
   size_t size() const { return sources_.size(); }
   std::vector<std::string> names() const;
+  /// When `name` polls next as its timer is set (ms since the epoch: the
+  /// jitter and any backoff included); 0 while it polls, or no such runner.
+  int64_t next_poll_ms(const std::string& name) const;
   /// The instance `name` polls with; null for no such runner.
   plugin_host::Instance* instance(const std::string& name) const;
 

@@ -137,6 +137,54 @@ TEST_F(ControlE2e, AReviewSinkPostsOnlyWhatIsApprovedWhileTheDaemonRuns) {
   stop(daemon);
 }
 
+TEST_F(ControlE2e, TheNextPollIsTheDaemonsTimer) {
+  syndicd::testing::Behaviour down;
+  down.status = 503;
+  server_.set("/down.xml", down);
+  write_config("sources:\n  down: { plugin: rss, every: 1h, url: \"" + server_.url("/down.xml") +
+               "\" }\nsinks:\n" + record("page") +
+               "pipelines:\n  p: { from: [down], to: [page] }\n");
+  auto daemon = start(dir_ / "syndicd.yaml");
+  json source;
+  ASSERT_TRUE(eventually([&] {
+    const Outcome o = cli({"status", "--json"});
+    if (o.exit_code != 0) return false;
+    source = json::parse(o.out)["sources"][0];
+    return source["failures"] == 1 && source["next_poll_ms"].get<int64_t>() > 0;
+  })) << log();
+  // One failure: backed off to 2 × every, ±10 % jitter, not `every` after it.
+  const int64_t after =
+      source["next_poll_ms"].get<int64_t>() - source["last_poll_ms"].get<int64_t>();
+  EXPECT_GE(after, 2 * 3'600'000 * 9 / 10 - 1000) << source.dump();
+  EXPECT_LE(after, 2 * 3'600'000 * 11 / 10 + 1000) << source.dump();
+  stop(daemon);
+  // With no daemon: the schedule's plan.
+  const json file = json::parse(cli({"status", "--json"}).out)["sources"][0];
+  EXPECT_EQ(file["next_poll_ms"].get<int64_t>() - file["last_poll_ms"].get<int64_t>(), 3'600'000)
+      << file.dump();
+}
+
+TEST_F(ControlE2e, UnderSystemdTheSocketIsInTheRuntimeDirectory) {
+  config("");
+  const auto run = dir_ / "run";
+  std::filesystem::create_directories(run);
+  // What systemd's RuntimeDirectory= gives the unit; the commands (run by
+  // an operator) have no such variable.
+  auto daemon = std::make_unique<Child>(
+      std::vector<std::string>{"/usr/bin/env", "RUNTIME_DIRECTORY=" + run.string(), SYNDICD_BINARY,
+                               "run", "-c", (dir_ / "syndicd.yaml").string()},
+      (dir_ / "daemon.log").string());
+  ASSERT_TRUE(eventually([&] { return recorded("page").size() == 2; })) << log();
+  EXPECT_TRUE(std::filesystem::is_socket(run / "syndicd.sock")) << log();
+  EXPECT_TRUE(std::filesystem::is_symlink(state() + ".sock")) << log();
+  const Outcome status = cli({"status"});
+  EXPECT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_NE(status.out.find("syndicd daemon, running"), std::string::npos) << status.out;
+  stop(daemon);
+  EXPECT_FALSE(std::filesystem::exists(run / "syndicd.sock"));
+  EXPECT_FALSE(std::filesystem::is_symlink(state() + ".sock"));
+}
+
 TEST_F(ControlE2e, OnTheStateFileWithNoDaemon) {
   auto daemon = start(config(", review: true"));
   const auto held = wait_for("held", 2);
