@@ -41,8 +41,18 @@ Router make_router() {
     return Health{
         {{"source", "tin-<b>\"", "HTTP 503 t\xE1\xBB\xAB m\xC3\xA1y ch\xE1\xBB\xA7 \xFF"}}};
   };
+  // The admin routes too: forms, cookies and the login (with a known
+  // token, so a seed can log in and reach the review action).
+  status.review = [](bool approve, const std::vector<int64_t>& ids) {
+    return std::string(approve ? "approved " : "rejected ") + std::to_string(ids.size()) + "\n";
+  };
+  status.operator_view = [] {
+    return nlohmann::ordered_json::parse(
+        R"({"review":[{"id":7,"sink":"page","state":"held","title":"B\u00e0i <7>"}]})");
+  };
   Router router(
       status, [] { return std::string("syndicd_http_requests_total 1\n"); }, 1 << 20);
+  router.set_admin({"fuzz-admin-token-0123", "https://news.example"});
   router.set_feeds({{"tin-tuc", feed_dir / "tin-tuc.xml"}, {"missing", feed_dir / "missing.xml"}});
   return router;
 }
@@ -81,7 +91,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       break;
     }
     if (p == RequestReader::Progress::complete) {
-      const Reply reply = router.respond(reader->request());
+      const Reply reply = router.respond(reader->request(), reader->body());
       if (reply.file) SYNDICD_FUZZ_CHECK(reply.file->is_open());
       if (reply.close || ++requests > 100) break;
       next.emplace();

@@ -94,6 +94,11 @@ class Builder {
     if (!d.http.public_url.empty() && !common::is_http_url(d.http.public_url))
       error(values->mark("http.public_url"), "daemon.http.public_url",
             "\"" + d.http.public_url + "\" is not an http:// or https:// URL");
+    // It is the only thing between the web and the review buttons: a
+    // short one could be guessed (logins are throttled, not forbidden).
+    if (!d.http.admin_token.empty() && d.http.admin_token.size() < 16)
+      error(values->mark("http.admin_token"), "daemon.http.admin_token",
+            "too short: at least 16 characters (e.g. `openssl rand -hex 16`)");
     // The request line is part of the header: a longer line limit could
     // never be reached.
     if (d.http.max_request_line > d.http.max_header_bytes)

@@ -19,10 +19,11 @@ class RequestReader::Parser final : public bhttp::basic_parser<true> {
  public:
   explicit Parser(const RequestLimits& limits) : limits_(limits) {
     header_limit(static_cast<std::uint32_t>(limits.max_header_bytes));
-    body_limit(0);
+    body_limit(limits.max_form_bytes);
   }
 
   Request message;
+  std::string body;
   std::optional<Refusal> refusal;
   bool line_done = false;
 
@@ -60,26 +61,40 @@ class RequestReader::Parser final : public bhttp::basic_parser<true> {
 
   void on_header_impl(beast::error_code&) override {}
 
-  // body_limit(0) makes Beast refuse a Content-Length above 0 itself; these
-  // catch whatever reaches a body anyway (a chunk with data).
+  // Beast refuses a body over body_limit() itself (whatever its framing);
+  // these refuse any body where none is taken, and keep the form's.
   void on_body_init_impl(const boost::optional<std::uint64_t>& length,
                          beast::error_code& ec) override {
-    if (length && *length > 0) refuse_body(ec);
+    if (length && *length > 0 && !takes_body()) refuse_body(ec);
   }
   size_t on_body_impl(beast::string_view body, beast::error_code& ec) override {
-    if (!body.empty()) refuse_body(ec);
-    return body.size();
+    return keep(body, ec);
   }
   void on_chunk_header_impl(std::uint64_t size, beast::string_view,
                             beast::error_code& ec) override {
-    if (size > 0) refuse_body(ec);
+    if (size > 0 && !takes_body()) refuse_body(ec);
   }
   size_t on_chunk_body_impl(std::uint64_t, beast::string_view body,
                             beast::error_code& ec) override {
-    if (!body.empty()) refuse_body(ec);
-    return body.size();
+    return keep(body, ec);
   }
   void on_finish_impl(beast::error_code&) override {}
+
+  // A form posted to the admin pages (router.hpp) is the one body taken.
+  bool takes_body() const {
+    const std::string_view target(message.target().data(), message.target().size());
+    return message.method() == bhttp::verb::post && target.starts_with(kFormPathPrefix) &&
+           limits_.max_form_bytes > 0;
+  }
+  size_t keep(beast::string_view part, beast::error_code& ec) {
+    if (part.empty()) return 0;
+    if (!takes_body() || body.size() + part.size() > limits_.max_form_bytes) {
+      refuse_body(ec);
+      return part.size();
+    }
+    body.append(part.data(), part.size());
+    return part.size();
+  }
 
   void refuse_body(beast::error_code& ec) {
     refusal = Refusal{bhttp::status::payload_too_large, "request bodies are not accepted"};
@@ -97,6 +112,10 @@ RequestReader::~RequestReader() = default;
 
 Request& RequestReader::request() {
   return parser_->message;
+}
+
+const std::string& RequestReader::body() const {
+  return parser_->body;
 }
 
 RequestReader::Progress RequestReader::refuse(bhttp::status status, std::string_view reason) {

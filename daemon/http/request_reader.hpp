@@ -8,8 +8,10 @@
 // complete, so a client can make the server hold at most max_header_bytes
 // of one request: a request line that will not fit is refused while it is
 // still being sent (414), as are header fields past their count or size
-// (431). The server takes no request bodies: any announced or chunked body
-// with content is refused (413) before a byte of it is read.
+// (431). The server takes one kind of request body only, a form POSTed to
+// /admin/... (the status page's buttons), up to max_form_bytes; any other
+// announced or chunked body with content is refused (413) before a byte of
+// it is read.
 #pragma once
 
 #include <boost/beast/http/empty_body.hpp>
@@ -18,12 +20,17 @@
 
 #include <cstddef>
 #include <memory>
+#include <string>
 #include <string_view>
 
 namespace syndicd::http {
 
-/// A request as the server sees it: a header, never a body.
+/// A request as the server sees it: a header (a form's body is beside it,
+/// RequestReader::body()).
 using Request = boost::beast::http::request<boost::beast::http::empty_body>;
+
+/// The targets that may carry a body: POST /admin/..., a form.
+inline constexpr std::string_view kFormPathPrefix = "/admin/";
 
 /// Bounds on one request; the defaults are the server's.
 struct RequestLimits {
@@ -33,6 +40,8 @@ struct RequestLimits {
   size_t max_header_bytes = 8 * 1024;
   /// Header fields (a repeated name counts each time).
   size_t max_headers = 100;
+  /// A form POSTed to /admin/... (ids and a CSRF token); 0: none taken.
+  size_t max_form_bytes = 16 * 1024;
 };
 
 /// Why a request is answered with an error instead of served.
@@ -68,6 +77,8 @@ class RequestReader {
 
   /// After complete.
   Request& request();
+  /// After complete: the form a POST to /admin/... carried; else empty.
+  const std::string& body() const;
   /// After refused.
   const Refusal& refusal() const { return refusal_; }
 

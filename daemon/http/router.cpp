@@ -47,6 +47,19 @@ std::optional<std::string> read_all(int fd, uint64_t size) {
 
 }  // namespace
 
+Reply html_reply(std::string body) {
+  Reply reply = text_reply(bhttp::status::ok, std::move(body));
+  reply.content_type = "text/html; charset=utf-8";
+  // No script, no framing (clickjacking the buttons), forms only to us.
+  reply.headers = {{"Cache-Control", "no-store"},
+                   {"Content-Security-Policy",
+                    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+                    "frame-ancestors 'none'; base-uri 'none'"},
+                   {"X-Frame-Options", "DENY"},
+                   {"Referrer-Policy", "same-origin"}};
+  return reply;
+}
+
 Reply text_reply(bhttp::status status, std::string body) {
   Reply reply;
   reply.status = status;
@@ -108,12 +121,20 @@ void Router::set_feeds(std::vector<Feed> feeds) {
   coded_.clear();
 }
 
+void Router::set_admin(const AdminOptions& admin) {
+  admin_ = admin;
+  sessions_.set_token(admin.token);
+}
+
 void Router::release() {
   status_ = {};
   own_metrics_ = {};
 }
 
-Reply Router::respond(const Request& request) const {
+Reply Router::respond(const Request& request, std::string_view form) const {
+  std::string_view target(request.target().data(), request.target().size());
+  target = target.substr(0, target.find('?'));  // queries are ignored, not an error
+  if (target.starts_with(kFormPathPrefix)) return admin(request, target, form);
   const auto method = request.method();
   if (method != bhttp::verb::get && method != bhttp::verb::head) {
     // A refused method may come with a body the parser has not read.
@@ -122,13 +143,11 @@ Reply Router::respond(const Request& request) const {
     reply.close = true;
     return reply;
   }
-  std::string_view target(request.target().data(), request.target().size());
-  target = target.substr(0, target.find('?'));  // queries are ignored, not an error
   auto no_store = [](Reply reply) {
     reply.headers.emplace_back("Cache-Control", "no-store");
     return reply;
   };
-  if (target == "/") return status_page();
+  if (target == "/") return status_page(request);
   if (target == "/livez") return no_store(text_reply(bhttp::status::ok, "ok\n"));
   if (target == "/readyz") {
     const bool ready = !status_.ready || status_.ready();
@@ -175,7 +194,7 @@ Health Router::current_health() const {
   return status_.health ? status_.health() : Health{};
 }
 
-Reply Router::status_page() const {
+Reply Router::status_page(const Request& request) const {
   std::vector<FeedRow> rows;
   for (const auto& [name, file] : feeds_) {
     FeedRow row;
@@ -189,12 +208,19 @@ Reply Router::status_page() const {
     }
     rows.push_back(std::move(row));
   }
-  Reply reply = text_reply(bhttp::status::ok,
-                           http::status_page(rows, current_health(), status_.operator_view));
-  reply.content_type = "text/html; charset=utf-8";
-  reply.headers = {{"Cache-Control", "no-store"},
-                   {"Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'"}};
-  return reply;
+  AdminControls controls;
+  if (sessions_.enabled() && status_.review) {
+    const auto cookie = request[bhttp::field::cookie];
+    if (auto* session = sessions_.find(std::string_view(cookie.data(), cookie.size()),
+                                       AdminSessions::Clock::now())) {
+      controls.mode = AdminControls::Mode::session;
+      controls.csrf = session->csrf;
+      controls.flash = std::exchange(session->flash, {});
+    } else {
+      controls.mode = AdminControls::Mode::login;
+    }
+  }
+  return html_reply(http::status_page(rows, current_health(), status_.operator_view, controls));
 }
 
 Reply Router::feed(const Request& request, std::string_view name,

@@ -16,7 +16,14 @@
 //   GET|HEAD /metrics           Prometheus text 0.0.4: the daemon's lines,
 //                               then the server's own syndicd_http_* lines
 //   GET|HEAD /api/status        the daemon's JSON
-//   GET|HEAD /                  a small HTML page linking the above
+//   GET|HEAD /                  the status page (http/status_page.hpp)
+//   GET      /admin/login       with `daemon.http.admin_token` set: the
+//   POST     /admin/login       login form, and the login (token=...)
+//   POST     /admin/logout      ends the session
+//   POST     /admin/review/approve|reject   the page's buttons (id=...,
+//                               csrf=...), or a script's with
+//                               Authorization: Bearer <token>
+//                               (http/admin_session.hpp says who may)
 //
 // Other methods get 405 with Allow. Feed names come only from
 // [A-Za-z0-9._-] and only those configured: nothing is ever decoded or
@@ -35,9 +42,11 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
+#include "http/admin_session.hpp"
 #include "http/health.hpp"
 #include "http/request_reader.hpp"
 #include "http/status_page.hpp"
@@ -67,6 +76,19 @@ struct StatusSource {
   /// The operator's view the page at / shows (control/status_view.hpp).
   /// Unset: the page shows the health and the feeds only.
   OperatorView operator_view;
+  /// An admin's approve (true) or reject (false) of held deliveries, from
+  /// the page's buttons: what was done, as lines for a person ("12:
+  /// approved"). Unset: no buttons, and the admin routes answer 404.
+  std::function<std::string(bool approve, const std::vector<int64_t>& ids)> review;
+};
+
+/// Who may use the admin routes (`daemon.http`).
+struct AdminOptions {
+  /// `admin_token`; empty: nobody (no logins, no buttons).
+  std::string token;
+  /// `public_url`: the origin a browser behind a reverse proxy sends, and
+  /// whether the session cookie is Secure (https).
+  std::string public_url;
 };
 
 /// A response before it is sent: the connection adds Date, Server,
@@ -91,6 +113,9 @@ struct Reply {
 
 /// A text reply: `status`, a short plain-text body.
 Reply text_reply(boost::beast::http::status status, std::string body);
+/// A page for a browser: 200, HTML, the headers that keep it from being
+/// cached, framed or made to run a script.
+Reply html_reply(std::string body);
 
 /// Whether `name` may appear in /feeds/<name>.xml: a sink name
 /// ([A-Za-z0-9._-], 1–64 characters, not starting with '.').
@@ -109,15 +134,29 @@ class Router {
   void set_feeds(std::vector<Feed> feeds);
   const std::map<std::string, std::filesystem::path, std::less<>>& feeds() const { return feeds_; }
 
-  /// The reply to `request`. Throws what a StatusSource callback throws.
-  Reply respond(const Request& request) const;
+  /// Replace who may use the admin routes (start, reload); a new token
+  /// ends every session.
+  void set_admin(const AdminOptions& admin);
+
+  /// The reply to `request` (and the form it carried, RequestReader::body()).
+  /// Throws what a StatusSource callback throws.
+  Reply respond(const Request& request, std::string_view form = {}) const;
 
   /// Drop the callbacks (the objects they capture are about to go); every
   /// request gets what an unset StatusSource gives afterwards.
   void release();
 
  private:
-  Reply status_page() const;
+  Reply status_page(const Request& request) const;
+  // /admin/...: `path` is the target without its query (http/admin_routes.cpp).
+  Reply admin(const Request& request, std::string_view path, std::string_view form) const;
+  // `session`: a browser's (back to the page); nullptr: a script's (the
+  // result as text).
+  Reply review_action(bool approve, std::string_view form, AdminSessions::Session* session) const;
+  // Whether the request's Origin (or Referer) is this server's own: the
+  // Host it was sent to, or public_url's.
+  bool same_origin(const Request& request) const;
+  bool same_origin_as(const Request& request, const std::string& origin) const;
   Health current_health() const;
   Reply feed(const Request& request, std::string_view name, const common::FeedFormat& format) const;
   // The `coding` of the open file `fd` whose identity tag is `etag`, made
@@ -137,6 +176,9 @@ class Router {
   // By file and coding. Mutable: a cache filled by respond(), which only
   // ever runs on the loop thread.
   mutable std::map<std::string, CodedBody, std::less<>> coded_;
+  AdminOptions admin_;
+  // Logins made by respond(); mutable for the same reason.
+  mutable AdminSessions sessions_;
 };
 
 }  // namespace syndicd::http

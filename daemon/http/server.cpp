@@ -55,7 +55,9 @@ struct ServerState {
         retry_timer(io),
         options(options),
         router(
-            std::move(status), [this] { return own_metrics(); }, options.max_feed_bytes) {}
+            std::move(status), [this] { return own_metrics(); }, options.max_feed_bytes) {
+    router.set_admin(options.admin);
+  }
 
   tcp::acceptor acceptor;
   asio::steady_timer retry_timer;
@@ -222,7 +224,7 @@ class Session : public std::enable_shared_from_this<Session> {
         return read_more();
       case RequestReader::Progress::complete:
         stop_header_clock();
-        return handle(reader_->request());
+        return handle(reader_->request(), reader_->body());
       case RequestReader::Progress::refused: {
         stop_header_clock();
         const Refusal& refusal = reader_->refusal();
@@ -277,7 +279,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // ---- Answering
 
-  void handle(const Request& request) {
+  void handle(const Request& request, std::string_view form) {
     ++requests_;
     version_ = request.version();
     head_ = request.method() == bhttp::verb::head;
@@ -286,7 +288,7 @@ class Session : public std::enable_shared_from_this<Session> {
     target_ = std::string(request.target());
     Reply reply;
     try {
-      reply = state_->router.respond(request);
+      reply = state_->router.respond(request, form);
     } catch (const std::exception& e) {
       log::error("http: request failed", {{"target", target_}, {"error", e.what()}});
       reply = text_reply(bhttp::status::internal_server_error, "internal error\n");
@@ -531,6 +533,7 @@ void Server::set_options(const Options& options) {
   const uint64_t max_feed_bytes = state_->options.max_feed_bytes;
   state_->options = options;
   state_->options.max_feed_bytes = max_feed_bytes;
+  state_->router.set_admin(options.admin);
 }
 
 uint16_t Server::port() const {

@@ -67,6 +67,8 @@ struct Options {
   /// Feed files above this are refused with a 500 (a misconfigured path,
   /// not a feed).
   uint64_t max_feed_bytes = 64ull * 1024 * 1024;
+  /// Who may use the admin routes (router.hpp); applied on set_options too.
+  AdminOptions admin;
 };
 
 class Server {

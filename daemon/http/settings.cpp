@@ -16,6 +16,7 @@ Options to_options(const HttpKeys& k) {
   o.request.max_request_line = k.max_request_line;
   o.request.max_header_bytes = k.max_header_bytes;
   o.request.max_headers = k.max_headers;
+  o.admin = {k.admin_token, k.public_url};
   return o;
 }
 

@@ -17,8 +17,9 @@ struct Options;
 
 /// `daemon.http`, as configured.
 struct HttpKeys {
-  std::string listen;      ///< "127.0.0.1:8088"; empty: no HTTP server
-  std::string public_url;  ///< "https://example.org"; empty: unknown
+  std::string listen;       ///< "127.0.0.1:8088"; empty: no HTTP server
+  std::string public_url;   ///< "https://example.org"; empty: unknown
+  std::string admin_token;  ///< empty: no admin pages
   std::size_t max_connections = 0;
   std::size_t max_connections_per_client = 0;
   std::chrono::milliseconds idle_timeout{};
@@ -42,6 +43,11 @@ inline constexpr syndicd::Options kHttpKeys{
         .describe("The server's URL as readers reach it (behind a reverse proxy, the proxy's), "
                   "e.g. https://example.org. A feed sink that declares `self_url` and does not "
                   "set it gets <public_url>/feeds/<sink>.xml, for its self links."),
+    key::text("admin_token", &K::admin_token)
+        .secret()
+        .describe("Lets a person who logs in with it at /admin/login (or a script sending "
+                  "`Authorization: Bearer` it) approve and reject review deliveries from the "
+                  "status page. At least 16 characters. Unset: no buttons; the CLI reviews."),
     key::integer("max_connections", &K::max_connections)
         .defaults_to("256")
         .range(1, 65'536)

@@ -46,20 +46,44 @@ std::string article_link(const json& d) {
   return "<a href=\"" + escape_html(url) + "\">" + cell(d["title"]) + "</a>";
 }
 
-std::string deliveries(const char* id, const char* title, const json& list, const char* empty) {
+// One button posting `action` for delivery `id`, with the session's token.
+std::string button(const char* action, const char* label, const json& id,
+                   const AdminControls& admin) {
+  return std::string("<form method=\"post\" action=\"/admin/review/") + action +
+         "\" style=\"display:inline\"><input type=\"hidden\" name=\"id\" value=\"" + cell(id) +
+         "\"><input type=\"hidden\" name=\"csrf\" value=\"" + escape_html(admin.csrf) +
+         "\"><button type=\"submit\" name=\"do\" value=\"" + action + "\">" + label +
+         "</button></form>";
+}
+
+// `review`: the list is the review queue, which gets buttons in a session.
+std::string deliveries(const char* id, const char* title, const json& list, const char* empty,
+                       const AdminControls* review = nullptr) {
   std::string out = std::string("<h2>") + title + "</h2>\n";
+  if (review != nullptr && review->mode == AdminControls::Mode::login)
+    out += "<p id=\"admin-login\"><a href=\"/admin/login\">Log in</a> to approve or reject.</p>\n";
   if (!list.is_array() || list.empty()) return out + "<p id=\"" + id + "\">" + empty + "</p>\n";
-  out += std::string("<table id=\"") + id + "\">\n" +
-         header({"Id", "Sink", "State", "Attempts", "Updated", "Article", "Last error"});
-  for (const auto& d : list)
-    out += row({cell(d["id"]), cell(d["sink"]), cell(d["state"]), cell(d["attempts"]),
-                when(d["updated_at_ms"]), article_link(d), cell(d["last_error"])});
+  const bool buttons = review != nullptr && review->mode == AdminControls::Mode::session;
+  std::vector<const char*> names{"Id",      "Sink",    "State",     "Attempts",
+                                 "Updated", "Article", "Last error"};
+  if (buttons) names.push_back("Review");
+  out += std::string("<table id=\"") + id + "\">\n" + header(names);
+  for (const auto& d : list) {
+    std::vector<std::string> cells{cell(d["id"]),        cell(d["sink"]),          cell(d["state"]),
+                                   cell(d["attempts"]),  when(d["updated_at_ms"]), article_link(d),
+                                   cell(d["last_error"])};
+    if (buttons)
+      cells.push_back(d["state"] == "held" ? button("approve", "Approve", d["id"], *review) + " " +
+                                                 button("reject", "Reject", d["id"], *review)
+                                           : "-");
+    out += row(cells);
+  }
   return out + "</table>\n";
 }
 
 }  // namespace
 
-std::string operator_view_html(const json& view) {
+std::string operator_view_html(const json& view, const AdminControls& admin) {
   std::string out = "<h2>Sources</h2>\n";
   const json& sources = view["sources"];
   if (!sources.is_array() || sources.empty()) {
@@ -89,12 +113,12 @@ std::string operator_view_html(const json& view) {
   }
   out += deliveries("latest", "Latest deliveries", view["latest"], "No deliveries yet.");
   out += deliveries("dead", "Dead letters", view["dead"], "No dead deliveries.");
-  out += deliveries("review", "Review queue", view["review"], "Nothing waits for review.");
+  out += deliveries("review", "Review queue", view["review"], "Nothing waits for review.", &admin);
   return out;
 }
 
 std::string status_page(const std::vector<FeedRow>& feeds, const Health& health,
-                        const OperatorView& view) {
+                        const OperatorView& view, const AdminControls& admin) {
   std::string out =
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta http-equiv=\"refresh\" content=\"30\">\n"
@@ -104,6 +128,15 @@ std::string status_page(const std::vector<FeedRow>& feeds, const Health& health,
       "</style>\n</head>\n<body>\n<h1>syndicd " SYNDICD_VERSION "</h1>\n<p>Status: ";
   out += health.ok() ? "healthy" : "<strong>unhealthy</strong>";
   out += "</p>\n";
+  if (admin.mode == AdminControls::Mode::session) {
+    if (!admin.flash.empty())
+      out += "<pre id=\"admin-result\">" + escape_html(admin.flash) + "</pre>\n";
+    out +=
+        "<form method=\"post\" action=\"/admin/logout\" id=\"admin-logout\">"
+        "<input type=\"hidden\" name=\"csrf\" value=\"" +
+        escape_html(admin.csrf) +
+        "\">Logged in as admin. <button type=\"submit\">Log out</button></form>\n";
+  }
   if (!health.ok()) {
     out += "<table id=\"failing\">\n<tr><th>Failing</th><th>Why</th></tr>\n";
     for (const auto& p : health.failing)
@@ -113,7 +146,7 @@ std::string status_page(const std::vector<FeedRow>& feeds, const Health& health,
   }
   if (view) {
     try {
-      out += operator_view_html(view());
+      out += operator_view_html(view(), admin);
     } catch (const std::exception& e) {
       // The state file busy or failing: the page still answers.
       out += "<p id=\"view-error\">The state file cannot be read now: " + escape_html(e.what()) +

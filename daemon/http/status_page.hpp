@@ -33,12 +33,24 @@ struct FeedRow {
 /// It may throw (the state file refusing): the page then says so.
 using OperatorView = std::function<nlohmann::ordered_json()>;
 
+/// What the page offers the person reading it (http/admin_session.hpp).
+struct AdminControls {
+  enum class Mode {
+    none,     ///< no admin token configured: no buttons (the CLI reviews)
+    login,    ///< a token configured, not logged in: a link to log in
+    session,  ///< logged in: approve / reject buttons and a log-out button
+  };
+  Mode mode = Mode::none;
+  std::string csrf;   ///< the session's, carried by every form
+  std::string flash;  ///< what the last action did, shown once
+};
+
 /// The page: the health verdict with each failing source or sink and why,
 /// the operator's view when there is one, then the feeds.
 std::string status_page(const std::vector<FeedRow>& feeds, const Health& health,
-                        const OperatorView& view = {});
+                        const OperatorView& view = {}, const AdminControls& admin = {});
 
 /// The operator's view as the page's sections (<h2> and <table>s).
-std::string operator_view_html(const nlohmann::ordered_json& view);
+std::string operator_view_html(const nlohmann::ordered_json& view, const AdminControls& admin = {});
 
 }  // namespace syndicd::http

@@ -11,9 +11,11 @@
 #include <ctime>
 #include <optional>
 #include <set>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
+#include "cli/operator_output.hpp"
 #include "config/config.hpp"
 #include "control/operations.hpp"
 #include "control/server.hpp"
@@ -185,6 +187,20 @@ class Service {
     s.metrics_text = [this] { return metrics_text(); };
     // The page at / shows what `syndicd status` prints.
     s.operator_view = [this] { return control::status_view(*daemon_->store(), control_context()); };
+    // The page's buttons do what `syndicd review approve|reject` does, and
+    // say so in the same words.
+    s.review = [this](bool approve, const std::vector<int64_t>& ids) {
+      control::Request request;
+      request.command =
+          approve ? control::Command::review_approve : control::Command::review_reject;
+      request.ids = ids;
+      const auto answer = control::execute(request, *daemon_->store(), control_context());
+      if (answer.value("ok", false) != true)
+        return "error: " + answer.value("error", std::string("the request failed"));
+      std::ostringstream out;
+      cli::print_answer(request.command, answer, out);
+      return out.str();
+    };
     return s;
   }
 
