@@ -13,6 +13,8 @@
 #include "control/client.hpp"
 #include "control/operations.hpp"
 #include "control/state_lock.hpp"
+#include "plugin_host/instance.hpp"
+#include "runtime/assembly.hpp"
 #include "store/sqlite_store.hpp"
 
 namespace syndicd::cli {
@@ -117,7 +119,8 @@ Request request_of(const std::string& name, const Args& args) {
 // With no daemon running: on the file itself, holding its lock so a
 // daemon starting meanwhile waits for us. Nothing when a daemon took the
 // lock first (the caller asks it instead).
-std::optional<json> on_file(const config::Config& cfg, const Request& r) {
+std::optional<json> on_file(const config::Config& cfg, const std::string& config_file,
+                            const Request& r) {
   const std::string& state = cfg.daemon.state;
   std::error_code ec;
   if (!std::filesystem::exists(state, ec))
@@ -128,7 +131,24 @@ std::optional<json> on_file(const config::Config& cfg, const Request& r) {
   auto lock = control::StateLock::acquire(state, std::chrono::milliseconds(0));
   if (!lock) return std::nullopt;
   store::SqliteStore store(state);
-  return control::execute(r, store, control::context_of(cfg, now_ms()));
+  control::Context context = control::context_of(cfg, now_ms());
+  // `review show` renders the post with the sink's own plugin: load the
+  // configuration's plugins and make the sink instances, as `check` does
+  // (no loop, no fetches: render() may use neither).
+  std::unique_ptr<runtime::Assembly> assembly;
+  if (r.command == control::Command::review_show) {
+    runtime::Report report;
+    assembly = runtime::Assembly::build(config_file, runtime::AssemblyOptions{}, report);
+    if (assembly)
+      context.render = [&](const store::Delivery& d) -> std::optional<std::string> {
+        plugin_host::Instance* sink = assembly->sink(d.sink);
+        if (sink == nullptr || !sink->created())
+          throw std::runtime_error("sink " + d.sink +
+                                   " could not be made here (syndicd check says why)");
+        return sink->render(d.article, d.external_id);
+      };
+  }
+  return control::execute(r, store, context);
 }
 
 }  // namespace
@@ -157,7 +177,7 @@ int run_operator_command(const std::string& name, const std::string& config_file
     // again for a while, or work on the file if it went away meanwhile.
     const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (!answer) {
-      if (!control::StateLock::held(cfg.daemon.state)) answer = on_file(cfg, request);
+      if (!control::StateLock::held(cfg.daemon.state)) answer = on_file(cfg, config_file, request);
       if (answer) break;
       try {
         answer = control::send_request(control::client_socket_path(cfg.daemon.state), request);

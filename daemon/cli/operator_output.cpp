@@ -115,6 +115,13 @@ void print_show(const json& a, std::ostream& out) {
   const json& article = a["article"];
   out << "delivery " << text(d["id"]) << " to sink " << text(d["sink"]) << " (pipeline "
       << text(d["pipeline"]) << "), " << text(d["state"]) << "\n\n";
+  // The post first, exactly as rendered (no escaping, no table): that is
+  // what a person approves. Then the article it was made from.
+  if (a["rendered"].is_string()) {
+    const std::string& post = a["rendered"].get_ref<const std::string&>();
+    out << "--- what will be posted ---\n"
+        << post << (post.ends_with('\n') ? "" : "\n") << "--- from the article ---\n";
+  }
   for (const char* key : {"id", "url", "title", "lead", "author", "published", "updated", "source",
                           "tags", "images", "videos", "body_text", "body_html"}) {
     if (!article.contains(key)) continue;

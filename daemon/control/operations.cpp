@@ -68,18 +68,32 @@ json act(store::Store& store, const Context& context, const std::vector<int64_t>
   return out;
 }
 
-json show(store::Store& store, int64_t id) {
+json show(store::Store& store, int64_t id, const Context& context) {
   const auto d = store.delivery(id);
   if (!d) return failure("no delivery with id " + std::to_string(id));
   json out = {{"ok", true}, {"delivery", delivery_json(*d)}};
   out["article"] = json::parse(runtime::article_json(d->article, 0));
-  // A sink renders its post inside deliver(); the plugin ABI has no entry
-  // point that renders without posting, so the article as the sink will
-  // receive it is what can be shown.
+  // The post itself, as the sink's plugin renders it (ABI 1.3), from the
+  // article as stored now: what an approval sends, unless the source
+  // updates the article first (which holds it for review again).
   out["rendered"] = nullptr;
-  out["note"] =
-      "the sink's plugin renders the post from this article when it delivers it; the plugin "
-      "ABI has no way to render it without posting";
+  if (!context.render) {
+    out["note"] =
+        "the sink's plugin could not be loaded here; the article it will receive is shown";
+    return out;
+  }
+  try {
+    if (auto text = context.render(*d)) {
+      out["rendered"] = *text;
+      out["note"] = "rendered by the sink's plugin from the article as stored now";
+    } else {
+      out["note"] =
+          "the sink's plugin does not render its posts (a render() needs plugin ABI 1.3); the "
+          "article it will receive is shown";
+    }
+  } catch (const std::exception& e) {
+    out["note"] = std::string("the sink's plugin cannot render it: ") + e.what();
+  }
   return out;
 }
 
@@ -122,7 +136,7 @@ nlohmann::ordered_json execute(const Request& r, store::Store& store, const Cont
       case Command::review_list:
         return list(store, r.sink, DeliveryState::held, r.limit);
       case Command::review_show:
-        return show(store, r.ids.front());
+        return show(store, r.ids.front(), context);
       case Command::deliveries_retry: {
         std::vector<int64_t> ids = r.ids;
         if (r.all_dead)

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,10 @@ struct Context {
   /// Deliveries of the sink became pending: the engine's worker looks for
   /// them now. Unset on a file.
   std::function<void(const std::string& sink)> wake;
+  /// What the delivery's sink would post for it (plugin_host::Instance::
+  /// render): nullopt when its plugin does not render; throws why it
+  /// cannot. Unset: no sink instances at hand.
+  std::function<std::optional<std::string>(const store::Delivery& delivery)> render;
   int64_t now = 0;  ///< ms since epoch
 };
 

@@ -206,6 +206,26 @@ void Instance::reconcile(const Article& article, ReconcileHandler done) {
   if (plugin_.descriptor.reconcile(object_, &d) != SYNDICD_OK) reconcile_complete(token, 0, {});
 }
 
+std::optional<std::string> Instance::render(const Article& article,
+                                            const std::string& previous_external_id) {
+  if (plugin_.descriptor.render == nullptr) return std::nullopt;
+  if (object_ == nullptr) throw std::runtime_error("sink instance not created");
+  ArticleView view(article);
+  syndicd_delivery d{};
+  d.struct_size = sizeof d;
+  d.attempt = 0;
+  d.token = 0;  // no delivery: nothing may be completed for it
+  d.previous_external_id = borrow(previous_external_id);
+  d.article = view.get();
+  syndicd_str out{};
+  const syndicd_status status = plugin_.descriptor.render(object_, &d, &out);
+  // Copied before anything else runs: the plugin owns it until its next call.
+  std::string text = out.data != nullptr ? std::string(out.data, out.size) : std::string();
+  if (status != SYNDICD_OK)
+    throw std::runtime_error(text.empty() ? "the sink cannot render this post" : text);
+  return text;
+}
+
 void Instance::reconcile_complete(uint64_t token, int found, std::string_view external_id) {
   auto node = reconciles_.extract(token);
   if (!node) {

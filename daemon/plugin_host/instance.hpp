@@ -109,6 +109,13 @@ class Instance : public syndicd_host_ctx {
   bool can_reconcile() const { return plugin_.descriptor.reconcile != nullptr; }
   void reconcile(const Article& article, ReconcileHandler done);
 
+  /// What the sink would post for `article` (ABI 1.3 render()), at once and
+  /// without posting. nullopt: the plugin has no render() (older ABI, or it
+  /// does not say). Throws std::runtime_error with the plugin's reason when
+  /// it cannot render this one.
+  std::optional<std::string> render(const Article& article,
+                                    const std::string& previous_external_id);
+
   const Plugin& plugin() const { return plugin_; }
   const std::string& name() const { return name_; }
   const std::string& section() const { return section_; }

@@ -299,6 +299,12 @@ class Service {
       for (auto& s : c.sinks)
         if (s.name == k.name) s.paused_until = k.paused_until;
     for (auto& s : c.sources) s.next_poll_ms = engine().next_poll_ms(s.name);
+    // The running sink instance renders what it would post (review show).
+    c.render = [this](const store::Delivery& d) -> std::optional<std::string> {
+      plugin_host::Instance* sink = assembly().sink(d.sink);
+      if (sink == nullptr) throw std::runtime_error("no sink " + d.sink + " is configured now");
+      return sink->render(d.article, d.external_id);
+    };
     c.wake = [this](const std::string& sink) {
       if (daemon_->engine() != nullptr) engine().wake(sink);
     };

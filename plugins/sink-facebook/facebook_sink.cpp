@@ -74,6 +74,7 @@ std::string duration_text(int64_t ms) {
 class FacebookSink final : public syndicd::Sink {
  public:
   static constexpr bool kReconciles = true;
+  static constexpr bool kRenders = true;
 
   FacebookSink(syndicd::Host host, const syndicd::Config& config)
       : FacebookSink(host, kOptions.read(config)) {}
@@ -121,6 +122,30 @@ class FacebookSink final : public syndicd::Sink {
     rate_limit_pause_ms_ = s.rate_limit_pause.count();
     block_backoff_ms_ = s.block_backoff.count();
     reconcile_pages_ = s.reconcile_pages;
+  }
+
+  // What deliver() would send the Graph API (never the token), for
+  // `syndicd review show`.
+  std::string render(const syndicd::Delivery& delivery) override {
+    const syndicd::Article& a = delivery.article();
+    if (!delivery.previous_external_id().empty())
+      return "(nothing: the article was posted already as " + delivery.previous_external_id() +
+             "; its update is not posted again)\n";
+    const std::string message = render(a);
+    if (message.empty() && a.url.empty())
+      throw syndicd::Error(SYNDICD_ERR_PERMANENT,
+                           "nothing to post: the template renders an empty message and the "
+                           "article has no link");
+    std::string out = message + "\n";
+    if (!a.url.empty()) out += "\nlink: " + a.url + "\n";
+    if (directory_mode_)
+      out += "(mode directory: written as a file, not posted)\n";
+    else if (schedule_delay_ms_ > 0)
+      out += "(scheduled: published " + std::to_string(schedule_delay_ms_ / 1000) +
+             " s after it is sent)\n";
+    else if (!published_)
+      out += "(unpublished: posted as a hidden post)\n";
+    return out;
   }
 
   void deliver(syndicd::Delivery delivery) override {

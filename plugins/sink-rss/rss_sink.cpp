@@ -96,6 +96,7 @@ constexpr std::string_view kItemsKey = "items";
 
 class RssSink final : public syndicd::Sink {
  public:
+  static constexpr bool kRenders = true;
   RssSink(syndicd::Host host, const syndicd::Config& config)
       : RssSink(host, kOptions.read(config)) {}
 
@@ -144,6 +145,20 @@ class RssSink final : public syndicd::Sink {
     channel_.language = settings.language;
     const int64_t ttl_ms = settings.ttl ? settings.ttl->count() : 0;
     channel_.ttl_minutes = (ttl_ms + 59999) / 60000;
+  }
+
+  // The feed as it would read with only this item, in each format written
+  // (the item is what the delivery adds), for `syndicd review show`.
+  std::string render(const syndicd::Delivery& delivery) override {
+    const syndicd::rss::Item item =
+        syndicd::rss::item_from_article(delivery.article(), host().now());
+    if (item.guid.empty())
+      throw syndicd::Error(SYNDICD_ERR_PERMANENT,
+                           "article has neither an id nor a url; no guid for it");
+    std::string out;
+    for (const auto& [format, file] : outputs_)
+      out += "(" + file + ", as the one item)\n" + render(*format, channel_, {item});
+    return out;
   }
 
   void deliver(syndicd::Delivery delivery) override {

@@ -210,6 +210,7 @@ std::string sidecar_id(const fs::path& path) {
 
 class YoutubeSink final : public syndicd::Sink {
  public:
+  static constexpr bool kRenders = true;
   YoutubeSink(syndicd::Host host, const syndicd::Config& config)
       : YoutubeSink(host, kOptions.read(config)) {}
 
@@ -247,6 +248,26 @@ class YoutubeSink final : public syndicd::Sink {
         throw syndicd::ConfigError(kOptions.path(&Settings::videos),
                                    "\"" + value + "\" (for " + video_key +
                                        ") is neither a YouTube video id nor a video URL");
+  }
+
+  // What deliver() would set on the video, for `syndicd review show`.
+  std::string render(const Delivery& delivery) override {
+    const Article& article = delivery.article();
+    const std::string video = yt::find_video(article, mapping_);
+    if (!directory_mode_ && video.empty())
+      return "(nothing: the article embeds no YouTube video and none is mapped in `videos`)\n";
+    std::string out = directory_mode_ ? "(mode directory: written as a file"
+                                      : "video " + video + " (its description replaced";
+    out += video.empty() || !directory_mode_ ? "" : ", for video " + video;
+    out += ")\n";
+    if (!directory_mode_ && update_title_ && !article.title.empty())
+      out += "title: " + yt::fit_title(article.title) + "\n";
+    out += "description:\n" +
+           yt::fit_description(article, [this](const Article& a) {
+             return yt::description_text(syndicd::common::render_template(template_, a, fields_));
+           }).text;
+    if (out.back() != '\n') out += '\n';
+    return out;
   }
 
   void deliver(Delivery delivery) override {

@@ -103,6 +103,7 @@ std::vector<std::chrono::milliseconds> durations(const syndicd::Config& config, 
 class Record final : public syndicd::Sink {
  public:
   static constexpr bool kReconciles = RECORD_RECONCILES;
+  static constexpr bool kRenders = true;
 
   Record(syndicd::Host host, const syndicd::Config& config)
       : Sink(host),
@@ -145,6 +146,14 @@ class Record final : public syndicd::Sink {
       if (!ok) return d.fail(SYNDICD_ERR_TRANSIENT, "cannot write " + path_);
       d.succeed("rec-" + a.id);
     });
+  }
+
+  // The line deliver() would append (attempt 1).
+  std::string render(const syndicd::Delivery& d) override {
+    if (!abort_on_.empty() && d.article().title.find(abort_on_) != std::string::npos)
+      throw syndicd::Error(SYNDICD_ERR_PERMANENT, "its title would abort the process");
+    return "record to " + path_ + ": " + d.article().id + "\t1\t" + d.previous_external_id() +
+           "\t" + d.article().title + "\n";
   }
 
   void reconcile(syndicd::Delivery d) override {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-/* syndicd plugin ABI, version 1.1.
+/* syndicd plugin ABI, version 1.3.
  *
  * This is the whole contract between the syndicd daemon (the host) and a
  * plugin shared object. Only C types cross it: no C++ types, no exceptions.
@@ -37,8 +37,8 @@ extern "C" {
 /* Minor versions: 1.0 the first; 1.1 the capability field flags
  * (SYNDICD_FIELD_FETCHED, _LOCAL_FILES, _PUBLISHED) and no filter kind; 1.2
  * the article flags SYNDICD_ARTICLE_BODY_GUESSED and _NO_LEAD and the field
- * flags SYNDICD_FIELD_ARTICLE_PAGE and _TIMEZONE. */
-#define SYNDICD_ABI_MINOR 2
+ * flags SYNDICD_FIELD_ARTICLE_PAGE and _TIMEZONE; 1.3 the sinks' render(). */
+#define SYNDICD_ABI_MINOR 3
 
 /* The name of the one symbol a plugin exports. */
 #define SYNDICD_PLUGIN_ENTRY_SYMBOL "syndicd_plugin_entry"
@@ -423,6 +423,16 @@ typedef struct syndicd_plugin {
 
   /* Reserved (the filter kind of ABI 1.0, never called; see syndicd_kind). */
   int (*filter)(void* instance, const syndicd_article* article);
+
+  /* SYNDICD_KIND_SINK, optional (NULL), ABI 1.3: what deliver() would post
+   * for this delivery, as text for a person deciding whether it goes out
+   * (`syndicd review show`): a Page post's message and link, a video's new
+   * description. Posts nothing, and must not block or do I/O (no fetch, no
+   * timer); it may read the instance's state. On SYNDICD_OK, *out holds the
+   * text, owned by the instance and valid until its next call; on an error,
+   * *out may hold why. The host reads this member only from a descriptor
+   * whose struct_size covers it. */
+  syndicd_status (*render)(void* instance, const syndicd_delivery* delivery, syndicd_str* out);
 } syndicd_plugin;
 
 /* The one exported symbol. `host_abi_major` lets a plugin that supports

@@ -75,6 +75,15 @@ class Sink : public PluginBase {
   /// `static constexpr bool kReconciles = true;` in the subclass.
   virtual void reconcile(Delivery delivery) { delivery.reconciled(false); }
   static constexpr bool kReconciles = false;
+  /// What deliver() would post for `delivery`, for a person to read before
+  /// it goes out (ABI 1.3), without posting or any I/O. Override together
+  /// with `static constexpr bool kRenders = true;`. Throw syndicd::Error to
+  /// say why it cannot be rendered.
+  virtual std::string render(const Delivery& delivery) {
+    (void)delivery;
+    throw Error(SYNDICD_ERR_NOT_IMPLEMENTED, "this sink does not render its posts");
+  }
+  static constexpr bool kRenders = false;
 };
 
 namespace detail {
@@ -106,6 +115,7 @@ inline const syndicd_host_api*& host_api() noexcept {
 struct Instance {
   std::unique_ptr<PluginBase> object;
   syndicd_host_ctx* ctx;
+  std::string rendered;  ///< what render() last returned (ABI: until the next call)
 };
 
 template <class T>
@@ -114,7 +124,7 @@ syndicd_status create(const syndicd_host_api* api, syndicd_host_ctx* ctx,
   try {
     Config cfg(api, config);
     auto object = std::make_unique<T>(Host(api, ctx), cfg);
-    *instance = new Instance{std::move(object), ctx};
+    *instance = new Instance{std::move(object), ctx, {}};
     return SYNDICD_OK;
   } catch (...) {
     return report(api, ctx, "create", std::current_exception());
@@ -159,6 +169,26 @@ syndicd_status reconcile(void* instance, const syndicd_delivery* d) noexcept {
 }
 
 template <class T>
+syndicd_status render(void* instance, const syndicd_delivery* d, syndicd_str* out) noexcept {
+  auto* in = static_cast<Instance*>(instance);
+  try {
+    in->rendered = static_cast<T*>(in->object.get())->render(Delivery(in->object->host(), *d));
+    *out = borrow(in->rendered);
+    return SYNDICD_OK;
+  } catch (const Error& e) {
+    in->rendered = e.what();
+    *out = borrow(in->rendered);
+    return e.status();
+  } catch (const std::exception& e) {
+    in->rendered = e.what();
+    *out = borrow(in->rendered);
+    return SYNDICD_ERR_INTERNAL;
+  } catch (...) {
+    return SYNDICD_ERR_INTERNAL;
+  }
+}
+
+template <class T>
 const syndicd_plugin* describe(syndicd_kind kind, uint32_t host_major, const syndicd_host_api* api,
                                const char* name, const char* version, const char* description,
                                const syndicd_field* schema, uint32_t flags) noexcept {
@@ -181,6 +211,7 @@ const syndicd_plugin* describe(syndicd_kind kind, uint32_t host_major, const syn
     if constexpr (std::is_base_of_v<Sink, T>) {
       d.deliver = &deliver<T>;
       if constexpr (T::kReconciles) d.reconcile = &reconcile<T>;
+      if constexpr (T::kRenders) d.render = &render<T>;
     }
     return d;
   }();

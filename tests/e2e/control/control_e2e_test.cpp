@@ -119,6 +119,11 @@ TEST_F(ControlE2e, AReviewSinkPostsOnlyWhatIsApprovedWhileTheDaemonRuns) {
   EXPECT_EQ(shown.exit_code, 0) << shown.err;
   EXPECT_NE(shown.out.find("to sink page"), std::string::npos) << shown.out;
   EXPECT_NE(shown.out.find("title: Bài số"), std::string::npos) << shown.out;
+  // The post itself, as the running sink renders it.
+  EXPECT_NE(shown.out.find("--- what will be posted ---\nrecord to " +
+                           (dir_ / "page.log").string() + ": tin-"),
+            std::string::npos)
+      << shown.out;
   // Which is which: the article ids of the two.
   const json listed = json::parse(cli({"review", "list", "--json"}).out);
   std::map<int64_t, std::string> article;
@@ -194,6 +199,11 @@ TEST_F(ControlE2e, OnTheStateFileWithNoDaemon) {
   const Outcome status = cli({"status"});
   EXPECT_EQ(status.exit_code, 0) << status.err;
   EXPECT_NE(status.out.find("no daemon running"), std::string::npos) << status.out;
+  // No daemon: the command makes the sink from the configuration to render.
+  const json shown = json::parse(cli({"review", "show", std::to_string(held[0]), "--json"}).out);
+  ASSERT_TRUE(shown["rendered"].is_string()) << shown.dump();
+  EXPECT_NE(shown["rendered"].get<std::string>().find("\tBài số"), std::string::npos)
+      << shown.dump();
   EXPECT_EQ(cli({"review", "approve", std::to_string(held[0])}).exit_code, 0);
   EXPECT_EQ(cli({"review", "reject", std::to_string(held[1])}).exit_code, 0);
   EXPECT_EQ(ids("pending"), (std::vector<int64_t>{held[0]}));

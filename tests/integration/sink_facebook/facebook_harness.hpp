@@ -125,6 +125,11 @@ class Harness {
     return problems;
   }
 
+  /// What the sink would post (ABI 1.3 render), without the loop running.
+  std::optional<std::string> render(const Article& a, const std::string& previous = {}) {
+    return instance_->render(a, previous);
+  }
+
   Result deliver(const Article& a, const std::string& previous = {}) {
     std::optional<Result> out;
     instance_->deliver(a, 1, previous, [&](const syndicd_result& r) {

@@ -72,6 +72,30 @@ TEST_F(FacebookSinkTest, PostsOnceEachAndStoresThePostId) {
             "#ThờiSự #DânVận #TháiNguyên");
 }
 
+TEST_F(FacebookSinkTest, RendersExactlyWhatItThenPostsAndPostsNothingMeanwhile) {
+  auto h = make("    tags: [Thái Nguyên]\n");
+  const auto rendered = h->render(article(1));
+  ASSERT_TRUE(rendered.has_value());
+  EXPECT_EQ(graph().post_requests(), 0);
+  EXPECT_EQ(graph().feed_reads(), 0);
+  ASSERT_EQ(deliver(*h, article(1)).status, SYNDICD_OK);
+  const auto made = graph().made();
+  ASSERT_EQ(made.size(), 1u);
+  EXPECT_EQ(*rendered, made[0].message + "\n\nlink: " + made[0].link + "\n");
+  // The token is never part of it.
+  EXPECT_EQ(rendered->find("access_token"), std::string::npos);
+  // An update of a posted article is not posted again: the rendering says so.
+  EXPECT_NE(h->render(article(1), "123_456")->find("posted already as 123_456"), std::string::npos);
+
+  auto hidden = make("    published: false\n");
+  EXPECT_NE(hidden->render(article(2))->find("(unpublished"), std::string::npos);
+  auto empty = make("    template: \"{{title}}\"\n");
+  Article bare = article(3);
+  bare.url.clear();
+  bare.title.clear();
+  EXPECT_THROW(empty->render(bare), std::runtime_error);
+}
+
 TEST_F(FacebookSinkTest, CustomTemplate) {
   auto h = make(
       "    template: \"{{date}} | {{title}}\\n{{#hashtags_ascii}}#{{.}} {{/hashtags_ascii}}\"\n");

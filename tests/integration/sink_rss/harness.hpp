@@ -113,6 +113,9 @@ class Sink {
     if (!all_done()) throw std::runtime_error("delivery did not complete within 10 s");
   }
 
+  /// What a delivery of `a` would add (ABI 1.3 render); nothing written.
+  std::optional<std::string> render(const syndicd::Article& a) { return instance_->render(a, {}); }
+
   Result deliver(const syndicd::Article& article, const std::string& previous_external_id = {}) {
     auto slot = start(article, previous_external_id);
     wait({slot});

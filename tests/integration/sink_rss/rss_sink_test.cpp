@@ -134,6 +134,18 @@ TEST_F(RssSinkTest, WritesTheFeedFile) {
   EXPECT_EQ(entries, 1u);
 }
 
+TEST_F(RssSinkTest, RendersTheItemItWouldAddWritingNothing) {
+  auto sink = make();
+  const auto rendered = sink->render(article(1, kNow - 60000));
+  ASSERT_TRUE(rendered.has_value());
+  EXPECT_FALSE(fs::exists(path_));
+  EXPECT_EQ(rendered->rfind("(" + path_.string() + ", as the one item)\n<?xml", 0), 0u)
+      << *rendered;
+  EXPECT_NE(rendered->find("<title>Tin số 1</title>"), std::string::npos) << *rendered;
+  ASSERT_EQ(sink->deliver(article(1, kNow - 60000)).status, SYNDICD_OK);
+  EXPECT_EQ(read_feed().titles, Strings{"Tin số 1"});
+}
+
 TEST_F(RssSinkTest, SecondDeliveryOfAnArticleReplacesItsItem) {
   auto sink = make();
   ASSERT_EQ(sink->deliver(article(1, kNow - 120000)).status, SYNDICD_OK);

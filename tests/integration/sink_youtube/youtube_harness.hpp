@@ -178,6 +178,11 @@ class Harness {
     while (std::chrono::steady_clock::now() < until) io_.run_one_for(10ms);
   }
 
+  /// What the sink would set (ABI 1.3 render), without the loop running.
+  std::optional<std::string> render(const Article& article) {
+    return instance_->render(article, {});
+  }
+
   Result deliver(const Article& article) {
     auto slot = start(article);
     wait({slot});

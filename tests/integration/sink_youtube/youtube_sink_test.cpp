@@ -49,6 +49,21 @@ TEST_F(YoutubeSinkTest, UpdatesTheDescriptionOnceKeepingTheRestOfTheSnippet) {
   EXPECT_EQ(google_.requests(FakeGoogle::token), 1) << "the access token is cached";
 }
 
+TEST_F(YoutubeSinkTest, RendersTheDescriptionItThenSetsWithoutARequest) {
+  Harness& h = make();
+  const auto rendered = h.render(article());
+  ASSERT_TRUE(rendered.has_value());
+  EXPECT_EQ(server_.total_hits(), 0);
+  ASSERT_EQ(deliver(article()).status, SYNDICD_OK);
+  const std::string description = google_.snippet(kVideo)["description"];
+  EXPECT_EQ(*rendered, "video " + std::string(kVideo) +
+                           " (its description replaced)\ndescription:\n" + description + "\n");
+  Article none = article();
+  none.videos.clear();
+  none.body_html = "<p>Không có video.</p>";
+  EXPECT_NE(h.render(none)->find("embeds no YouTube video"), std::string::npos);
+}
+
 TEST_F(YoutubeSinkTest, TokenIsRefreshedWhenItExpires) {
   Harness& h = make();
   ASSERT_EQ(deliver(article(1)).status, SYNDICD_OK);

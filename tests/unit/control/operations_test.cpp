@@ -90,7 +90,7 @@ TEST_F(Operations, AnUnknownSinkIsNamedWithASuggestion) {
   EXPECT_EQ(a["error"], "no sink named \"pgae\" in the configuration; did you mean \"page\"?");
 }
 
-TEST_F(Operations, ShowGivesTheArticleAndSaysWhatCannotBeRendered) {
+TEST_F(Operations, ShowGivesThePostAsTheSinkRendersItOrSaysWhyNot) {
   Request r;
   r.command = Command::review_show;
   r.ids = {first("page", DeliveryState::held)};
@@ -99,6 +99,24 @@ TEST_F(Operations, ShowGivesTheArticleAndSaysWhatCannotBeRendered) {
   EXPECT_EQ(a["delivery"]["sink"], "page");
   EXPECT_EQ(a["article"]["title"].get<std::string>().rfind("Tin ", 0), 0u);
   EXPECT_TRUE(a["rendered"].is_null());
+  EXPECT_NE(a["note"].get<std::string>().find("could not be loaded"), std::string::npos);
+
+  // With the sink at hand: its rendering, or why there is none.
+  context_.render = [](const store::Delivery& d) -> std::optional<std::string> {
+    return "post of " + d.article.title;
+  };
+  const auto rendered = run(r);
+  EXPECT_EQ(rendered["rendered"], "post of " + a["article"]["title"].get<std::string>());
+  context_.render = [](const store::Delivery&) -> std::optional<std::string> { return {}; };
+  EXPECT_NE(run(r)["note"].get<std::string>().find("does not render"), std::string::npos);
+  context_.render = [](const store::Delivery&) -> std::optional<std::string> {
+    throw std::runtime_error("its title would abort");
+  };
+  const auto refused = run(r);
+  EXPECT_TRUE(refused["ok"].get<bool>());
+  EXPECT_TRUE(refused["rendered"].is_null());
+  EXPECT_NE(refused["note"].get<std::string>().find("cannot render it: its title would abort"),
+            std::string::npos);
 }
 
 TEST_F(Operations, StatusViewCountsEachSink) {
