@@ -294,6 +294,7 @@ int cmd_once(const Args& args) {
     }
   }
   if (!args.has("verbose")) log::set_max_level(log::level_named(cfg.daemon.log_level));
+  log::set_format(log::format_named(cfg.daemon.log_format));
   const bool dry_run = args.has("dry-run");
   // The daemon owns the construction order (runtime/daemon.hpp): the
   // store, the environment, then the assembly and the engine.

@@ -19,6 +19,12 @@ constexpr syndicd::Options kDaemonKeys{
     key::choice("log_level", &DaemonKeys::log_level, log::kLevelNames)
         .defaults_to("info")
         .describe("Least important messages logged."),
+    key::choice("log_format", &DaemonKeys::log_format, log::kFormatNames)
+        .defaults_to("text")
+        .describe(
+            "Lines on stderr when not under journald: text (a timestamp, the level, the "
+            "message, key=value fields) or logfmt (ts=... level=... msg=\"...\" key=value, "
+            "for a log shipper). Under journald, entries carry structured fields either way."),
     key::integer("workers", &DaemonKeys::workers)
         .defaults_to("2")
         .range(1, 64)

@@ -23,6 +23,7 @@ struct DaemonKeys {
   std::string state;                     ///< SQLite file, absolute
   std::vector<std::string> plugin_path;  ///< as written; empty: the default directories
   std::string log_level;                 ///< one of log::kLevelNames
+  std::string log_format;                ///< one of log::kFormatNames
   int workers = 0;
   std::chrono::milliseconds shutdown_timeout{};
   http::HttpKeys http;

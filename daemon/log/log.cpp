@@ -35,6 +35,7 @@ struct State {
   Level max = Level::info;
   Writer writer;
   bool journald = stderr_is_journal();
+  Format format = Format::text;
 };
 
 State& state() {
@@ -110,6 +111,35 @@ std::string format(Level level, std::string_view message, const Fields& fields, 
   return line;
 }
 
+Format format_named(std::string_view name) {
+  return name == "logfmt" ? Format::logfmt : Format::text;
+}
+
+std::string logfmt_line(std::chrono::system_clock::time_point when, Level level,
+                        std::string_view message, const Fields& fields) {
+  std::string line = "ts=" + utc_timestamp(when) + " level=";
+  // Lower case, as logfmt readers (Loki, hl, lnav) expect the level.
+  for (const char* c = level_name(level); *c != '\0'; ++c)
+    line += static_cast<char>(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
+  line += " msg=";
+  // Always quoted: a message is prose, and quoting it always keeps it one
+  // value whatever it holds.
+  const std::string quoted = quote_value(message);
+  line += quoted.front() == '"' ? quoted : '"' + quoted + '"';
+  for (const auto& [key, value] : fields) {
+    line += ' ';
+    if (key.empty()) line += '_';
+    for (char c : key) {
+      const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '_' || c == '.' || c == '-';
+      line += ok ? c : '_';
+    }
+    line += '=';
+    line += value.empty() ? std::string("\"\"") : quote_value(value);
+  }
+  return line;
+}
+
 std::string journal_field_name(std::string_view key) {
   std::string name;
   for (char c : key) {
@@ -178,10 +208,21 @@ void write(Level level, std::string_view message, const Fields& fields) {
   // Under journald: an entry with its fields; if the journal socket refuses
   // it, the stream line with its priority prefix still reaches the journal.
   if (s.journald && send_to_journal(level, message, fields)) return;
-  std::string line = format(level, message, fields, s.journald);
-  if (!s.journald) line = utc_timestamp(std::chrono::system_clock::now()) + ' ' + line;
+  std::string line;
+  if (!s.journald && s.format == Format::logfmt)
+    line = logfmt_line(std::chrono::system_clock::now(), level, message, fields);
+  else if (!s.journald)
+    line = utc_timestamp(std::chrono::system_clock::now()) + ' ' +
+           format(level, message, fields, false);
+  else
+    line = format(level, message, fields, true);
   line += '\n';
   std::fwrite(line.data(), 1, line.size(), stderr);
+}
+
+void set_format(Format format) {
+  std::lock_guard lock(state().mutex);
+  state().format = format;
 }
 
 void set_max_level(Level level) {

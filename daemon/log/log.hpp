@@ -4,7 +4,9 @@
 // priority and its fields as journal fields (SOURCE=, SINK=, URL=,
 // PLUGIN=, ...; `journalctl -u syndicd SOURCE=tin`), falling back to a
 // "<N>message key=value" line on stderr; otherwise a line on stderr reads
-// "2026-12-03T15:04:05.123Z LEVEL message key=value".
+// "2026-12-03T15:04:05.123Z LEVEL message key=value" (format text, for a
+// person) or, with `daemon.log_format: logfmt`, strict logfmt for a log
+// shipper: `ts=2026-12-03T15:04:05.123Z level=info msg="..." key=value`.
 #pragma once
 
 #include <syndicd/abi.h>
@@ -30,6 +32,21 @@ inline constexpr const char* kLevelNames[] = {"error", "warning", "notice",
 Level level_named(std::string_view name);
 
 using Fields = std::vector<std::pair<std::string, std::string>>;
+
+/// How a line on stderr (not under journald) is written.
+enum class Format { text, logfmt };
+/// Their configuration names (`daemon.log_format`), ending with a NULL.
+inline constexpr const char* kFormatNames[] = {"text", "logfmt", nullptr};
+/// The format a configuration name stands for; text for any other.
+Format format_named(std::string_view name);
+/// Default: text.
+void set_format(Format format);
+
+/// One strict logfmt line (without newline): ts, level, msg, then the
+/// fields, every value quoted when it must be and every key made of
+/// [A-Za-z0-9_.-] (anything else becomes '_').
+std::string logfmt_line(std::chrono::system_clock::time_point when, Level level,
+                        std::string_view message, const Fields& fields);
 
 /// Quote a field value when it has spaces, quotes or control characters.
 std::string quote_value(std::string_view value);

@@ -61,7 +61,7 @@ class Service {
     auto loaded = config::load_file(options_.config);
     if (!loaded.ok()) return refuse_start(std::move(loaded));
     const config::Config& cfg = *loaded.config;
-    if (!options_.verbose) log::set_max_level(log::level_named(cfg.daemon.log_level));
+    apply_log_keys(cfg);
     state_path_ = cfg.daemon.state;
     shutdown_timeout_ = cfg.daemon.shutdown_timeout;
     // The daemon owns the construction order (runtime/daemon.hpp). The
@@ -251,6 +251,13 @@ class Service {
 
   std::string metrics_text() const { return daemon_->metrics_text(now_ms()); }
 
+  // `daemon.log_level` and `log_format`, at start and on each reload
+  // (`run --verbose` keeps debug whatever the file says).
+  void apply_log_keys(const config::Config& cfg) const {
+    if (!options_.verbose) log::set_max_level(log::level_named(cfg.daemon.log_level));
+    log::set_format(log::format_named(cfg.daemon.log_format));
+  }
+
   // The control socket (control/server.hpp) for `syndicd status`,
   // `deliveries` and `review`. Without it the daemon still runs; those
   // commands then say they cannot connect.
@@ -423,6 +430,7 @@ class Service {
     auto shared = std::make_shared<std::unique_ptr<Assembly>>(std::move(next));
     engine().reload(**shared, changed, shutdown_timeout_, [this, shared] {
       daemon_->replace(std::move(*shared));
+      apply_log_keys(assembly().config());
       if (server_) {
         server_->set_feeds(feeds());
         server_->set_options(http::to_options(assembly().config().daemon.http));

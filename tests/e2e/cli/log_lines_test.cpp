@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -49,6 +50,33 @@ TEST_F(LogLines, TerminalLinesStartWithAUtcTimestampAndTheLevel) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   expect_timestamped(r.err);
   EXPECT_NE(r.err.find(" INFO poll ok source=one "), std::string::npos) << r.err;
+}
+
+// `daemon.log_format: logfmt`: every logger line is strict logfmt, each
+// token key=value, a value bare or a quoted string with \" and \\ escapes.
+TEST_F(LogLines, LogfmtLinesAreStrictLogfmt) {
+  std::string text;
+  {
+    std::ifstream in(config());
+    text.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  const std::string http = "  http: {listen: \"\"}\n";
+  ASSERT_NE(text.find(http), std::string::npos);
+  text.replace(text.find(http), http.size(), http + "  log_format: logfmt\n");
+  const auto file = write("logfmt.yaml", text);
+  const auto r = run_process({kBinary, "once", "-c", file.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  static const std::regex kLine(
+      R"(^ts=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z level=(error|warn|notice|info|debug) msg="([^"\\]|\\.)*"( [A-Za-z0-9_.-]+=([^ "=]+|"([^"\\]|\\.)*"))*$)");
+  std::istringstream in(r.err);
+  int logged = 0;
+  for (std::string line; std::getline(in, line);) {
+    if (line.starts_with("syndicd once:")) continue;
+    EXPECT_TRUE(std::regex_match(line, kLine)) << line;
+    ++logged;
+  }
+  EXPECT_GT(logged, 0) << r.err;
+  EXPECT_NE(r.err.find(" level=info msg=\"poll ok\" source=one "), std::string::npos) << r.err;
 }
 
 TEST_F(LogLines, AJournalStreamThatIsNotStderrIsIgnored) {

@@ -24,6 +24,25 @@ TEST(Log, TerminalLinesNameTheLevel) {
   EXPECT_EQ(format(Level::notice, "syndicd started", {}, false), "NOTICE syndicd started");
 }
 
+TEST(Log, LogfmtLinesAreStrict) {
+  const auto when =
+      std::chrono::system_clock::time_point(std::chrono::milliseconds(1'577'836'800'123));
+  EXPECT_EQ(
+      logfmt_line(when, Level::warning, "poll failed: HTTP 503",
+                  {{"source", "tin tức"},
+                   {"url", "https://a.example/x?y=1"},
+                   {"why", "say \"no\"\nand \\ go"},
+                   {"empty", ""},
+                   {"bad key", "v"}}),
+      "ts=2020-01-01T00:00:00.123Z level=warn msg=\"poll failed: HTTP 503\" "
+      "source=\"tin tức\" url=\"https://a.example/x?y=1\" why=\"say \\\"no\\\"\\nand \\\\ go\" "
+      "empty=\"\" bad_key=v");
+  EXPECT_EQ(logfmt_line(when, Level::info, "ok", {}),
+            "ts=2020-01-01T00:00:00.123Z level=info msg=\"ok\"");
+  EXPECT_EQ(format_named("logfmt"), Format::logfmt);
+  EXPECT_EQ(format_named("text"), Format::text);
+}
+
 TEST(Log, OneEventIsOneLine) {
   const auto line = format(Level::error, "bad\nfeed\r", {{"title", "Tin \"mới\"\nhôm nay"}}, false);
   EXPECT_EQ(line.find('\n'), std::string::npos) << line;
