@@ -44,30 +44,6 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string form_decode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out += ' ';
-    } else if (s[i] == '%' && i + 2 < s.size() && hex_digit(s[i + 1]) >= 0 &&
-               hex_digit(s[i + 2]) >= 0) {
-      out += static_cast<char>(hex_digit(s[i + 1]) * 16 + hex_digit(s[i + 2]));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 std::optional<std::string> cookie_value(std::string_view header, std::string_view name) {
@@ -83,22 +59,6 @@ std::optional<std::string> cookie_value(std::string_view header, std::string_vie
     return std::string(value);
   }
   return std::nullopt;
-}
-
-std::vector<std::pair<std::string, std::string>> parse_form(std::string_view body) {
-  std::vector<std::pair<std::string, std::string>> out;
-  while (!body.empty()) {
-    const size_t end = std::min(body.find('&'), body.size());
-    const std::string_view pair = body.substr(0, end);
-    body.remove_prefix(std::min(end + 1, body.size()));
-    if (pair.empty()) continue;
-    const size_t eq = pair.find('=');
-    if (eq == std::string_view::npos)
-      out.emplace_back(form_decode(pair), "");
-    else
-      out.emplace_back(form_decode(pair.substr(0, eq)), form_decode(pair.substr(eq + 1)));
-  }
-  return out;
 }
 
 std::string origin_of(std::string_view url) {

@@ -13,6 +13,8 @@
 // failed logins are throttled. Nothing here ever logs a token.
 #pragma once
 
+#include <syndicd/common/form.hpp>
+
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -34,10 +36,8 @@ std::string random_hex(size_t bytes);
 /// The value of cookie `name` in a Cookie header ("a=1; b=2"), if sent.
 std::optional<std::string> cookie_value(std::string_view header, std::string_view name);
 
-/// An application/x-www-form-urlencoded body (or query): its pairs in
-/// order, percent-decoded, '+' read as a space. A malformed escape is kept
-/// as it was written.
-std::vector<std::pair<std::string, std::string>> parse_form(std::string_view body);
+/// A posted form's fields (common/form.hpp).
+using common::parse_form;
 
 /// The origin ("scheme://host[:port]", lowercase) of an absolute URL;
 /// empty when it is none ("null", a path, garbage).

@@ -14,36 +14,6 @@ namespace {
 
 using json = nlohmann::json;
 
-bool unreserved(unsigned char c) {
-  return std::isalnum(c) != 0 || c == '-' || c == '.' || c == '_' || c == '~';
-}
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string component(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size() * 3);
-  for (const char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (unreserved(c)) {
-      out += ch;
-    } else if (c == ' ') {
-      out += '+';
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 std::string lower(std::string_view s) {
   std::string out(s);
   for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -106,52 +76,6 @@ int json_int(const json& j, const char* key) {
 }
 
 }  // namespace
-
-std::string form_encode(const Params& params) {
-  std::string out;
-  for (const auto& [k, v] : params) {
-    if (!out.empty()) out += '&';
-    out += component(k);
-    out += '=';
-    out += component(v);
-  }
-  return out;
-}
-
-std::string form_decode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '+') {
-      out += ' ';
-    } else if (text[i] == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
-               hex_value(text[i + 2]) >= 0) {
-      out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
-      i += 2;
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
-}
-
-Params parse_form(std::string_view text) {
-  Params out;
-  while (!text.empty()) {
-    const auto amp = text.find('&');
-    const auto part = text.substr(0, amp);
-    if (!part.empty()) {
-      const auto eq = part.find('=');
-      if (eq == std::string_view::npos)
-        out.emplace_back(form_decode(part), "");
-      else
-        out.emplace_back(form_decode(part.substr(0, eq)), form_decode(part.substr(eq + 1)));
-    }
-    if (amp == std::string_view::npos) break;
-    text.remove_prefix(amp + 1);
-  }
-  return out;
-}
 
 std::string strip_query_param(std::string_view url, std::string_view name) {
   const auto q = url.find('?');

@@ -16,17 +16,15 @@
 #include <utility>
 #include <vector>
 
+#include <syndicd/common/form.hpp>
+
 namespace syndicd::facebook {
 
-using Params = std::vector<std::pair<std::string, std::string>>;
-
-/// application/x-www-form-urlencoded: "a=b&c=d" with UTF-8 bytes
-/// percent-encoded (space as '+').
-std::string form_encode(const Params& params);
-/// Percent-decoding of one form or query component ('+' is a space).
-std::string form_decode(std::string_view text);
-/// The parameters of a query string or a form body.
-Params parse_form(std::string_view text);
+/// Graph's calls are forms (common/form.hpp): "a=b&c=d", space as '+'.
+using Params = common::FormFields;
+using common::form_decode;
+using common::form_encode;
+using common::parse_form;
 
 /// `url` without any query parameter called `name`: Graph's paging.next
 /// links carry the access token, which must never sit in a URL we fetch

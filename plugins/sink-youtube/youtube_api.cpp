@@ -72,31 +72,6 @@ constexpr const char* kReadOnly[] = {"publishedAt", "channelId", "channelTitle",
 
 }  // namespace
 
-std::string url_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(c);
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[u >> 4]);
-      out.push_back(kHex[u & 15]);
-    }
-  }
-  return out;
-}
-
-std::string form_encode(const std::vector<std::pair<std::string, std::string>>& fields) {
-  std::string out;
-  for (const auto& [k, v] : fields) {
-    if (!out.empty()) out.push_back('&');
-    out += url_encode(k) + "=" + url_encode(v);
-  }
-  return out;
-}
-
 std::optional<AccessToken> parse_token(std::string_view body) {
   const json j = parse_or_null(body);
   AccessToken t;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <syndicd/abi.h>
+#include <syndicd/common/form.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -15,9 +16,12 @@
 
 namespace syndicd::youtube {
 
-/// Percent-encoding for application/x-www-form-urlencoded and query values.
-std::string url_encode(std::string_view text);
-std::string form_encode(const std::vector<std::pair<std::string, std::string>>& fields);
+/// Google's token endpoint takes a form, and its queries percent-encoded
+/// components (common/form.hpp).
+using common::form_encode;
+inline std::string url_encode(std::string_view text) {
+  return common::percent_encode(text);
+}
 
 struct AccessToken {
   std::string value;

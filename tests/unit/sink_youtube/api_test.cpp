@@ -15,7 +15,7 @@ using json = nlohmann::json;
 
 TEST(Form, EncodesLikeABrowser) {
   EXPECT_EQ(form_encode({{"grant_type", "refresh_token"}, {"refresh_token", "1//a+b/c=d&e f"}}),
-            "grant_type=refresh_token&refresh_token=1%2F%2Fa%2Bb%2Fc%3Dd%26e%20f");
+            "grant_type=refresh_token&refresh_token=1%2F%2Fa%2Bb%2Fc%3Dd%26e+f");
   EXPECT_EQ(url_encode("Việt"), "Vi%E1%BB%87t");
 }
 
