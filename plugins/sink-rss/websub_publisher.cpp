@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "websub_publisher.hpp"
 
+#include <syndicd/common/form.hpp>
+
 #include <algorithm>
 #include <utility>
 
@@ -12,30 +14,10 @@ constexpr std::chrono::milliseconds kFirstRetry{1000};
 constexpr std::chrono::milliseconds kLongestRetry{5 * 60 * 1000};
 constexpr int64_t kTimeoutMs = 15'000;
 
-bool unreserved(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '.' || c == '_' || c == '~';
-}
-
-std::string form_encode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (unreserved(c)) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string publish_body(std::string_view topic) {
-  return "hub.mode=publish&hub.url=" + form_encode(topic);
+  return common::form_encode({{"hub.mode", "publish"}, {"hub.url", std::string(topic)}});
 }
 
 std::chrono::milliseconds publish_retry_delay(int attempt) {

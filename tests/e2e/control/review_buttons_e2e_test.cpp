@@ -3,12 +3,11 @@
 // server on loopback: `daemon.http.admin_token` read from a file, a login
 // with it, an Approve that gets the post out, a Reject that never does, a
 // forged POST that does nothing, and the token never in the log.
-#include <curl/curl.h>
-
 #include <fstream>
 
 #include <nlohmann/json.hpp>
 
+#include "client.hpp"
 #include "daemon_fixture.hpp"
 
 using namespace std::chrono_literals;
@@ -22,39 +21,15 @@ const std::string kToken = "tn-admin-7f3c9a21b4e8d650";
 struct Answer {
   long status = 0;
   std::string body;
-  std::string set_cookie;
+  std::string set_cookie;  ///< "name=value" of a Set-Cookie, without its attributes
 };
 
 // One POST of `form` (or a GET when `form` is unset) with `headers`.
 Answer request(const std::string& url, const std::optional<std::string>& form,
                const std::vector<std::string>& headers = {}) {
-  Answer a;
-  CURL* c = curl_easy_init();
-  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
-  curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
-  if (form) curl_easy_setopt(c, CURLOPT_COPYPOSTFIELDS, form->c_str());
-  curl_easy_setopt(
-      c, CURLOPT_WRITEFUNCTION, +[](char* p, size_t n, size_t m, void* out) {
-        static_cast<std::string*>(out)->append(p, n * m);
-        return n * m;
-      });
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &a.body);
-  curl_easy_setopt(
-      c, CURLOPT_HEADERFUNCTION, +[](char* p, size_t n, size_t m, void* out) {
-        const std::string line(p, n * m);
-        if (line.rfind("Set-Cookie: ", 0) == 0)
-          *static_cast<std::string*>(out) = line.substr(12, line.find(';') - 12);
-        return n * m;
-      });
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, &a.set_cookie);
-  curl_slist* list = nullptr;
-  for (const auto& h : headers) list = curl_slist_append(list, h.c_str());
-  curl_easy_setopt(c, CURLOPT_HTTPHEADER, list);
-  if (curl_easy_perform(c) == CURLE_OK) curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &a.status);
-  curl_slist_free_all(list);
-  curl_easy_cleanup(c);
-  return a;
+  const Fetched f = form ? post_form(url, *form, headers) : fetch(url, headers);
+  const std::string cookie = f.header("set-cookie");
+  return {f.status, f.body, cookie.substr(0, cookie.find(';'))};
 }
 
 class ReviewButtons : public DaemonTest {

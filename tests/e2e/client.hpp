@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// A feed reader's side of one request to the daemon: libcurl with the
-// headers given, and what came back (status, headers, body as sent on the
-// wire unless asked to decode, so a test sees the compressed bytes).
+// A client's side of one request to the daemon's HTTP server (a feed
+// reader's GET, a browser's form POST): libcurl with the headers given, and
+// what came back (status, headers, body as sent on the wire unless asked to
+// decode, so a test sees the compressed bytes).
 #pragma once
 
 #include <curl/curl.h>
@@ -23,11 +24,13 @@ struct Fetched {
 };
 
 /// `decode`: let libcurl send its own Accept-Encoding (gzip, br) and decode
-/// the body, as a reader built on it does.
+/// the body, as a reader built on it does. `form`: POST it
+/// (application/x-www-form-urlencoded) instead of a GET.
 inline Fetched fetch(const std::string& url, const std::vector<std::string>& request_headers = {},
-                     bool decode = false) {
+                     bool decode = false, const std::string* form = nullptr) {
   Fetched out;
   CURL* c = curl_easy_init();
+  if (form != nullptr) curl_easy_setopt(c, CURLOPT_COPYPOSTFIELDS, form->c_str());
   if (decode) curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
   curl_easy_setopt(c, CURLOPT_URL, url.c_str());
   curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
@@ -61,6 +64,12 @@ inline Fetched fetch(const std::string& url, const std::vector<std::string>& req
   curl_slist_free_all(headers);
   curl_easy_cleanup(c);
   return out;
+}
+
+/// A form POSTed as a browser sends it.
+inline Fetched post_form(const std::string& url, const std::string& form,
+                         const std::vector<std::string>& request_headers = {}) {
+  return fetch(url, request_headers, false, &form);
 }
 
 }  // namespace syndicd::testing
