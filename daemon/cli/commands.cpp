@@ -16,6 +16,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include "cli/args.hpp"
 #include "cli/operator_commands.hpp"
+#include "cli/render_command.hpp"
 #include "config/config.hpp"
 #include "config/schema.hpp"
 #include "log/log.hpp"
@@ -400,6 +401,18 @@ std::vector<Command> commands() {
         verbose_option(),
         help_option()},
        cmd_preview},
+      {"render",
+       "render -c FILE SINK [--from SOURCE]... [--limit N] [--json]",
+       "print what a sink would send for a source's articles now, sending nothing",
+       {config_option(),
+        plugin_path_option(),
+        {"from", 0, true, true, "SOURCE",
+         "poll this source (repeatable; default: every source of the pipelines into SINK)"},
+        {"limit", 'n', true, false, "N", "at most N articles of each source (default 5)"},
+        {"json", 0, false, false, "", "one JSON object per article and pipeline"},
+        verbose_option(),
+        help_option()},
+       [](const Args& args) { return run_render(config_path(args), extra_paths(args), args); }},
       {"status",
        "status -c FILE [--json]",
        "show sources, sinks, deliveries and the review queue (the daemon's or the file's)",
@@ -487,8 +500,8 @@ int main(int argc, char** argv) {
               << describe_options(command->options);
     return kOk;
   }
-  const bool takes_positionals =
-      command->name == "preview" || command->name == "deliveries" || command->name == "review";
+  const bool takes_positionals = command->name == "preview" || command->name == "deliveries" ||
+                                 command->name == "review" || command->name == "render";
   if (!takes_positionals && !args->positionals.empty()) {
     std::cerr << "syndicd " << command->name << ": unexpected argument \"" << args->positionals[0]
               << "\"\nusage: syndicd " << command->synopsis << "\n";

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// The syndicd command line: run | check | once | plugins | preview | version.
+// The syndicd command line: run, check, once, preview, render, status,
+// deliveries, review, plugins, version.
 #pragma once
 
 namespace syndicd::cli {

@@ -34,15 +34,16 @@ int display_offset(const Assembly::Bound& bound) {
 
 }  // namespace
 
-int preview_source(Assembly& assembly, Environment& environment, const std::string& source,
-                   bool json, std::ostream& out, std::ostream& err) {
+int poll_source(Assembly& assembly, Environment& environment, const std::string& source,
+                const std::function<void(const Article&)>& on_article, std::ostream& err,
+                std::string_view command) {
   const auto& sources = assembly.config().sources;
   auto section = sources.find(source);
   plugin_host::Instance* instance = assembly.source(source);
   if (section == sources.end() || instance == nullptr) {
     std::vector<std::string> names;
     for (const auto& [name, s] : sources) names.push_back(name);
-    err << "syndicd preview: no source named \"" << source << "\"";
+    err << "syndicd " << command << ": no source named \"" << source << "\"";
     if (auto guess = text::did_you_mean(source, names))
       err << "; did you mean \"" << *guess << "\"?";
     else if (!names.empty())
@@ -55,7 +56,6 @@ int preview_source(Assembly& assembly, Environment& environment, const std::stri
     return 2;
   }
   environment.configure(assembly.config());
-  const int offset = display_offset(assembly.bound("sources." + source));
 
   bool done = false;
   syndicd_status status = SYNDICD_OK;
@@ -64,12 +64,7 @@ int preview_source(Assembly& assembly, Environment& environment, const std::stri
   instance->poll(
       [&](const Article& article) {
         ++count;
-        if (json) {
-          out << article_json(article, offset) << "\n";
-        } else {
-          out << (count > 1 ? "\n" : "") << article_text(article, offset);
-        }
-        out.flush();
+        on_article(article);
         return SYNDICD_OK;
       },
       [&](syndicd_status s, const std::string& m) {
@@ -90,19 +85,36 @@ int preview_source(Assembly& assembly, Environment& environment, const std::stri
     environment.io().run();
   }
   if (!done) {
-    err << "syndicd preview: " << source << ": no result after "
+    err << "syndicd " << command << ": " << source << ": no result after "
         << std::chrono::duration_cast<std::chrono::minutes>(kPreviewDeadline).count()
         << " minutes; giving up (a plugin that never completes its poll is a bug)\n";
     return 1;
   }
   if (status != SYNDICD_OK) {
-    err << "syndicd preview: " << source << ": " << (message.empty() ? "poll failed" : message)
-        << "\n";
+    err << "syndicd " << command << ": " << source << ": "
+        << (message.empty() ? "poll failed" : message) << "\n";
     return 1;
   }
-  err << "syndicd preview: " << source << ": " << count << " article" << (count == 1 ? "" : "s")
-      << (message.empty() ? "" : " (" + message + ")") << "\n";
+  err << "syndicd " << command << ": " << source << ": " << count << " article"
+      << (count == 1 ? "" : "s") << (message.empty() ? "" : " (" + message + ")") << "\n";
   return 0;
+}
+
+int preview_source(Assembly& assembly, Environment& environment, const std::string& source,
+                   bool json, std::ostream& out, std::ostream& err) {
+  const int offset = display_offset(assembly.bound("sources." + source));
+  size_t count = 0;
+  return poll_source(
+      assembly, environment, source,
+      [&](const Article& article) {
+        ++count;
+        if (json)
+          out << article_json(article, offset) << "\n";
+        else
+          out << (count > 1 ? "\n" : "") << article_text(article, offset);
+        out.flush();
+      },
+      err, "preview");
 }
 
 namespace {

@@ -4,9 +4,11 @@
 // `--json` lines (the keys are a contract, see article_output.hpp).
 #pragma once
 
+#include <functional>
 #include <iosfwd>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "plugin_host/capabilities.hpp"
@@ -14,6 +16,14 @@
 #include "runtime/environment.hpp"
 
 namespace syndicd::runtime {
+
+/// Poll `source` once, store nothing, and hand each article it emits to
+/// `on_article` as it comes; progress and problems go to `err`, as
+/// "syndicd COMMAND: ...". Returns the exit code: 0 when the poll succeeded
+/// (also with no articles), 1 when it failed, 2 for no such source.
+int poll_source(Assembly& assembly, Environment& environment, const std::string& source,
+                const std::function<void(const Article&)>& on_article, std::ostream& err,
+                std::string_view command);
 
 /// Poll `source` once and print each article to `out` (one JSON object per
 /// line with `json`, else a readable block); progress and problems go to

@@ -17,6 +17,7 @@
 #include <syndicd/common/dates.hpp>
 #include <syndicd/common/file.hpp>
 #include <syndicd/common/template.hpp>
+#include <syndicd/common/text.hpp>
 #include <syndicd/options.hpp>
 #include <syndicd/plugin.hpp>
 
@@ -138,6 +139,8 @@ class FacebookSink final : public syndicd::Sink {
                            "article has no link");
     std::string out = message + "\n";
     if (!a.url.empty()) out += "\nlink: " + a.url + "\n";
+    out += "(message: " + std::to_string(common::grapheme_count(message)) + " of " +
+           std::to_string(kMaxMessageChars) + " characters)\n";
     if (directory_mode_)
       out += "(mode directory: written as a file, not posted)\n";
     else if (schedule_delay_ms_ > 0)

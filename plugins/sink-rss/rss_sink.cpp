@@ -155,9 +155,11 @@ class RssSink final : public syndicd::Sink {
     if (item.guid.empty())
       throw syndicd::Error(SYNDICD_ERR_PERMANENT,
                            "article has neither an id nor a url; no guid for it");
+    syndicd::rss::Channel channel = channel_;
+    channel.last_build_date = host().now();
     std::string out;
     for (const auto& [format, file] : outputs_)
-      out += "(" + file + ", as the one item)\n" + render(*format, channel_, {item});
+      out += "(" + file + ", as the one item)\n" + render(*format, channel, {item});
     return out;
   }
 

@@ -260,12 +260,17 @@ class YoutubeSink final : public syndicd::Sink {
                                       : "video " + video + " (its description replaced";
     out += video.empty() || !directory_mode_ ? "" : ", for video " + video;
     out += ")\n";
-    if (!directory_mode_ && update_title_ && !article.title.empty())
-      out += "title: " + yt::fit_title(article.title) + "\n";
-    out += "description:\n" +
-           yt::fit_description(article, [this](const Article& a) {
-             return yt::description_text(syndicd::common::render_template(template_, a, fields_));
-           }).text;
+    if (!directory_mode_ && update_title_ && !article.title.empty()) {
+      const std::string title = yt::fit_title(article.title);
+      out += "title (" + std::to_string(yt::utf16_units(title)) + " of " +
+             std::to_string(yt::kMaxTitleChars) + " characters): " + title + "\n";
+    }
+    const std::string description =
+        yt::fit_description(article, [this](const Article& a) {
+          return yt::description_text(syndicd::common::render_template(template_, a, fields_));
+        }).text;
+    out += "description (" + std::to_string(description.size()) + " of " +
+           std::to_string(yt::kMaxDescriptionBytes) + " bytes):\n" + description;
     if (out.back() != '\n') out += '\n';
     return out;
   }

@@ -3,6 +3,8 @@
 // posts made once each, unpublished and scheduled posts, mode: directory.
 #include "facebook_harness.hpp"
 
+#include <syndicd/common/text.hpp>
+
 namespace {
 
 using namespace fb_test;
@@ -81,7 +83,9 @@ TEST_F(FacebookSinkTest, RendersExactlyWhatItThenPostsAndPostsNothingMeanwhile) 
   ASSERT_EQ(deliver(*h, article(1)).status, SYNDICD_OK);
   const auto made = graph().made();
   ASSERT_EQ(made.size(), 1u);
-  EXPECT_EQ(*rendered, made[0].message + "\n\nlink: " + made[0].link + "\n");
+  EXPECT_EQ(*rendered, made[0].message + "\n\nlink: " + made[0].link + "\n(message: " +
+                           std::to_string(syndicd::common::grapheme_count(made[0].message)) +
+                           " of 63206 characters)\n");
   // The token is never part of it.
   EXPECT_EQ(rendered->find("access_token"), std::string::npos);
   // An update of a posted article is not posted again: the rendering says so.

@@ -56,8 +56,9 @@ TEST_F(YoutubeSinkTest, RendersTheDescriptionItThenSetsWithoutARequest) {
   EXPECT_EQ(server_.total_hits(), 0);
   ASSERT_EQ(deliver(article()).status, SYNDICD_OK);
   const std::string description = google_.snippet(kVideo)["description"];
-  EXPECT_EQ(*rendered, "video " + std::string(kVideo) +
-                           " (its description replaced)\ndescription:\n" + description + "\n");
+  EXPECT_EQ(*rendered,
+            "video " + std::string(kVideo) + " (its description replaced)\ndescription (" +
+                std::to_string(description.size()) + " of 5000 bytes):\n" + description + "\n");
   Article none = article();
   none.videos.clear();
   none.body_html = "<p>Không có video.</p>";
