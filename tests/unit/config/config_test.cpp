@@ -111,8 +111,7 @@ TEST_F(ConfigTest, UnknownKeyWithoutCloseMatchListsKnownOnes) {
   auto r = load("daemon:\n  zzzzzz: 1\n");
   expect(r,
          "2:3: error: daemon.zzzzzz: unknown key \"zzzzzz\" (expected one of: state, plugin_path, "
-         "log_level, "
-         "workers, shutdown_timeout, http, fetch)");
+         "log_level, log_format, workers, shutdown_timeout, http, fetch)");
 }
 
 TEST_F(ConfigTest, DuplicateKeys) {
