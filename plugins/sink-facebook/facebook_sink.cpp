@@ -384,7 +384,27 @@ class FacebookSink final : public syndicd::Sink {
         return;
       }
       case fb::Outcome::blocked:
-        finish(d, SYNDICD_ERR_TRANSIENT, {}, message, block_backoff_ms_, pause_until);
+        // The block is the Page's, not this post's: every post would meet
+        // it, and more attempts can lengthen it. The sink pauses.
+        pause_until = std::max(pause_until, now + block_backoff_ms_);
+        pause(pause_until);
+        host().warning(message + "; pausing posts for " + duration_text(block_backoff_ms_));
+        finish(d, SYNDICD_ERR_RATE_LIMITED, {}, message, block_backoff_ms_, pause_until);
+        return;
+      case fb::Outcome::duplicate:
+        // Reconcile, then done: the post is there; adopt its id when the
+        // Page feed shows it.
+        find_post(d.article(), [this, d, message, pause_until](const Lookup& found) {
+          if (found.kind == Lookup::Kind::found) {
+            host().info("article " + d.article().url + " was posted already as " + found.id +
+                        "; adopting that post");
+            finish(d, SYNDICD_OK, found.id, {}, 0, pause_until);
+          } else {
+            host().warning(message + "; it is not among the Page's recent posts: done, not "
+                                     "posted again");
+            finish(d, SYNDICD_OK, "duplicate", {}, 0, pause_until);
+          }
+        });
         return;
       case fb::Outcome::auth:
         // The host pauses the sink and keeps the delivery pending; say what

@@ -14,6 +14,24 @@ namespace {
 
 using json = nlohmann::json;
 
+// The first permission name in Graph's message: pages_*, publish_*,
+// business_management, read_insights...: a word of [a-z_] with an
+// underscore, taken when it starts as Facebook's permission names do.
+std::string permission_named(std::string_view message) {
+  static constexpr std::string_view kPrefixes[] = {"pages_", "publish_", "business_", "read_",
+                                                   "manage_"};
+  for (size_t i = 0; i < message.size();) {
+    size_t j = i;
+    while (j < message.size() && ((message[j] >= 'a' && message[j] <= 'z') || message[j] == '_'))
+      ++j;
+    const std::string_view word = message.substr(i, j - i);
+    for (auto prefix : kPrefixes)
+      if (word.size() > prefix.size() && word.starts_with(prefix)) return std::string(word);
+    i = j == i ? i + 1 : j;
+  }
+  return {};
+}
+
 std::string lower(std::string_view s) {
   std::string out(s);
   for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -187,6 +205,20 @@ PostResult classify_post(const syndicd::FetchResponse& r) {
       out.outcome = Outcome::blocked;
       out.message = "Graph API blocked the post for now " + what;
       return out;
+    case 1:  // API unknown: may have happened after the post was stored
+    case 2:  // API service: temporarily down
+      out.outcome = Outcome::transient;
+      out.ambiguous = true;
+      out.message = "Graph API error " + what;
+      return out;
+    case 1609005:  // the link could not be fetched by Facebook yet: nothing posted
+      out.outcome = Outcome::transient;
+      out.message = "Facebook could not read the article's link yet " + what;
+      return out;
+    case 506:
+      out.outcome = Outcome::duplicate;
+      out.message = "Facebook has this post already " + what;
+      return out;
     case 102:
     case 190:
       out.outcome = Outcome::auth;
@@ -208,6 +240,15 @@ PostResult classify_post(const syndicd::FetchResponse& r) {
     // A 5xx may come after the post was stored.
     out.ambiguous = r.status >= 500;
     out.message = "Graph API error " + what;
+  } else if (code >= 200 && code <= 299) {
+    // A permission the token lacks: no retry helps until an operator
+    // grants it, so the message names it (Graph's message does, as
+    // "(#200) ... the pages_manage_posts permission").
+    out.outcome = Outcome::permanent;
+    const std::string missing = e ? permission_named(e->message) : std::string();
+    out.message = "the Page access token lacks a permission" +
+                  (missing.empty() ? std::string() : " (" + missing + ")") +
+                  "; grant it to the app and retry the dead deliveries " + what;
   } else if (r.status >= 400) {
     out.outcome = Outcome::permanent;
     out.message = "Graph API refused the post " + what;

@@ -59,10 +59,11 @@ std::optional<GraphError> parse_error(std::string_view body);
 enum class Outcome {
   posted,        ///< post_id is set
   rate_limited,  ///< codes 4, 17, 32, 613, 341, 80001 or HTTP 429: back off
-  blocked,       ///< code 368: temporarily blocked for abuse; long backoff
+  blocked,       ///< code 368: the Page is blocked from posting for now; pause
   auth,          ///< code 190 or 102, or any HTTP 401: the token is no good
-  permanent,     ///< other 4xx: this post will never be accepted
-  transient,     ///< 5xx, network, an answer we cannot read: retry
+  duplicate,     ///< code 506: Facebook has this post already; find it and adopt it
+  permanent,     ///< 200-299 (a permission, named) and other 4xx: never accepted
+  transient,     ///< codes 1, 2, 1609005, 5xx, network, an unreadable answer: retry
 };
 
 struct PostResult {

@@ -90,17 +90,68 @@ TEST_F(FacebookSinkTest, PausePersistsAcrossARestart) {
   EXPECT_EQ(graph().post_requests(), before);
 }
 
-TEST_F(FacebookSinkTest, AbuseBlockBacksOffLong) {
+TEST_F(FacebookSinkTest, AbuseBlockPausesTheWholeSinkLong) {
   auto h = make();
   graph().fail_next_post(
       {.status = 400,
        .code = 368,
        .message = "The action attempted has been deemed abusive or is otherwise disallowed"});
+  const int64_t before = wall_now();
   const Result r = deliver(*h, article(1));
-  EXPECT_EQ(r.status, SYNDICD_ERR_TRANSIENT);
+  // The block is the Page's: a pause (no attempt counted), 6 h by default.
+  EXPECT_EQ(r.status, SYNDICD_ERR_RATE_LIMITED);
   EXPECT_EQ(r.retry_after_ms, 6 * 3600 * 1000);
-  EXPECT_EQ(r.pause_until, 0);
+  EXPECT_GE(r.pause_until, before + 6 * 3600 * 1000);
   EXPECT_NE(r.message.find("deemed abusive"), std::string::npos);
+  EXPECT_TRUE(logged("pausing posts for"));
+  // Another post meanwhile is not even tried.
+  const int posts = graph().post_requests();
+  EXPECT_EQ(deliver(*h, article(2)).status, SYNDICD_ERR_RATE_LIMITED);
+  EXPECT_EQ(graph().post_requests(), posts);
+}
+
+TEST_F(FacebookSinkTest, GraphErrorClassesByCode) {
+  struct Case {
+    int status;
+    int code;
+    const char* message;
+    syndicd_status want;
+    const char* says;
+  };
+  const Case cases[] = {
+      {500, 1, "An unknown error occurred", SYNDICD_ERR_TRANSIENT, "code 1"},
+      {503, 2, "Service temporarily unavailable", SYNDICD_ERR_TRANSIENT, "code 2"},
+      {400, 1609005, "Error posting link", SYNDICD_ERR_TRANSIENT, "could not read the article"},
+      {403, 200, "(#200) The user hasn't authorized the application to perform this action: "
+                 "requires the pages_manage_posts permission",
+       SYNDICD_ERR_PERMANENT, "lacks a permission (pages_manage_posts)"},
+      {400, 299, "Requires publish_to_groups", SYNDICD_ERR_PERMANENT, "(publish_to_groups)"},
+  };
+  for (const auto& c : cases) {
+    auto h = make();
+    graph().fail_next_post({.status = c.status, .code = c.code, .message = c.message});
+    const Result r = deliver(*h, article(1));
+    EXPECT_EQ(r.status, c.want) << c.code << ": " << r.message;
+    EXPECT_NE(r.message.find(c.says), std::string::npos) << c.code << ": " << r.message;
+    EXPECT_EQ(r.pause_until, 0) << c.code;
+  }
+}
+
+TEST_F(FacebookSinkTest, ADuplicateIsAdoptedOrDone) {
+  // Facebook has it (a post made by an earlier attempt): adopted.
+  const std::string existing = graph().add_existing(article(1).url, wall_now() / 1000, "the post");
+  auto h = make();
+  graph().fail_next_post({.status = 400, .code = 506, .message = "Duplicate status message"});
+  Result r = deliver(*h, article(1));
+  EXPECT_EQ(r.status, SYNDICD_OK) << r.message;
+  EXPECT_EQ(r.external_id, existing);
+  // Not among the recent posts: done all the same, never posted twice.
+  graph().fail_next_post({.status = 400, .code = 506, .message = "Duplicate status message"});
+  r = deliver(*h, article(2));
+  EXPECT_EQ(r.status, SYNDICD_OK) << r.message;
+  EXPECT_EQ(r.external_id, "duplicate");
+  EXPECT_TRUE(logged("not posted again"));
+  EXPECT_EQ(graph().made().size(), 0u);
 }
 
 TEST_F(FacebookSinkTest, RejectedTokenPausesAndKeepsTheDelivery) {
