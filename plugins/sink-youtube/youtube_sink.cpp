@@ -59,6 +59,7 @@
 #include <utility>
 #include <vector>
 
+#include "quota_ledger.hpp"
 #include "youtube_api.hpp"
 #include "youtube_text.hpp"
 #include "zone.hpp"
@@ -98,6 +99,8 @@ struct Settings {
   std::string timezone;
   std::string category_id;
   std::string directory;
+  int64_t daily_quota = 0;
+  std::string quota_project;
 };
 
 namespace key = syndicd::key;
@@ -143,7 +146,19 @@ constexpr syndicd::Options kOptions{
     key::path("directory", &Settings::directory)
         .describe("Where descriptions are written (mode directory): NAME.txt and NAME.json, "
                   "NAME = YYYYMMDD-HHMM-slug."),
+    key::integer("daily_quota", &Settings::daily_quota)
+        .defaults_to("10000")
+        .range(50, 1'000'000'000)
+        .describe("The Google project's daily YouTube Data API quota, in units. Each call is "
+                  "charged its cost first (videos.list 1, videos.update 50); one that would pass "
+                  "the quota pauses the sink until midnight Pacific time instead."),
+    key::text("quota_project", &Settings::quota_project)
+        .describe("Name of the quota's Google project; youtube sinks naming the same one share "
+                  "its daily_quota. Default: the client_id (one OAuth client, one project)."),
 };
+
+// The state key of this instance's copy of its project's quota ledger.
+constexpr std::string_view kQuotaStateKey = "quota";
 
 // How long before its stated expiry a cached access token is replaced: a
 // token that expires while a request travels earns a 401.
@@ -226,7 +241,9 @@ class YoutubeSink final : public syndicd::Sink {
         update_title_(s.update_title),
         category_id_(s.category_id),
         directory_(s.directory),
-        mapping_(s.videos) {
+        mapping_(s.videos),
+        daily_quota_(s.daily_quota),
+        ledger_(yt::QuotaLedger::of(s.quota_project.empty() ? s.client_id : s.quota_project)) {
     if (!directory_mode_) {
       for (auto member : {&Settings::client_id, &Settings::client_secret, &Settings::refresh_token})
         if ((s.*member).empty())
@@ -398,9 +415,34 @@ class YoutubeSink final : public syndicd::Sink {
     return o;
   }
 
+  // Charge `cost` units of the day's quota for `call`, or pause the
+  // delivery until the quota resets when that would pass daily_quota.
+  bool charge(const JobPtr& job, int cost, const char* call) {
+    const int64_t now = host().now();
+    if (!ledger_read_) {
+      if (auto copy = host().state_get(kQuotaStateKey)) ledger_->merge(*copy, now);
+      ledger_read_ = true;
+    }
+    if (ledger_->charge(now, cost, daily_quota_)) {
+      // Best effort: a lost copy only forgets today's spend at a restart.
+      (void)host().state_put(kQuotaStateKey, ledger_->to_state(now));
+      return true;
+    }
+    const int64_t until = yt::next_local_midnight(yt::pacific_time(), now);
+    job->delivery.pause(SYNDICD_ERR_RATE_LIMITED,
+                        "video " + job->video + ": " + call + " (" + std::to_string(cost) +
+                            " units) would pass daily_quota (" + std::to_string(daily_quota_) +
+                            " units, " + std::to_string(ledger_->spent(now)) +
+                            " spent today); paused until " +
+                            syndicd::common::format_rfc3339(until, 0) + " (midnight Pacific time)",
+                        until);
+    return false;
+  }
+
   void read_video(const JobPtr& job) {
     with_token([this, job](const std::string* token, const yt::Failure& failure) {
       if (token == nullptr) return failed(job, failure, "");
+      if (!charge(job, yt::kListCost, "videos.list")) return;
       host().fetch(api_base_ + "/videos?part=snippet&id=" + yt::url_encode(job->video),
                    api_options(*token),
                    [this, job](const FetchResponse& r) { video_read(job, r); });
@@ -436,6 +478,7 @@ class YoutubeSink final : public syndicd::Sink {
         yt::update_body(*snippet, job->video, job->description, title, category_id_);
     with_token([this, job, body](const std::string* token, const yt::Failure& failure) {
       if (token == nullptr) return failed(job, failure, "");
+      if (!charge(job, yt::kUpdateCost, "videos.update")) return;
       syndicd::FetchOptions o = api_options(*token);
       o.method = "PUT";
       o.headers.emplace_back("Content-Type", "application/json; charset=UTF-8");
@@ -466,6 +509,10 @@ class YoutubeSink final : public syndicd::Sink {
       return read_video(job);
     }
     if (f.quota) {
+      // Google says the day's quota is gone (spent elsewhere too, or a
+      // lower quota than configured): the ledger takes its word.
+      ledger_->exhaust(host().now(), daily_quota_);
+      (void)host().state_put(kQuotaStateKey, ledger_->to_state(host().now()));
       const int64_t until = yt::next_local_midnight(yt::pacific_time(), host().now());
       const std::string message =
           scrub(what + f.detail + "; YouTube's daily quota is spent, paused until " +
@@ -539,6 +586,9 @@ class YoutubeSink final : public syndicd::Sink {
   std::string category_id_;
   std::string directory_;
   std::vector<std::pair<std::string, std::string>> mapping_;
+  int64_t daily_quota_;
+  std::shared_ptr<yt::QuotaLedger> ledger_;
+  bool ledger_read_ = false;  ///< the state's copy merged (lazily: create() does no I/O)
   syndicd::common::TemplateFields fields_;
   std::optional<CachedToken> token_;
   std::vector<TokenCallback> token_waiters_;

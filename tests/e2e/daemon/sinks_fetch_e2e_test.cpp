@@ -116,4 +116,18 @@ TEST_F(SinksFetch, ASinksOwnFetchSectionWins) {
   EXPECT_EQ(count(daemons, "POST " + google_.token_url()), 0u);
 }
 
+// The youtube sink's quota ledger through the binary: 50 units cannot pay
+// for a list (1) and an update (50), so the update is never sent, the sink
+// pauses until midnight Pacific, and the state file remembers the spend.
+TEST_F(SinksFetch, TheDailyQuotaIsNeverPassed) {
+  const auto cfg = config("    daily_quota: 50\n    quota_project: tn-newsroom\n");
+  const auto r = syndicd::testing::run_process({SYNDICD_BINARY, "once", "-c", cfg.string()});
+  EXPECT_NE(r.err.find("videos.update (50 units) would pass daily_quota (50 units, 1 spent today)"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(google_.requests(FakeGoogle::update), 0);
+  EXPECT_EQ(google_.requests(FakeGoogle::list), 1);
+  EXPECT_EQ(graph_.made().size(), 2u) << "the other sink is not held up";
+}
+
 }  // namespace

@@ -43,6 +43,28 @@ TEST_F(YoutubeSinkTest, TokenEndpointOutageIsTransient) {
   EXPECT_EQ(google_.requests(FakeGoogle::token), 2);
 }
 
+TEST_F(YoutubeSinkTest, TheLedgerPausesBeforeACallWouldPassTheDailyQuota) {
+  // 100 units: one delivery (list 1 + update 50) fits, the second's update
+  // would make 102.
+  Harness& h = make("    daily_quota: 100\n    quota_project: newsroom-a\n");
+  google_.add_video("BBBBBBBBBBB", "b", "b");
+  ASSERT_EQ(deliver(article(1)).status, SYNDICD_OK);
+  Article second = article(2);
+  second.videos = {"https://www.youtube.com/embed/BBBBBBBBBBB"};
+  const Result r = deliver(second);
+  EXPECT_EQ(r.status, SYNDICD_ERR_RATE_LIMITED) << r.message;
+  EXPECT_EQ(r.pause_until, kNextPacificMidnight);
+  EXPECT_NE(r.message.find("videos.update (50 units) would pass daily_quota (100 units, 52 spent "
+                           "today)"),
+            std::string::npos)
+      << r.message;
+  EXPECT_EQ(google_.requests(FakeGoogle::update), 1) << "the call that would pass was not made";
+  EXPECT_EQ(google_.requests(FakeGoogle::list), 2);
+  // After midnight Pacific the day is new.
+  h.now = kNextPacificMidnight + 1000;
+  EXPECT_EQ(deliver(second).status, SYNDICD_OK);
+}
+
 TEST_F(YoutubeSinkTest, QuotaExceededPausesUntilPacificMidnight) {
   make();
   google_.fail(FakeGoogle::update,

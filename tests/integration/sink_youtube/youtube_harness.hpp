@@ -240,6 +240,11 @@ class YoutubeSinkTest : public ::testing::Test {
            "\n    client_id: " + FakeGoogle::kClientId +
            "\n    client_secret: \"${env:SYNDICD_YT_TEST_SECRET}\""
            "\n    refresh_token: \"${env:SYNDICD_YT_TEST_REFRESH}\"\n" +
+           // Each harness its own quota ledger (they are per process), so
+           // one test's spending never pauses another's.
+           (extra.find("quota_project") == std::string::npos
+                ? "    quota_project: harness-" + std::to_string(++harnesses_) + "\n"
+                : std::string()) +
            extra;
   }
 
@@ -259,6 +264,7 @@ class YoutubeSinkTest : public ::testing::Test {
   LogCapture logs_;
   FixtureServer server_;
   FakeGoogle google_{server_, kSecret, kRefresh};
+  inline static int harnesses_ = 0;
   std::unique_ptr<Harness> harness_;
   std::vector<std::string> messages_;
 };
