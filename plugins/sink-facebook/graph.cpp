@@ -205,10 +205,11 @@ PostResult classify_post(const syndicd::FetchResponse& r) {
       out.outcome = Outcome::blocked;
       out.message = "Graph API blocked the post for now " + what;
       return out;
-    case 1:  // API unknown: may have happened after the post was stored
-    case 2:  // API service: temporarily down
+    case 1:                        // API unknown: it may have come after the post was stored
+    case 2:                        // API service: temporarily down, the post not taken
+      if (r.status == 401) break;  // HTTP's "unauthorized" says more
       out.outcome = Outcome::transient;
-      out.ambiguous = true;
+      out.ambiguous = code == 1 || r.status >= 500;
       out.message = "Graph API error " + what;
       return out;
     case 1609005:  // the link could not be fetched by Facebook yet: nothing posted

@@ -134,6 +134,24 @@ TEST(Classify, ErrorClasses) {
   EXPECT_EQ(flagged.outcome, fb::Outcome::transient);
   EXPECT_FALSE(flagged.ambiguous);
 
+  // Codes newsrooms meet (#15): unknown (maybe stored), link not read yet,
+  // duplicate, a permission named.
+  const auto unknown = fb::classify_post(answer(400, R"({"error":{"code":1,"message":"x"}})"));
+  EXPECT_EQ(unknown.outcome, fb::Outcome::transient);
+  EXPECT_TRUE(unknown.ambiguous);
+  const auto scrape = fb::classify_post(answer(400, R"({"error":{"code":1609005}})"));
+  EXPECT_EQ(scrape.outcome, fb::Outcome::transient);
+  EXPECT_FALSE(scrape.ambiguous);
+  EXPECT_EQ(fb::classify_post(answer(400, R"({"error":{"code":506}})")).outcome,
+            fb::Outcome::duplicate);
+  const std::string lacks =
+      R"({"error":{"code":200,"message":"(#200) requires pages_read_engagement and more"}})";
+  const auto permission = fb::classify_post(answer(403, lacks));
+  EXPECT_EQ(permission.outcome, fb::Outcome::permanent);
+  EXPECT_NE(permission.message.find("lacks a permission (pages_read_engagement)"),
+            std::string::npos)
+      << permission.message;
+
   const auto server = fb::classify_post(answer(503, "Service Unavailable"));
   EXPECT_EQ(server.outcome, fb::Outcome::transient);
   EXPECT_TRUE(server.ambiguous);
