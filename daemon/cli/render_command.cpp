@@ -13,7 +13,10 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
+#include "config/config.hpp"
+#include "plugin_host/capabilities.hpp"
 #include "plugin_host/instance.hpp"
+#include "plugin_host/loader.hpp"
 #include "runtime/daemon.hpp"
 #include "runtime/preview.hpp"
 #include "text/suggest.hpp"
@@ -95,7 +98,38 @@ int run_render(const std::filesystem::path& config,
         feeding.insert(p.from.begin(), p.from.end());
       }
   }
+  // --article URL: one page read by the html source in automatic mode, as
+  // `preview --plugin html --article` reads it, through every pipeline into
+  // the sink (it could come from any of their sources).
+  std::unique_ptr<runtime::Assembly> page;
+  if (auto url = args.get("article")) {
+    if (args.has("from")) {
+      std::cerr << "syndicd render: give --from or --article, not both\n";
+      return kUsage;
+    }
+    plugin_host::Registry registry;
+    registry.load_path(runtime::plugin_search_path(plugin_path, cfg.daemon.plugin_path));
+    const plugin_host::Plugin* html = registry.find(SYNDICD_KIND_SOURCE, "html");
+    if (html == nullptr) {
+      std::cerr << "syndicd render: --article needs the html source plugin, which is not found\n";
+      return kConfig;
+    }
+    std::string error;
+    auto yaml = runtime::preview_config({"html", *url, true, {}},
+                                        plugin_host::capabilities_of(*html), error);
+    if (!yaml) {
+      std::cerr << "syndicd render: " << error << "\n";
+      return kUsage;
+    }
+    runtime::Report page_report;
+    page = daemon.assemble(config::load_string(*yaml, "<command line>"), page_report);
+    if (!page || page_report.errors() > 0) {
+      std::cerr << page_report.text();
+      return kConfig;
+    }
+  }
   std::vector<std::string> sources = args.all("from");
+  if (page) sources = {runtime::kPreviewSource};
   if (sources.empty()) sources.assign(feeding.begin(), feeding.end());
   if (sources.empty()) {
     std::cerr << "syndicd render: no pipeline delivers to sink " << sink_name
@@ -111,10 +145,13 @@ int run_render(const std::filesystem::path& config,
     std::vector<const pipeline::Pipeline*> paths;
     for (const auto* p : into)
       for (const auto& from : p->config().from)
-        if (from == source) paths.push_back(p);
+        if (from == source || page) {
+          paths.push_back(p);
+          break;
+        }
     size_t from_source = 0;
     const int polled = runtime::poll_source(
-        *assembly, daemon.environment(), source,
+        page ? *page : *assembly, daemon.environment(), source,
         [&](const Article& emitted) {
           if (from_source >= limit) return;
           ++from_source;

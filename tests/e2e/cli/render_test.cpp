@@ -75,6 +75,21 @@ TEST_F(Render, JsonLinesAndTheLimit) {
   EXPECT_FALSE(fs::exists(dir_ / "yt"));
 }
 
+TEST_F(Render, OneArticlePageWithoutItsSource) {
+  const auto page = kSite / "articles/thu-ngan-sach-2019.html";
+  const auto r =
+      run_process({kBinary, "render", "-c", config().string(), "page", "--article", page.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // Automatic extraction, then the pipeline into the sink (truncate: 30).
+  EXPECT_NE(r.out.find("=== Thu ngân sách nhà nước năm…\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("pipeline p, sink page)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("link: file://" + page.string()), std::string::npos) << r.out;
+  EXPECT_EQ(run_process({kBinary, "render", "-c", config().string(), "page", "--article",
+                         page.string(), "--from", "tn"})
+                .exit_code,
+            2);
+}
+
 TEST_F(Render, UsageAndUnknownNames) {
   const auto cfg = config().string();
   auto r = run_process({kBinary, "render", "-c", cfg, "paeg"});
