@@ -400,8 +400,9 @@ class FacebookSink final : public syndicd::Sink {
                         "; adopting that post");
             finish(d, SYNDICD_OK, found.id, {}, 0, pause_until);
           } else {
-            host().warning(message + "; it is not among the Page's recent posts: done, not "
-                                     "posted again");
+            host().warning(message +
+                           "; it is not among the Page's recent posts: done, not "
+                           "posted again");
             finish(d, SYNDICD_OK, "duplicate", {}, 0, pause_until);
           }
         });

@@ -122,8 +122,9 @@ TEST_F(FacebookSinkTest, GraphErrorClassesByCode) {
       {500, 1, "An unknown error occurred", SYNDICD_ERR_TRANSIENT, "code 1"},
       {503, 2, "Service temporarily unavailable", SYNDICD_ERR_TRANSIENT, "code 2"},
       {400, 1609005, "Error posting link", SYNDICD_ERR_TRANSIENT, "could not read the article"},
-      {403, 200, "(#200) The user hasn't authorized the application to perform this action: "
-                 "requires the pages_manage_posts permission",
+      {403, 200,
+       "(#200) The user hasn't authorized the application to perform this action: "
+       "requires the pages_manage_posts permission",
        SYNDICD_ERR_PERMANENT, "lacks a permission (pages_manage_posts)"},
       {400, 299, "Requires publish_to_groups", SYNDICD_ERR_PERMANENT, "(publish_to_groups)"},
   };
