@@ -168,8 +168,7 @@ int cmd_plugins(const Args& args) {
       std::vector<std::string> names;
       for (const auto* p : registry.all()) names.emplace_back(p->name());
       std::cerr << "syndicd plugins: no plugin named \"" << *name << "\"";
-      if (auto guess = text::did_you_mean(*name, names))
-        std::cerr << "; did you mean \"" << *guess << "\"?";
+      std::cerr << text::suggestion(*name, names);
       std::cerr << "\n";
       return problems.empty() ? kUsage : kConfig;
     }
@@ -235,8 +234,7 @@ int cmd_preview(const Args& args) {
       for (const auto* p : registry.all())
         if (p->kind() == SYNDICD_KIND_SOURCE) names.emplace_back(p->name());
       std::cerr << "syndicd preview: no source plugin named \"" << *plugin << "\"";
-      if (auto guess = text::did_you_mean(*plugin, names))
-        std::cerr << "; did you mean \"" << *guess << "\"?";
+      std::cerr << text::suggestion(*plugin, names);
       std::cerr << " (see syndicd plugins)\n";
       return kConfig;
     }
@@ -288,8 +286,7 @@ int cmd_once(const Args& args) {
       std::vector<std::string> names;
       for (const auto& [n, x] : cfg.pipelines) names.push_back(n);
       std::cerr << "syndicd once: no pipeline named \"" << p << "\"";
-      if (auto guess = text::did_you_mean(p, names))
-        std::cerr << "; did you mean \"" << *guess << "\"?";
+      std::cerr << text::suggestion(p, names);
       std::cerr << "\n";
       return kUsage;
     }
@@ -484,8 +481,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> names;
     for (const auto& c : cmds) names.push_back(c.name);
     std::cerr << "syndicd: unknown command \"" << words[0] << "\"";
-    if (auto guess = text::did_you_mean(words[0], names))
-      std::cerr << "; did you mean \"" << *guess << "\"?";
+    std::cerr << text::suggestion(words[0], names);
     std::cerr << "\n\n" << usage(cmds);
     return kUsage;
   }

@@ -79,8 +79,7 @@ int run_render(const std::filesystem::path& config,
     std::vector<std::string> names;
     for (const auto& [name, s] : cfg.sinks) names.push_back(name);
     std::cerr << "syndicd render: no sink named \"" << sink_name << "\"";
-    if (auto guess = text::did_you_mean(sink_name, names))
-      std::cerr << "; did you mean \"" << *guess << "\"?";
+    std::cerr << text::suggestion(sink_name, names);
     std::cerr << "\n";
     return kUsage;
   }

@@ -29,8 +29,7 @@ std::optional<std::string> unknown_sink(const Context& context, const std::strin
   std::vector<std::string> names;
   for (const auto& s : context.sinks) names.push_back(s.name);
   std::string error = "no sink named \"" + name + "\" in the configuration";
-  if (auto guess = text::did_you_mean(name, names)) error += "; did you mean \"" + *guess + "\"?";
-  return error;
+  return error + text::suggestion(name, names);
 }
 
 json list(store::Store& store, const std::string& sink, std::optional<DeliveryState> state,

@@ -165,7 +165,7 @@ std::string Registry::explain_missing(syndicd_kind kind, std::string_view name) 
     if (key.first == static_cast<int>(kind)) names.push_back(key.second);
   std::string out =
       std::string("no ") + kind_name(kind) + " plugin named \"" + std::string(name) + "\"";
-  if (auto guess = text::did_you_mean(name, names)) out += "; did you mean \"" + *guess + "\"?";
+  out += text::suggestion(name, names);
   out += " (available:";
   if (names.empty()) out += " none";
   for (size_t i = 0; i < names.size(); ++i) out += (i ? ", " : " ") + names[i];

@@ -36,4 +36,9 @@ std::optional<std::string> did_you_mean(std::string_view word,
   return best;
 }
 
+std::string suggestion(std::string_view word, const std::vector<std::string>& candidates) {
+  const auto guess = did_you_mean(word, candidates);
+  return guess ? "; did you mean \"" + *guess + "\"?" : std::string();
+}
+
 }  // namespace syndicd::text

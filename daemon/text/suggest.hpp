@@ -18,4 +18,8 @@ size_t edit_distance(std::string_view a, std::string_view b);
 std::optional<std::string> did_you_mean(std::string_view word,
                                         const std::vector<std::string>& candidates);
 
+/// did_you_mean() as the end of a message: `; did you mean "NAME"?`, or ""
+/// when no candidate is close. The one wording of every "no X named Y".
+std::string suggestion(std::string_view word, const std::vector<std::string>& candidates);
+
 }  // namespace syndicd::text
