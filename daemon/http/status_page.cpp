@@ -15,6 +15,16 @@ using json = nlohmann::ordered_json;
 
 namespace {
 
+// `j[key]`, or null when `j` is no object or has no such key: the view is
+// read whatever shape it has (const operator[] on a missing key is
+// undefined behaviour in nlohmann::json, found by fuzz-http_request).
+const json& field(const json& j, const char* key) {
+  static const json kNull;
+  if (!j.is_object()) return kNull;
+  const auto it = j.find(key);
+  return it == j.end() ? kNull : *it;
+}
+
 // A value of the view as escaped cell text; "-" for nothing.
 std::string cell(const json& v) {
   std::string s = v.is_string() ? v.get<std::string>() : v.is_null() ? "" : v.dump();
@@ -41,9 +51,9 @@ std::string header(const std::vector<const char*>& names) {
 // The article's title, linked only to a web address (a scraped URL could
 // be anything; the page's CSP would stop a script: URL anyway).
 std::string article_link(const json& d) {
-  const std::string url = d["url"].is_string() ? d["url"].get<std::string>() : "";
-  if (url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0) return cell(d["title"]);
-  return "<a href=\"" + escape_html(url) + "\">" + cell(d["title"]) + "</a>";
+  const std::string url = field(d, "url").is_string() ? field(d, "url").get<std::string>() : "";
+  if (url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0) return cell(field(d, "title"));
+  return "<a href=\"" + escape_html(url) + "\">" + cell(field(d, "title")) + "</a>";
 }
 
 // One button posting `action` for delivery `id`, with the session's token.
@@ -69,13 +79,15 @@ std::string deliveries(const char* id, const char* title, const json& list, cons
   if (buttons) names.push_back("Review");
   out += std::string("<table id=\"") + id + "\">\n" + header(names);
   for (const auto& d : list) {
-    std::vector<std::string> cells{cell(d["id"]),        cell(d["sink"]),          cell(d["state"]),
-                                   cell(d["attempts"]),  when(d["updated_at_ms"]), article_link(d),
-                                   cell(d["last_error"])};
+    std::vector<std::string> cells{
+        cell(field(d, "id")),        cell(field(d, "sink")),          cell(field(d, "state")),
+        cell(field(d, "attempts")),  when(field(d, "updated_at_ms")), article_link(d),
+        cell(field(d, "last_error"))};
     if (buttons)
-      cells.push_back(d["state"] == "held" ? button("approve", "Approve", d["id"], *review) + " " +
-                                                 button("reject", "Reject", d["id"], *review)
-                                           : "-");
+      cells.push_back(field(d, "state") == "held"
+                          ? button("approve", "Approve", field(d, "id"), *review) + " " +
+                                button("reject", "Reject", field(d, "id"), *review)
+                          : "-");
     out += row(cells);
   }
   return out + "</table>\n";
@@ -85,35 +97,37 @@ std::string deliveries(const char* id, const char* title, const json& list, cons
 
 std::string operator_view_html(const json& view, const AdminControls& admin) {
   std::string out = "<h2>Sources</h2>\n";
-  const json& sources = view["sources"];
+  const json& sources = field(view, "sources");
   if (!sources.is_array() || sources.empty()) {
     out += "<p id=\"sources\">No sources configured.</p>\n";
   } else {
     out += "<table id=\"sources\">\n" + header({"Source", "Last poll", "Result", "Next poll",
                                                 "Failures", "Articles", "Last error"});
     for (const auto& s : sources)
-      out +=
-          row({cell(s["name"]), when(s["last_poll_ms"]), cell(s["result"]), when(s["next_poll_ms"]),
-               cell(s["failures"]), cell(s["articles"]), cell(s["last_error"])});
+      out += row({cell(field(s, "name")), when(field(s, "last_poll_ms")), cell(field(s, "result")),
+                  when(field(s, "next_poll_ms")), cell(field(s, "failures")),
+                  cell(field(s, "articles")), cell(field(s, "last_error"))});
     out += "</table>\n";
   }
   out += "<h2>Sinks</h2>\n";
-  const json& sinks = view["sinks"];
+  const json& sinks = field(view, "sinks");
   if (!sinks.is_array() || sinks.empty()) {
     out += "<p id=\"sinks\">No sinks configured.</p>\n";
   } else {
     out += "<table id=\"sinks\">\n" + header({"Sink", "Pending", "In flight", "Held", "Dead",
                                               "Rejected", "Paused until", "Why", "Last delivery"});
     for (const auto& k : sinks)
-      out +=
-          row({cell(k["name"]) + (k["review"] == true ? " (review)" : ""), cell(k["pending"]),
-               cell(k["in_flight"]), cell(k["held"]), cell(k["dead"]), cell(k["rejected"]),
-               when(k["paused_until_ms"]), cell(k["pause_reason"]), when(k["last_delivery_ms"])});
+      out += row({cell(field(k, "name")) + (field(k, "review") == true ? " (review)" : ""),
+                  cell(field(k, "pending")), cell(field(k, "in_flight")), cell(field(k, "held")),
+                  cell(field(k, "dead")), cell(field(k, "rejected")),
+                  when(field(k, "paused_until_ms")), cell(field(k, "pause_reason")),
+                  when(field(k, "last_delivery_ms"))});
     out += "</table>\n";
   }
-  out += deliveries("latest", "Latest deliveries", view["latest"], "No deliveries yet.");
-  out += deliveries("dead", "Dead letters", view["dead"], "No dead deliveries.");
-  out += deliveries("review", "Review queue", view["review"], "Nothing waits for review.", &admin);
+  out += deliveries("latest", "Latest deliveries", field(view, "latest"), "No deliveries yet.");
+  out += deliveries("dead", "Dead letters", field(view, "dead"), "No dead deliveries.");
+  out += deliveries("review", "Review queue", field(view, "review"), "Nothing waits for review.",
+                    &admin);
   return out;
 }
 
