@@ -131,7 +131,15 @@ run() {
   seeds_in=$(seed_dir "$target")
   mkdir -p "$corpus" "$dir/logs" "$dir/findings/$target"
   echo "fuzz: $target for ${seconds}s (corpus $corpus, log $log)"
+  # -detect_leaks=0 while mutating: libFuzzer checks leaks after any input
+  # that allocated more than it freed, and the parsers keep their workspaces
+  # (tinyxml2's node pools, child indexes) in thread_local storage across
+  # inputs, which that check reports as leaked (seen in fuzz-feed_parser:
+  # the same input replayed alone leaks nothing). Seeds and regression
+  # inputs are replayed with leak detection (replay above), where a real
+  # leak still shows at exit; crashes, timeouts and checks still fail here.
   if ! "$dir/fuzz/fuzz-$target" "$corpus" "$seeds_in" -dict="fuzz/dict/${dict[$target]}" \
+    -detect_leaks=0 \
     -max_total_time="$seconds" -max_len="$max_len" -timeout="$timeout" -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="$dir/findings/$target/" "${extra_args[@]}" \
     >"$log" 2>&1; then
