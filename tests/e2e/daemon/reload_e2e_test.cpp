@@ -257,6 +257,29 @@ TEST_F(ReloadE2e, AChangedEveryIsAChange) {
   EXPECT_EQ(daemon->wait(), 0) << log();
 }
 
+TEST_F(ReloadE2e, ALogFormatChangeTakesEffectOnReload) {
+  write("every: 1h, " + url_key("/a.xml"), "every: 1h, " + url_key("/b.xml"));
+  auto daemon = start();
+  ASSERT_TRUE(eventually([&] { return recorded().size() == 5; })) << log();
+  EXPECT_EQ(log().find("level=info msg="), std::string::npos) << log();
+  // The same file with daemon.log_format: logfmt.
+  std::string text;
+  {
+    std::ifstream in(config_);
+    text.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  const std::string anchor = "  shutdown_timeout: ";
+  ASSERT_NE(text.find(anchor), std::string::npos);
+  text.insert(text.find(anchor), "  log_format: logfmt\n");
+  std::ofstream(config_) << text;
+  reload(*daemon);
+  EXPECT_NE(last_reload().find(" level=notice msg=\"configuration reloaded\" "), std::string::npos)
+      << last_reload();
+  daemon->signal(SIGTERM);
+  EXPECT_EQ(daemon->wait(), 0) << log();
+  EXPECT_NE(log().find("level=notice msg=\"syndicd stopped\""), std::string::npos) << log();
+}
+
 TEST_F(ReloadE2e, MetricsCountersAreMonotonicAcrossThreeReloads) {
   // Issue #14: the counters belong to the daemon's run, not to what a
   // reload restarts.
